@@ -1,0 +1,95 @@
+"""Bounds of a run, kept apart from the semantics (the MC.cfg of TLA+).
+
+A :class:`Config` fixes the number of nodes, the pod slots with their
+restart policy, container count and ownership, the replication controller's
+replica count and the restart-count cap.  Named presets live in
+:mod:`model.k8s.presets`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.k8s.types import Policy
+
+__all__ = ["SlotSpec", "Config", "ConfigError", "PROFILES"]
+
+PROFILES = ("seed",)
+
+
+class ConfigError(ValueError):
+    """A configuration value out of range; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    """A pod slot: the pod it holds always has this policy, size and ownership.
+
+    ``initial`` pods exist in the initial state; ``controlled`` slots are the
+    ones the replication controller fills.
+    """
+
+    policy: Policy = Policy.ALWAYS
+    containers: int = 1
+    controlled: bool = True
+    initial: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    nodes: int
+    slots: tuple[SlotSpec, ...]
+    replicas: int = 0
+    restart_cap: int = 1
+    profile: str = "seed"
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.nodes < 1:
+            raise ConfigError(f"--nodes {self.nodes} is out of range; give a whole number from 1 to 8.")
+        if self.nodes > 8:
+            raise ConfigError(f"--nodes {self.nodes} is out of range; give a whole number from 1 to 8.")
+        if not 1 <= len(self.slots) <= 12:
+            raise ConfigError(f"--slots {len(self.slots)} is out of range; give a whole number from 1 to 12.")
+        if self.replicas < 0:
+            raise ConfigError(f"--replicas {self.replicas} is negative; give a whole number from 0 up.")
+        if self.restart_cap < 0:
+            raise ConfigError(f"--restart-cap {self.restart_cap} is negative; give a whole number from 0 up.")
+        for s in self.slots:
+            if not 1 <= s.containers <= 6:
+                raise ConfigError(
+                    f"--containers {s.containers} is out of range; give a whole number from 1 to 6."
+                )
+        if self.profile not in PROFILES:
+            raise ConfigError(
+                f"--profile {self.profile!r} is not known; use one of: {', '.join(PROFILES)}."
+            )
+
+    @classmethod
+    def uniform(
+        cls,
+        *,
+        nodes: int = 1,
+        slots: int = 2,
+        replicas: int = 1,
+        containers: int = 1,
+        policy: Policy = Policy.ALWAYS,
+        restart_cap: int = 1,
+        profile: str = "seed",
+        name: str = "",
+    ) -> Config:
+        """The CLI's single configuration: every slot controlled, none filled at the start."""
+        if slots < 1 or slots > 12:
+            raise ConfigError(f"--slots {slots} is out of range; give a whole number from 1 to 12.")
+        spec = SlotSpec(policy=policy, containers=containers, controlled=True, initial=False)
+        return cls(nodes, (spec,) * slots, replicas, restart_cap, profile, name)
+
+    def describe(self) -> str:
+        if self.name:
+            return self.name
+        pols = sorted({s.policy.label for s in self.slots})
+        cs = sorted({s.containers for s in self.slots})
+        return (
+            f"nodes={self.nodes} slots={len(self.slots)} replicas={self.replicas} "
+            f"containers={'/'.join(map(str, cs))} policy={'/'.join(pols)} cap={self.restart_cap}"
+        )
