@@ -15,7 +15,9 @@ from typing import Any
 from model.engine.ops import PY
 from model.engine.system import Layout, TransitionSystem
 
-__all__ = ["compile_successors", "compile_state_checks", "compile_step_checks", "StatePred", "StepPred"]
+__all__ = [
+    "compile_successors", "compile_state_checks", "compile_step_checks", "compile_edge_checks", "StatePred", "StepPred",
+]
 
 StatePred = Callable[[Sequence[Any], Any], Any]
 StepPred = Callable[[Sequence[Any], Sequence[Any], Any], Any]
@@ -109,4 +111,33 @@ def compile_step_checks(layout: Layout, preds: Sequence[StepPred]) -> Callable[[
         lines.append(f"    if not {expr}:")
         lines.append(f"        bad.append({i})")
     lines.append("    return bad")
+    return _load("\n".join(lines), "check")  # type: ignore[no-any-return]
+
+
+def compile_edge_checks(
+    layout: Layout, checks: Sequence[tuple[StatePred, StepPred]]
+) -> Callable[[int, int], list[tuple[int, bool]]] | None:
+    """``check(s, t) -> [(k, outcome holds), ...]`` for the checks ``k`` whose precondition holds in ``s``.
+
+    Returns ``None`` when constant folding shows no precondition can ever hold.
+    """
+    a, b = _names(layout, "f"), _names(layout, "g")
+    body: list[str] = []
+    for k, (pre, post) in enumerate(checks):
+        p = pre(a, PY)
+        if p is False:
+            continue
+        q = post(a, b, PY)
+        body.append(f"    if {p}:" if p is not True else "    if True:")
+        body.append(f"        hits.append(({k}, bool({q})))")
+    if not body:
+        return None
+    lines = [
+        "def check(s, t):",
+        *_unpack_lines(layout, "s", "f"),
+        *_unpack_lines(layout, "t", "g"),
+        "    hits = []",
+        *body,
+        "    return hits",
+    ]
     return _load("\n".join(lines), "check")  # type: ignore[no-any-return]

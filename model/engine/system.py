@@ -21,7 +21,7 @@ from typing import Any
 
 from model.engine.ops import PY, Ops
 
-__all__ = ["Field", "Layout", "Action", "Transition", "TransitionSystem", "Builder"]
+__all__ = ["Field", "Layout", "Action", "Transition", "TransitionSystem", "Builder", "apply"]
 
 Builder = Callable[[Sequence[Any], Ops], tuple[Any, Mapping[int, Any]]]
 
@@ -139,3 +139,16 @@ class TransitionSystem:
             if t is not None:
                 out.append((i, t))
         return out
+
+
+def apply(transition: Transition, view: Sequence[Any], ops: Ops) -> tuple[Any, list[Any]]:
+    """Guard and successor view of one transition, in any backend.
+
+    The successor is only meaningful where the guard holds; scenario rows use
+    this to follow a short known continuation ("restart, then start again").
+    """
+    guard, eff = transition.build(view, ops)
+    out = list(view)
+    for k, v in eff.items():
+        out[k] = v
+    return guard, out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from model.engine.system import TransitionSystem
+from model.engine.system import Transition, TransitionSystem
 from model.k8s.config import Config
 from model.k8s.seed import SeedSemantics
 from model.k8s.shape import Shape
@@ -34,6 +34,21 @@ class ClusterModel:
         sh = self.shape
         return TransitionSystem(sh.layout, sh.initial(), tuple(self.rules.transitions()),
                                 meta={"profile": self.rules.profile})
+
+    @cached_property
+    def _index(self) -> dict[tuple[str, tuple[tuple[str, object], ...]], int]:
+        return {(t.action.kind, t.action.args): i for i, t in enumerate(self.system.transitions)}
+
+    def transition_index(self, kind: str, **args: object) -> int | None:
+        """Index of the transition ``kind`` with exactly these arguments, if the config has it."""
+        key = (kind, tuple(args.items()))
+        return self._index.get(key)
+
+    def transition(self, kind: str, **args: object) -> Transition:
+        i = self.transition_index(kind, **args)
+        if i is None:
+            raise KeyError(f"{kind}({args})")
+        return self.system.transitions[i]
 
     def decode(self, packed: int) -> ClusterState:
         return self.shape.decode(self.shape.layout.unpack(packed))

@@ -96,6 +96,10 @@ class SeedSemantics:
     def replicas_wanted(self) -> int:
         return self.config.replicas
 
+    def counted_by_controller(self, v: V, o: Ops, p: PodIx) -> Any:
+        """Whether the replication controller counts this pod towards its replicas."""
+        return self.active(v, o, p)
+
     # -- transitions -------------------------------------------------------------------
 
     def transitions(self) -> list[Transition]:
@@ -238,7 +242,7 @@ class SeedSemantics:
         lower = [q for q in controlled if q.p < p.p]
 
         def build(v: V, o: Ops) -> tuple[Any, Eff]:
-            have = o.count(self.active(v, o, q) for q in controlled)
+            have = o.count(self.counted_by_controller(v, o, q) for q in controlled)
             guard = o.and_(
                 o.lt(have, self.replicas_wanted()),
                 o.not_(o.truth(v[p.exists])),

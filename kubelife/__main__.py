@@ -1,0 +1,5 @@
+import sys
+
+from kubelife.cli import main
+
+sys.exit(main())

@@ -1,0 +1,143 @@
+"""The ``kubelife`` command line.
+
+Each sub-command lives in its own module and registers itself here; bad
+input is reported in one sentence with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from rich.console import Console
+
+__all__ = ["main", "UsageError", "add_config_args", "config_from_args", "usage_error"]
+
+
+class UsageError(Exception):
+    """Bad input from the user; the message is one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one sentence, no usage dump
+        raise UsageError(message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
+
+
+def usage_error(message: str) -> NoReturn:
+    raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def add_config_args(p: argparse.ArgumentParser) -> None:
+    """The single-configuration flags shared by check, prove, export and report."""
+    from model.k8s.types import Policy
+
+    g = p.add_argument_group("a single configuration (default: the default suite)")
+    g.add_argument("--preset", help="a named configuration (R1, R2, B1, Always-1c, ...)")
+    g.add_argument("--nodes", type=_positive_int, help="number of nodes (1-8; default 1)")
+    g.add_argument("--slots", type=_positive_int, help="pod slots (1-12; default 2)")
+    g.add_argument("--replicas", type=_positive_int, help="replication controller replicas (default 1)")
+    g.add_argument("--containers", type=_positive_int, help="containers per pod (1-6; default 1)")
+    g.add_argument("--policy", choices=[p.label for p in Policy], help="restart policy (default Always)")
+    g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
+    p.add_argument("--profile", default="seed", help="semantics profile (seed)")
+    p.add_argument("--mutant", help="run a deliberately broken variant of the model (see --list-mutants)")
+
+
+_SINGLE = ("nodes", "slots", "replicas", "containers", "policy", "restart_cap")
+
+
+def config_from_args(args: argparse.Namespace) -> Any:
+    """A single Config, or None when the default suite was asked for."""
+    from model.k8s.config import Config, ConfigError
+    from model.k8s.presets import preset
+    from model.k8s.types import Policy
+
+    try:
+        if args.preset:
+            if any(getattr(args, k) is not None for k in _SINGLE):
+                usage_error("--preset cannot be combined with --nodes, --slots, --replicas, --containers, "
+                            "--policy or --restart-cap.")
+            return preset(args.preset)
+        if all(getattr(args, k) is None for k in _SINGLE):
+            return None
+        return Config.uniform(
+            nodes=1 if args.nodes is None else args.nodes,
+            slots=2 if args.slots is None else args.slots,
+            replicas=1 if args.replicas is None else args.replicas,
+            containers=1 if args.containers is None else args.containers,
+            policy=Policy.parse(args.policy) if args.policy else Policy.ALWAYS,
+            restart_cap=1 if args.restart_cap is None else args.restart_cap,
+            profile=args.profile,
+        )
+    except ConfigError as e:
+        usage_error(str(e))
+
+
+def semantics_from_args(args: argparse.Namespace) -> Any:
+    from model.k8s.mutants import MUTANTS
+    from model.k8s.seed import SeedSemantics
+
+    if args.profile != "seed":
+        usage_error(f"--profile {args.profile!r} is not known; use one of: seed.")
+    if not args.mutant:
+        return SeedSemantics
+    if args.mutant not in MUTANTS:
+        usage_error(f"--mutant {args.mutant!r} is not known; use one of: {', '.join(MUTANTS)}.")
+    return MUTANTS[args.mutant]
+
+
+def _command_modules() -> list[Any]:
+    """Every module in :mod:`kubelife.commands` is a sub-command (NAME, HELP, setup, run)."""
+    import importlib
+    import pkgutil
+
+    from kubelife import commands
+
+    mods = [importlib.import_module(f"kubelife.commands.{m.name}") for m in pkgutil.iter_modules(commands.__path__)]
+    return sorted((m for m in mods if hasattr(m, "NAME")), key=lambda m: m.ORDER)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
+    p = _Parser(prog="kubelife", description="Model checker and conformance oracle for Kubernetes lifecycles.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    runners: dict[str, Any] = {}
+    for mod in _command_modules():
+        sp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.setup(sp)
+        runners[mod.NAME] = mod.run
+    return p, runners
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        parser, runners = build_parser()
+        args = parser.parse_args(argv)
+        return int(runners[args.command](args))
+    except UsageError as e:
+        err.print(f"kubelife: error: {e}", markup=False)
+        return 2
+    except KeyboardInterrupt:
+        err.print("kubelife: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def emit_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of ``kubelife``: each module defines NAME, HELP, ORDER, setup(parser) and run(args)."""

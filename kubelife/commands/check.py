@@ -1,0 +1,66 @@
+"""``kubelife check``: exhaustive exploration of one configuration or the default suite."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from kubelife.check import check_model
+from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+from kubelife.progress import exploration_progress
+from kubelife.suite import merge
+from kubelife.textout import print_check, print_suite
+from model.engine.explore import StateLimitExceeded
+from model.k8s.cluster import build
+from model.k8s.presets import DEFAULT_SUITE
+
+NAME = "check"
+ORDER = 0
+HELP = "explore every reachable state; check properties and scenario rows"
+
+
+def setup(p: argparse.ArgumentParser) -> None:
+    add_config_args(p)
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--witnesses", action="store_true", help="print the witness path of every row")
+    p.add_argument("--show-deadlock", action="store_true", help="print a shortest path to a deadlock state")
+    p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
+    p.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
+
+
+def run(args: argparse.Namespace) -> int:
+    from model.k8s.mutants import MUTANTS
+
+    if args.list_mutants:
+        for name, cls in MUTANTS.items():
+            print(f"{name:30} {cls.doc}; caught by {', '.join(cls.caught_by)}")  # type: ignore[attr-defined]
+        return 0
+    if args.max_states is not None and args.max_states < 1:
+        usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
+    semantics = semantics_from_args(args)
+    cfg = config_from_args(args)
+    configs = [cfg] if cfg is not None else list(DEFAULT_SUITE)
+    out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 150)
+    results = []
+    try:
+        for c in configs:
+            m = build(c, semantics)
+            with exploration_progress(m.name, enabled=not args.json) as progress:
+                results.append(check_model(m, progress=progress, max_states=args.max_states))
+    except StateLimitExceeded as e:
+        usage_error(str(e)[0].upper() + str(e)[1:] + ".")
+    if cfg is not None:
+        r = results[0]
+        if args.json:
+            emit_json(r.to_json())
+        else:
+            print_check(out, r, witnesses=args.witnesses, deadlock=args.show_deadlock)
+        return 0 if r.ok else 1
+    s = merge(results)
+    if args.json:
+        emit_json(s.to_json())
+    else:
+        print_suite(out, s, witnesses=args.witnesses)
+    return 0 if s.ok else 1

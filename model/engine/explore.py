@@ -1,0 +1,190 @@
+"""Breadth-first exhaustive exploration with parent links.
+
+States are packed integers; the visited set maps each to a dense id, and
+two flat arrays (``parent``, ``via``) rebuild the shortest path to any state.
+Because the search is breadth-first, the first violation of a property that
+it meets has a shortest trace.
+
+The explorer knows nothing of Kubernetes: it takes compiled predicates
+(state invariants, step properties, ``sometimes`` witnesses) and optional
+*observers* that want to see the edges of particular transitions.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from model.engine.compile import (
+    StatePred,
+    StepPred,
+    compile_state_checks,
+    compile_step_checks,
+    compile_successors,
+)
+from model.engine.system import TransitionSystem
+
+__all__ = ["Observer", "Exploration", "explore", "Progress"]
+
+
+class Observer(Protocol):
+    """Sees every explored edge of the transitions it names."""
+
+    transitions: frozenset[int]
+
+    def visit(self, src: int, s: int, i: int, t: int, dst: int) -> None: ...
+
+
+Progress = Callable[[int, int, int, float], None]  # states, transitions, queue, seconds
+
+
+@dataclass
+class Exploration:
+    """What a run found; ``path(id)`` rebuilds the shortest trace to a state."""
+
+    system: TransitionSystem
+    states: int = 0
+    transitions: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    fired: list[int] = field(default_factory=list)
+    deadlocks: int = 0
+    first_deadlock: int | None = None
+    state_violations: dict[int, int] = field(default_factory=dict)  # pred index -> state id
+    step_violations: dict[int, tuple[int, int]] = field(default_factory=dict)  # pred -> (src id, dst id)
+    state_witnesses: dict[int, int] = field(default_factory=dict)
+    step_witnesses: dict[int, tuple[int, int]] = field(default_factory=dict)
+    packed: list[int] = field(default_factory=list)
+    parent: array = field(default_factory=lambda: array("q"))
+    via: array = field(default_factory=lambda: array("q"))
+
+    def path(self, sid: int) -> list[tuple[int | None, int]]:
+        """``[(None, initial), (transition, state), ...]`` ending in state ``sid``."""
+        out: list[tuple[int | None, int]] = []
+        while sid > 0:
+            out.append((self.via[sid], self.packed[sid]))
+            sid = self.parent[sid]
+        out.append((None, self.packed[0]))
+        out.reverse()
+        return out
+
+    def edge_path(self, src: int, dst_packed: int, i: int) -> list[tuple[int | None, int]]:
+        return [*self.path(src), (i, dst_packed)]
+
+    @property
+    def never_fired(self) -> list[int]:
+        return [i for i, n in enumerate(self.fired) if n == 0]
+
+
+def explore(
+    system: TransitionSystem,
+    *,
+    invariants: Sequence[StatePred] = (),
+    steps: Sequence[StepPred] = (),
+    sometimes: Sequence[StatePred] = (),
+    sometimes_steps: Sequence[StepPred] = (),
+    observers: Sequence[Observer] = (),
+    progress: Progress | None = None,
+    progress_every: int = 50_000,
+    max_states: int | None = None,
+) -> Exploration:
+    """Explore every reachable state of ``system`` breadth-first.
+
+    ``invariants`` and ``steps`` must hold everywhere (the first violation of
+    each is recorded); ``sometimes`` and ``sometimes_steps`` must hold
+    somewhere (the first witness of each is recorded).
+    """
+    layout = system.layout
+    succ = compile_successors(system)
+    check_inv = compile_state_checks(layout, invariants) if invariants else None
+    check_step = compile_step_checks(layout, steps) if steps else None
+    # A witness predicate w is "found" where the check of w reports it false... so negate it.
+    wit = compile_state_checks(layout, [_negate(p) for p in sometimes]) if sometimes else None
+    wit_step = compile_step_checks(layout, [_negate_step(p) for p in sometimes_steps]) if sometimes_steps else None
+    by_transition: dict[int, list[Observer]] = {}
+    for ob in observers:
+        for i in ob.transitions:
+            by_transition.setdefault(i, []).append(ob)
+
+    res = Exploration(system)
+    res.fired = [0] * len(system.transitions)
+    fired = res.fired
+    init = layout.pack(system.initial)
+    index: dict[int, int] = {init: 0}
+    packed = res.packed
+    packed.append(init)
+    parent, via = res.parent, res.via
+    parent.append(-1)
+    via.append(-1)
+
+    def on_new_state(sid: int, t: int) -> None:
+        if check_inv is not None:
+            for k in check_inv(t):
+                res.state_violations.setdefault(k, sid)
+        if wit is not None and len(res.state_witnesses) < len(sometimes):
+            for k in wit(t):
+                res.state_witnesses.setdefault(k, sid)
+
+    on_new_state(0, init)
+    start = time.perf_counter()
+    head, level_end, depth, n_edges = 0, 1, 0, 0
+    need_wit_steps = wit_step is not None
+    while head < len(packed):
+        if head == level_end:
+            depth += 1
+            level_end = len(packed)
+        sid, s = head, packed[head]
+        head += 1
+        out = succ(s)
+        if not out:
+            res.deadlocks += 1
+            if res.first_deadlock is None:
+                res.first_deadlock = sid
+        for i, t in out:
+            fired[i] += 1
+            tid = index.get(t)
+            if tid is None:
+                tid = len(packed)
+                index[t] = tid
+                packed.append(t)
+                parent.append(sid)
+                via.append(i)
+                on_new_state(tid, t)
+            if check_step is not None:
+                for k in check_step(s, t):
+                    res.step_violations.setdefault(k, (sid, tid))
+            if need_wit_steps:
+                for k in wit_step(s, t):  # type: ignore[misc]
+                    res.step_witnesses.setdefault(k, (sid, tid))
+                need_wit_steps = len(res.step_witnesses) < len(sometimes_steps)
+            obs = by_transition.get(i)
+            if obs:
+                for ob in obs:
+                    ob.visit(sid, s, i, t, tid)
+        n_edges += len(out)
+        if progress is not None and head % progress_every == 0:
+            progress(len(packed), n_edges, len(packed) - head, time.perf_counter() - start)
+        if max_states is not None and len(packed) > max_states:
+            raise StateLimitExceeded(max_states)
+    res.states, res.transitions, res.depth = len(packed), n_edges, depth
+    res.seconds = time.perf_counter() - start
+    if progress is not None:
+        progress(res.states, res.transitions, 0, res.seconds)
+    return res
+
+
+class StateLimitExceeded(RuntimeError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the exploration passed --max-states {limit}; raise the limit or shrink the configuration")
+        self.limit = limit
+
+
+def _negate(p: StatePred) -> StatePred:
+    return lambda v, o: o.not_(p(v, o))
+
+
+def _negate_step(p: StepPred) -> StepPred:
+    return lambda a, b, o: o.not_(p(a, b, o))
