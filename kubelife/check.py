@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from model.engine.compile import StatePred, StepPred, compile_edge_checks
 from model.engine.explore import Exploration, Progress, explore
-from model.engine.compile import compile_edge_checks
 from model.k8s.cluster import ClusterModel
 from model.k8s.trace import Trace, trace_from_path
 from properties.core import Property
@@ -81,9 +81,7 @@ class RowObserver:
             if a.kind not in row.kinds or not row.event(a):
                 continue
             foci = row.focus(m, a)
-            fn = compile_edge_checks(layout, [
-                (lambda v, o, f=f, a=a: row.pre(m, v, o, f, a),
-                 lambda x, y, o, f=f, a=a: row.outcome(m, x, y, o, f, a)) for f in foci])
+            fn = compile_edge_checks(layout, [_row_check(m, row, f, a) for f in foci])
             if fn is not None:
                 self.checks[i] = (fn, [_focus_name(f) for f in foci])
         self.transitions = frozenset(self.checks)
@@ -99,6 +97,17 @@ class RowObserver:
                 self.witness = (src, i, t)
             if not ok and self.failure is None:
                 self.failure = (src, i, t, names[k])
+
+
+def _row_check(m: ClusterModel, row: Row, f: Any, a: Any) -> tuple[StatePred, StepPred]:
+    """The row's precondition and outcome with the model, focus and action fixed."""
+    def pre(v: Any, o: Any) -> Any:
+        return row.pre(m, v, o, f, a)
+
+    def outcome(x: Any, y: Any, o: Any) -> Any:
+        return row.outcome(m, x, y, o, f, a)
+
+    return pre, outcome
 
 
 def _focus_name(f: Any) -> str:

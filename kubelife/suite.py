@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.k8s.cluster import ClusterModel
 from kubelife.check import CheckResult, PropertyVerdict, RowVerdict
+from model.k8s.cluster import ClusterModel
 
 __all__ = ["SuiteResult", "merge"]
 
@@ -116,8 +116,8 @@ def merge(results: Sequence[CheckResult]) -> SuiteResult:
         if fails:
             rows.append(SuiteRow(first_row.id, "fail", hits, fails[0][0].name, fails[0][1]))
         elif passes:
-            m, v = min(passes, key=lambda mv: len(mv[1].witness or ()))
-            rows.append(SuiteRow(first_row.id, "pass", hits, m.name, v))
+            best = min(passes, key=lambda mv: len(mv[1].witness or ()))
+            rows.append(SuiteRow(first_row.id, "pass", hits, best[0].name, best[1]))
         else:
             rows.append(SuiteRow(first_row.id, "vacuous", 0))
     return SuiteResult(list(results), props, rows)

@@ -99,12 +99,12 @@ def print_suite(con: Console, s: SuiteResult, *, witnesses: bool = False) -> Non
             con.print(f"\n{label}: {p.name} in {p.where}: shortest counterexample, {len(v.counterexample)} steps")
             con.print(v.counterexample.render(), markup=False, highlight=False)
     for row in s.rows:
-        v = row.verdict
-        if v is not None and v.counterexample is not None:
-            con.print(f"\n[bold red]ROW FAILS[/]: {row.id} in {row.where} for {v.focus}:")
-            con.print(v.counterexample.render(), markup=False, highlight=False)
-        elif witnesses and v is not None and v.witness is not None:
-            con.print(f"\nwitness for {row.id} in {row.where}: {len(v.witness)} steps")
-            con.print(v.witness.render(), markup=False, highlight=False)
+        rv = row.verdict
+        if rv is not None and rv.counterexample is not None:
+            con.print(f"\n[bold red]ROW FAILS[/]: {row.id} in {row.where} for {rv.focus}:")
+            con.print(rv.counterexample.render(), markup=False, highlight=False)
+        elif witnesses and rv is not None and rv.witness is not None:
+            con.print(f"\nwitness for {row.id} in {row.where}: {len(rv.witness)} steps")
+            con.print(rv.witness.render(), markup=False, highlight=False)
     verdict = "[green]all properties and rows hold as expected[/]" if s.ok else "[bold red]FAILED[/]"
     con.print(f"\n{verdict}")

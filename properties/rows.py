@@ -24,7 +24,17 @@ from model.engine.ops import Ops
 from model.engine.system import Action, apply
 from model.k8s.cluster import ClusterModel
 from model.k8s.seed import (
-    C_RUNNING, C_TERMINATED, ERROR, FAILED, OK, PENDING_N, R_TRUE, R_UNKNOWN, RUNNING, RUNNING_N, SUCCEEDED,
+    C_RUNNING,
+    C_TERMINATED,
+    ERROR,
+    FAILED,
+    OK,
+    PENDING_N,
+    R_TRUE,
+    R_UNKNOWN,
+    RUNNING,
+    RUNNING_N,
+    SUCCEEDED,
 )
 from model.k8s.shape import NodeIx, PodIx
 from model.k8s.types import Exit, Policy

@@ -18,7 +18,16 @@ from model.engine.ops import Ops
 from model.k8s.cluster import ClusterModel
 from model.k8s.phase import phase_of
 from model.k8s.seed import (
-    C_TERMINATED, NONE, OK, PENDING, R_TRUE, RUNNING, SUCCEEDED, TERMINATED_N, WAITING, C_RUNNING,
+    C_RUNNING,
+    C_TERMINATED,
+    NONE,
+    OK,
+    PENDING,
+    R_TRUE,
+    RUNNING,
+    SUCCEEDED,
+    TERMINATED_N,
+    WAITING,
 )
 from model.k8s.types import Policy
 from properties.core import Property
@@ -113,7 +122,8 @@ def properties_for(m: ClusterModel) -> list[Property]:
         return o.or_(*(o.and_(exists(v, o, p), o.eq(v[p.phase], RUNNING)) for p in pods))
 
     def none_on_terminated(v: V, o: Ops) -> Any:
-        return o.and_(*(o.implies(o.eq(v[n.phase], TERMINATED_N), o.not_(o.and_(exists(v, o, p), rules.bound_to(v, o, p, n))))
+        return o.and_(*(o.implies(o.eq(v[n.phase], TERMINATED_N),
+                                  o.not_(o.and_(exists(v, o, p), rules.bound_to(v, o, p, n))))
                         for n in nodes for p in pods))
 
     def terminated_witness(v: V, o: Ops) -> Any:
@@ -206,8 +216,8 @@ def properties_for(m: ClusterModel) -> list[Property]:
 
 
 def _names() -> list[str]:
-    from model.k8s.config import Config
     from model.k8s.cluster import build
+    from model.k8s.config import Config
     return [p.name for p in properties_for(build(Config.uniform()))]
 
 

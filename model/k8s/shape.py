@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from model.engine.system import Field, Layout
 from model.k8s.config import Config
 from model.k8s.types import (
-    ClusterState, ContainerState, CState, Exit, NodePhase, NodeState, PodPhase, PodState, Ready,
+    ClusterState,
+    ContainerState,
+    CState,
+    Exit,
+    NodePhase,
+    NodeState,
+    PodPhase,
+    PodState,
+    Ready,
 )
 
 __all__ = ["NodeIx", "ContainerIx", "PodIx", "Shape"]

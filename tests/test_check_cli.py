@@ -1,0 +1,110 @@
+"""``kubelife check``: reference state counts, the default suite, JSON shape and usage errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from kubelife.cli import main
+from properties.rows import ROW_IDS, SCENARIO_IDS
+from properties.seed import EXPECTED_VIOLATION, PROPERTY_NAMES
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
+    code = main(["check", *argv, "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture(scope="module")
+def suite() -> Any:
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["check", "--json"])
+    return code, json.loads(buf.getvalue())
+
+
+@pytest.mark.parametrize(("nodes", "states"), [(1, 3389), (2, 88727)])
+def test_reference_state_counts(capsys: pytest.CaptureFixture[str], nodes: int, states: int) -> None:
+    code, out = run_json(capsys, "--nodes", str(nodes), "--slots", "2", "--replicas", "1", "--containers", "1",
+                         "--policy", "Always", "--restart-cap", "1")
+    assert code == 0
+    assert out["states"] == states
+    assert set(out["properties"]) == set(PROPERTY_NAMES)
+    assert set(out["rows"]) == set(ROW_IDS)
+    assert out["properties"][EXPECTED_VIOLATION]["status"] == "violated as expected"
+
+
+def test_small_config_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--nodes", "1")
+    assert code == 0
+    assert (out["states"], out["transitions"], out["depth"]) == (3389, 17452, 27)
+    assert out["never_fired"] == []
+    p = out["properties"]["a Running pod is bound"]
+    assert p["holds"] and p["expected"] and p["counterexample"] is None
+    row = out["rows"]["S1-Always"]
+    assert row["status"] == "pass" and row["witness"][-1]["kind"] == "P3"
+    assert out["rows"]["S1-Never"]["status"] == "vacuous"  # no Never pod in this configuration
+
+
+def test_default_suite_passes_every_row_and_property(suite: Any) -> None:
+    code, out = suite
+    assert code == 0 and out["ok"]
+    assert len(out["configurations"]) == 6
+    assert len(SCENARIO_IDS) == 19
+    for rid in ROW_IDS:
+        r = out["rows"][rid]
+        assert r["status"] == "pass", rid
+        assert r["hits"] > 0 and r["witness"], rid
+    for name in PROPERTY_NAMES:
+        assert out["properties"][name]["ok"], name
+
+
+def test_expected_violation_has_the_shortest_trace(suite: Any) -> None:
+    _, out = suite
+    v = out["properties"][EXPECTED_VIOLATION]
+    assert v["status"] == "violated as expected"
+    steps = v["counterexample"]
+    # register two nodes, create, schedule, start, partition, expire, replace, schedule, start
+    assert len(steps) == 10
+    kinds = [s["kind"] for s in steps]
+    assert kinds.index("N2") < kinds.index("N4") < kinds.index("R1", kinds.index("N4"))
+    assert kinds[-1] == "P2"  # the replacement's container starts while the old one still runs
+
+
+def test_text_output_shows_counterexample(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--nodes", "2", "--slots", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "expected violation" in text and "N4 grace-expiry(node=" in text
+    assert "S7-controlled" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--nodes", "0"], "--nodes 0"),
+        (["--policy", "Sometimes"], "Sometimes"),
+        (["--restart-cap", "-1"], "--restart-cap -1"),
+        (["--slots", "x"], "'x'"),
+        (["--preset", "nope"], "nope"),
+        (["--mutant", "nope"], "nope"),
+        (["--preset", "R1", "--nodes", "2"], "--preset"),
+    ],
+)
+def test_bad_values_exit_2_with_one_sentence(capsys: pytest.CaptureFixture[str], argv: list[str], needle: str) -> None:
+    assert main(["check", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err
+    assert err.startswith("kubelife: error:") and "Traceback" not in err
+    assert len(err.replace("\n", " ").split(". ")) <= 2
+
+
+def test_mutant_run_fails_with_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--nodes", "1", "--slots", "1", "--policy", "Never", "--containers", "2",
+                         "--mutant", "never-restarts")
+    assert code == 1
+    assert not out["properties"]["policy Never never restarts a container"]["ok"]
