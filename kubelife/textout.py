@@ -27,6 +27,10 @@ def print_check(con: Console, r: CheckResult, *, witnesses: bool = False, deadlo
     con.print(f"{ex.states:,} states  {ex.transitions:,} transitions  depth {ex.depth}  "
               f"{ex.seconds:.2f} s  {_rate(ex.states, ex.seconds)}")
     acts = r.model.system.actions
+    by_kind: dict[str, int] = {}
+    for a, n in zip(acts, ex.fired):
+        by_kind[f"{a.kind} {a.name}"] = by_kind.get(f"{a.kind} {a.name}", 0) + n
+    con.print("fired: " + "  ".join(f"{k} {n:,}" for k, n in by_kind.items()))
     if ex.never_fired:
         con.print(f"[yellow]actions that never fire:[/] {', '.join(str(acts[i]) for i in ex.never_fired)}")
     if r.deadlock is not None:
