@@ -1,0 +1,220 @@
+"""Abstraction of Pod and Node objects to model values, per profile.
+
+An observation is *partial*: each model field gets the set of values the
+object allows (``ANY`` when the object does not say).  A Pod that is Running
+with ``lastState: {}`` but ``restartCount: 2`` allows every non-empty last
+exit, for example.  A :class:`Profile` owns the abstraction and names the
+semantics it is checked against, so another profile (``modern``) plugs in by
+subclassing and :func:`register_profile`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.k8s.config import Config, SlotSpec
+from model.k8s.seed import SeedSemantics
+from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
+
+__all__ = ["ContainerObs", "PodObs", "NodeObs", "Profile", "PROFILES", "register_profile", "profile",
+           "ANY", "object_key"]
+
+Values = frozenset[int]
+ANY: Values = frozenset()  # the empty set reads "no constraint"
+EXITED: Values = frozenset({int(Exit.OK), int(Exit.ERROR), int(Exit.OOM)})
+CONTROLLERS = ("ReplicaSet", "ReplicationController")
+_PHASES = {p.label: frozenset({int(p)}) for p in PodPhase}
+_READY = {r.label: int(r) for r in Ready}
+
+
+def one(v: int) -> Values:
+    return frozenset({int(v)})
+
+
+@dataclass(frozen=True)
+class ContainerObs:
+    name: str
+    state: Values
+    exit: Values
+    restarts: int | None  # restartCount; None when the object does not say
+
+    def describe(self) -> str:
+        s = _label(CState, self.state)
+        if self.exit != one(Exit.NONE):
+            s += f"({_label(Exit, self.exit)})"
+        return s + (f" r{self.restarts}" if self.restarts else "")
+
+
+@dataclass(frozen=True)
+class PodObs:
+    deleted: bool
+    deletion_requested: bool
+    policy: Policy
+    controlled: bool
+    node_name: str | None
+    phase: Values
+    containers: tuple[ContainerObs, ...]
+    node_lost: bool  # the pod's own status says its node is gone or disrupted
+    missing: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.deleted:
+            return "deleted"
+        where = f"@{self.node_name}" if self.node_name else "@unbound"
+        return f"{_label(PodPhase, self.phase)}{where}[{', '.join(c.describe() for c in self.containers)}]"
+
+
+@dataclass(frozen=True)
+class NodeObs:
+    phase: Values
+    reachable: Values
+    ready: Values
+    disk_ok: Values
+    missing: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return f"{_label(NodePhase, self.phase)} ready={_label(Ready, self.ready)}"
+
+
+def _label(enum: Any, vs: Values) -> str:
+    if not vs:
+        return "?"
+    names = [enum(v).label for v in sorted(vs)]
+    return names[0] if len(names) == 1 else "{" + "|".join(names) + "}"
+
+
+def object_key(obj: dict[str, Any], kind: str) -> str:
+    md = obj.get("metadata") or {}
+    ns = md.get("namespace")
+    name = md.get("name", "?")
+    return f"{kind} {ns}/{name}" if ns else f"{kind} {name}"
+
+
+def _cond(status: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    for c in status.get("conditions") or ():
+        if isinstance(c, dict) and c.get("type") == kind:
+            return c
+    return None
+
+
+def exit_kind(term: dict[str, Any]) -> int:
+    """Exit code 0 is ``ok``; the OOM killer's reason is ``oom``; anything else is ``error``."""
+    if term.get("reason") == "OOMKilled":
+        return int(Exit.OOM)
+    return int(Exit.OK) if term.get("exitCode") == 0 else int(Exit.ERROR)
+
+
+@dataclass
+class Profile:
+    """The seed profile: how objects read as model values, and the model they are checked against."""
+
+    name: str = "seed"
+    semantics: type[SeedSemantics] = SeedSemantics
+    restart_cap: int = 1
+    max_containers: int = 6
+    notes: list[str] = field(default_factory=list)
+
+    def local_config(self, policy: Policy, containers: int, controlled: bool) -> Config:
+        """One pod slot and its node: the model a single observed pod is checked in."""
+        spec = SlotSpec(policy=policy, containers=containers, controlled=controlled, initial=True)
+        return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="seed",
+                      name=f"oracle {policy.label} x{containers}{' controlled' if controlled else ''}")
+
+    def node_config(self) -> Config:
+        """A node with no pod: node lifecycle steps only."""
+        spec = SlotSpec(containers=1, controlled=False, initial=False)
+        return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="seed", name="oracle node")
+
+    # -- pods ----------------------------------------------------------------------------
+
+    def container(self, cs: dict[str, Any] | None, name: str, missing: list[str]) -> ContainerObs:
+        if cs is None:
+            missing.append(f"status of container {name}")
+            return ContainerObs(name, ANY, ANY, None)
+        rc = cs.get("restartCount")
+        if not isinstance(rc, int):
+            missing.append(f"restartCount of container {name}")
+            rc = None
+        state = cs.get("state") or {}
+        last = (cs.get("lastState") or {}).get("terminated")
+        # With no lastState, a container that has restarted still had *some* exit.
+        prev = one(exit_kind(last)) if isinstance(last, dict) else (one(Exit.NONE) if rc == 0 else EXITED)
+        if "running" in state:
+            return ContainerObs(name, one(CState.RUNNING), prev, rc)
+        if "terminated" in state:
+            return ContainerObs(name, one(CState.TERMINATED), one(exit_kind(state["terminated"] or {})), rc)
+        if "waiting" in state:
+            return ContainerObs(name, one(CState.WAITING), prev, rc)
+        missing.append(f"state of container {name}")
+        return ContainerObs(name, ANY, ANY, rc)
+
+    def pod(self, obj: dict[str, Any], deleted: bool) -> PodObs:
+        md, spec, status = obj.get("metadata") or {}, obj.get("spec") or {}, obj.get("status") or {}
+        missing: list[str] = []
+        names = [c.get("name", f"#{i}") for i, c in enumerate(spec.get("containers") or ()) if isinstance(c, dict)]
+        statuses = {c.get("name"): c for c in status.get("containerStatuses") or () if isinstance(c, dict)}
+        if not names:
+            missing.append("spec.containers")
+            names = list(statuses)
+        pol_text = spec.get("restartPolicy")
+        try:
+            policy = Policy.parse(pol_text) if pol_text else Policy.ALWAYS
+        except ValueError:
+            missing.append(f"a known spec.restartPolicy (found {pol_text!r})")
+            policy = Policy.ALWAYS
+        if not pol_text:
+            missing.append("spec.restartPolicy (Always assumed)")
+        phase_text = status.get("phase")
+        if phase_text is None:
+            missing.append("status.phase")
+        phase = _PHASES.get(phase_text, ANY) if phase_text else ANY
+        if not statuses and phase_text in (None, "Pending"):
+            # A pod no kubelet has reported on yet: every container is waiting to start.
+            cobs = tuple(ContainerObs(n, one(CState.WAITING), one(Exit.NONE), 0) for n in names)
+        else:
+            cobs = tuple(self.container(statuses.get(n), n, missing) for n in names)
+        dt = _cond(status, "DisruptionTarget")
+        node_lost = (status.get("reason") in ("NodeLost", "Evicted") or phase_text == "Unknown"
+                     or (dt is not None and dt.get("status") == "True"))
+        owners = md.get("ownerReferences") or ()
+        controlled = any(isinstance(o, dict) and o.get("kind") in CONTROLLERS for o in owners)
+        return PodObs(deleted, bool(md.get("deletionTimestamp")), policy, controlled, spec.get("nodeName") or None,
+                      phase, cobs, node_lost, tuple(missing))
+
+    # -- nodes ---------------------------------------------------------------------------
+
+    def node(self, obj: dict[str, Any], deleted: bool, seen_ready: bool) -> NodeObs:
+        """Real nodes have no phase: Pending until first Ready, Terminated once the object is deleted."""
+        if deleted:
+            return NodeObs(one(NodePhase.TERMINATED), one(0), one(Ready.UNKNOWN), one(0))
+        status = obj.get("status") or {}
+        ready = _cond(status, "Ready")
+        disk = _cond(status, "DiskPressure")
+        if ready is None or ready.get("status") not in _READY:
+            return NodeObs(one(NodePhase.PENDING), one(1), one(Ready.FALSE), one(1), ("Ready condition",))
+        r = _READY[ready["status"]]
+        if r == Ready.FALSE and not seen_ready:
+            return NodeObs(one(NodePhase.PENDING), one(1), one(Ready.FALSE), one(1))
+        disk_ok = one(0) if disk is not None and disk.get("status") == "True" else (
+            one(1) if r == Ready.TRUE else ANY)
+        reachable = one(0) if r == Ready.UNKNOWN else ANY
+        return NodeObs(one(NodePhase.RUNNING), reachable, one(r), disk_ok)
+
+    def unseen_node(self) -> NodeObs:
+        """A node the trace never shows, taken as healthy and ready."""
+        return NodeObs(one(NodePhase.RUNNING), one(1), one(Ready.TRUE), one(1))
+
+
+PROFILES: dict[str, Profile] = {"seed": Profile()}
+
+
+def register_profile(p: Profile) -> None:
+    PROFILES[p.name] = p
+
+
+def profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise KeyError(f"--profile {name!r} is not known; use one of: {', '.join(PROFILES)}.") from None

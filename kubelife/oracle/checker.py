@@ -1,0 +1,337 @@
+"""The oracle proper: follow each object through the trace and explain every change.
+
+Each Pod is checked in its own small model (one pod slot and the node it is
+bound to, policy, container count and ownership from the object); each Node
+in a node-only model.  The state *set* an observation leaves possible is
+carried to the next observation of the same object, and the node part of a
+pod's search must match the latest observation of its node, so node changes
+explain pod changes.  Memory is one small record per object.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelife.oracle.abstract import NodeObs, PodObs, Profile, object_key, profile
+from kubelife.oracle.readers import Diagnostic, Record
+from kubelife.oracle.search import ANY_COUNT, LocalModel, SearchResult, Target, local_model, search
+from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
+
+__all__ = ["Oracle", "BadInput"]
+
+NEVER = frozenset({255})  # a value no field takes: the observation cannot match
+UNSEEN = ("healthy", "unknown")
+
+
+class BadInput(Exception):
+    """Raised in strict mode at the first diagnostic."""
+
+    def __init__(self, diag: Diagnostic) -> None:
+        super().__init__(str(diag))
+        self.diag = diag
+
+
+@dataclass
+class _Live:
+    verdict: ObjectVerdict
+    uid: str | None
+    rv: str | None = None
+    lm: LocalModel | None = None
+    starts: frozenset[int] = frozenset()
+    restarts: tuple[int | None, ...] = ()
+    node_name: str | None = None
+    containers: tuple[str, ...] = ()
+    seen_ready: bool = False
+    done: bool = False
+    events: Counter[str] = field(default_factory=Counter)
+
+
+def _rv_int(rv: str | None) -> int | None:
+    return int(rv) if rv is not None and rv.isdigit() else None
+
+
+class Oracle:
+    def __init__(self, profile_name: str = "seed", *, unseen_nodes: str = "healthy", max_hidden: int = 12,
+                 strict: bool = False) -> None:
+        self.profile: Profile = profile(profile_name)
+        if unseen_nodes not in UNSEEN:
+            raise ValueError(f"--unseen-nodes {unseen_nodes!r} is not known; use one of: {', '.join(UNSEEN)}.")
+        self.unseen_nodes = unseen_nodes
+        self.max_hidden = max_hidden
+        self.strict = strict
+        self.live: dict[str, _Live] = {}
+        self.finished: list[ObjectVerdict] = []
+        self.nodes: dict[str, NodeObs] = {}
+        self.events: dict[str, Counter[str]] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.stats: Counter[str] = Counter()
+        self.kinds: Counter[str] = Counter()
+        self.actions: Counter[str] = Counter()
+        self.states: set[str] = set()
+        self.lines = 0
+        self.records = 0
+        self._labels: dict[tuple[int, int], str] = {}
+        self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile.semantics)
+
+    # -- feeding ---------------------------------------------------------------------
+
+    def feed(self, item: Record | Diagnostic) -> None:
+        self.lines = max(self.lines, item.line)
+        if isinstance(item, Diagnostic):
+            if self.strict:
+                raise BadInput(item)
+            if len(self.diagnostics) < 1000:
+                self.diagnostics.append(item)
+            self.stats["diagnostics"] += 1
+            return
+        self.records += 1
+        if item.kind == "Pod":
+            self._object(item, self._pod)
+        elif item.kind == "Node":
+            self._object(item, self._node)
+        elif item.kind == "Event":
+            self._event(item)
+        elif item.kind == "ERROR":
+            self.stats["watch errors (relist follows)"] += 1
+        else:
+            self.stats[item.kind.lower()] += 1
+
+    def _object(self, rec: Record, check: Any) -> None:
+        md = rec.obj["metadata"]
+        key = object_key(rec.obj, rec.kind)
+        uid, rv = md.get("uid"), md.get("resourceVersion")
+        live = self.live.get(key)
+        if live is not None and uid and live.uid and uid != live.uid:
+            self._finish(key, "replaced by a new object of the same name")
+            live = None
+        if live is None:
+            live = self.live[key] = _Live(ObjectVerdict(rec.kind, key, uid, rec.line), uid)
+        # As an informer does: an update with the resourceVersion already held changes nothing,
+        # and an older one (a replay after a relist) is stale.
+        if rv is not None and rv == live.rv and rec.type != "DELETED":
+            self.stats["duplicate resourceVersion"] += 1
+            return
+        old, new = _rv_int(live.rv), _rv_int(rv)
+        if old is not None and new is not None and new < old:
+            self.stats["stale resourceVersion"] += 1
+            return
+        live.rv = rv
+        v = live.verdict
+        v.observations += 1
+        v.last_line = rec.line
+        if not live.done:
+            check(live, rec)
+        if rec.type == "DELETED":
+            self._finish(key, v.ended or "deleted")
+
+    def _finish(self, key: str, why: str) -> None:
+        live = self.live.pop(key)
+        if live.verdict.ended is None:
+            live.verdict.ended = why
+        self.finished.append(live.verdict)
+
+    def _event(self, rec: Record) -> None:
+        inv = rec.obj.get("involvedObject") or {}
+        kind, reason = inv.get("kind"), rec.obj.get("reason")
+        if kind not in ("Pod", "Node") or not reason:
+            self.stats["events ignored"] += 1
+            return
+        key = object_key({"metadata": inv}, kind)
+        count = rec.obj.get("count") if isinstance(rec.obj.get("count"), int) else 1
+        live = self.live.get(key)
+        target = live.events if live is not None else self.events.setdefault(key, Counter())
+        target[reason] += 1
+        if live is not None:
+            live.verdict.events[reason] += count
+
+    # -- pods and nodes ----------------------------------------------------------------
+
+    def _pod(self, live: _Live, rec: Record) -> None:
+        obs = self.profile.pod(rec.obj, rec.type == "DELETED")
+        v = live.verdict
+        for m in obs.missing:
+            if m not in v.missing:
+                v.missing.append(m)
+                v.worsen("incomplete")
+        n = len(obs.containers)
+        first = live.lm is None
+        if first:
+            if not 1 <= n <= self.profile.max_containers:
+                v.worsen("incomplete")
+                v.note(f"pod has {n} containers; the {self.profile.name} model handles 1 to "
+                       f"{self.profile.max_containers}; not checked")
+                live.done = True
+                return
+            cfg = self.profile.local_config(obs.policy, n, obs.controlled)
+            live.lm = local_model((self.profile.name, obs.policy, n, obs.controlled), cfg, self.profile.semantics)
+            live.starts = frozenset({live.lm.initial})
+            live.restarts = (0,) * n
+            live.containers = tuple(c.name for c in obs.containers)
+            live.events.update(self.events.pop(v.name, {}))
+            v.events.update(live.events)
+        lm = live.lm
+        assert lm is not None
+        if tuple(c.name for c in obs.containers) != live.containers:
+            v.note("the container list changed; containers are matched by position")
+        if live.node_name is None and obs.node_name:
+            live.node_name = obs.node_name
+        target = self._pod_target(lm, live, obs)
+        counts = [c.restarts for c in obs.containers][: len(live.restarts)]
+        deltas = tuple(ANY_COUNT if (c is None or p is None) else c - p for c, p in zip(counts, live.restarts))
+        if obs.deleted:
+            deltas = tuple(ANY_COUNT for _ in deltas)
+        bound = self.max_hidden + 3 * sum(d for d in deltas if 0 < d < ANY_COUNT) + (2 * n + 2 if first else 0)
+        res = search(lm, live.starts, target, deltas, bound)
+        self.stats["searches"] += 1
+        if res.matches:
+            self._explained(live, lm, res)
+            if not obs.deleted:
+                live.restarts = tuple(c if c is not None else p for c, p in zip(counts, live.restarts))
+            return
+        if obs.deletion_requested:
+            v.ended = ("deletion requested: graceful termination is outside the "
+                       f"{self.profile.name} profile, so the pod is not checked further")
+            live.done = True
+            return
+        self._diverged(live, lm, res, rec, obs.describe(), target, deltas, bound)
+
+    def _node_target(self, lm: LocalModel, n: NodeObs | None) -> list[tuple[int, frozenset[int]]]:
+        if n is None:
+            return []
+        vals = (n.phase, n.reachable, n.ready, n.disk_ok)
+        return [(f, vs) for f, vs in zip(lm.node_fields, vals) if vs]
+
+    def _pod_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
+        p = lm.shape.pods[0]
+        fields: list[tuple[int, frozenset[int]]] = []
+        if obs.node_name is not None:
+            node = self.nodes.get(obs.node_name)
+            if node is None and not obs.node_lost and self.unseen_nodes == "healthy":
+                node = self.profile.unseen_node()
+            if not obs.node_lost:
+                fields += self._node_target(lm, node)
+        if obs.deleted:
+            fields.append((p.exists, frozenset({0})))
+            return Target(tuple(fields))
+        fields.append((p.exists, frozenset({1})))
+        if obs.phase:
+            fields.append((p.phase, obs.phase))
+        if obs.node_name is None:
+            fields.append((p.node, frozenset({0})))
+        else:
+            fields.append((p.node, frozenset({1}) if obs.node_name == live.node_name else NEVER))
+        cap = self.profile.restart_cap
+        for ci, c in zip(p.containers, obs.containers):
+            if c.state:
+                fields.append((ci.state, c.state))
+            if c.exit:
+                fields.append((ci.last_exit, c.exit))
+            if c.restarts is not None:
+                fields.append((ci.restarts, frozenset({min(c.restarts, cap)})))
+        return Target(tuple(fields))
+
+    def _node(self, live: _Live, rec: Record) -> None:
+        name = (rec.obj.get("metadata") or {}).get("name", "?")
+        obs = self.profile.node(rec.obj, rec.type == "DELETED", live.seen_ready)
+        self.nodes[name] = obs
+        v = live.verdict
+        if obs.missing:
+            v.missing.extend(m for m in obs.missing if m not in v.missing)
+        if obs.ready == frozenset({1}):
+            live.seen_ready = True
+        lm = self._node_lm
+        first = live.lm is None
+        if first:
+            live.lm, live.starts = lm, frozenset({lm.initial})
+            live.events.update(self.events.pop(v.name, {}))
+        target = Target(tuple(self._node_target(lm, obs)))
+        bound = self.max_hidden + (2 if first else 0)
+        res = search(lm, live.starts, target, (ANY_COUNT,), bound)
+        self.stats["searches"] += 1
+        if res.matches:
+            self._explained(live, lm, res, pod=False)
+            return
+        self._diverged(live, lm, res, rec, obs.describe(), target, (), bound)
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    def _explained(self, live: _Live, lm: LocalModel, res: SearchResult, pod: bool = True) -> None:
+        live.starts = res.matches
+        v = live.verdict
+        v.hidden_steps += len(res.path)
+        reasons: set[str] = set()
+        for i in res.path:
+            a = lm.action(i)
+            self.kinds[a.kind] += 1
+            self.actions[f"{a.kind} {a.name}"] += 1
+            reasons.update(a.reasons)
+        if live.events:
+            v.corroborated += sum(1 for r in live.events if r in reasons)
+            live.events.clear()
+        if pod:
+            s = next(iter(res.matches))
+            lab = self._labels.get((id(lm), s))
+            if lab is None:
+                lab = self._labels[(id(lm), s)] = str(lm.model.decode(s).pods[0])
+            self.states.add(lab)
+
+    def _describe(self, lm: LocalModel, s: int, node: str | None) -> str:
+        st = lm.model.decode(s)
+        text = f"node {st.nodes[0]}"
+        if lm is not self._node_lm:
+            text = f"pod {st.pods[0]}; " + text
+        return text.replace("@n0", f"@{node}") if node else text
+
+    def _action(self, lm: LocalModel, i: int, containers: tuple[str, ...]) -> str:
+        a = lm.action(i)
+        args = []
+        for k, val in a.args:
+            if k == "pod":
+                continue
+            if k == "container" and val < len(containers):
+                val = containers[val]
+            args.append(f"{k}={val}")
+        return f"{a.kind} {a.name}({', '.join(args)})"
+
+    def _diverged(self, live: _Live, lm: LocalModel, res: SearchResult, rec: Record, observed: str,
+                  target: Target, deltas: tuple[int, ...], bound: int) -> None:
+        v = live.verdict
+        status = "violation" if res.exhausted else "gap"
+        v.worsen(status)
+        live.done = True
+        start = res.closest_start if res.closest_start is not None else next(iter(live.starts))
+        names = live.containers
+        allowed = [self._action(lm, i, names) for i, _ in lm.succ(start)]
+        down = [f"{names[c]} {live.restarts[c]} -> {(live.restarts[c] or 0) + d}" for c, d in enumerate(deltas)
+                if d < 0]
+        if down:
+            reason = f"restartCount went down ({', '.join(down)}); restart counts never decrease"
+        elif status == "violation":
+            reason = "no sequence of model steps from the state before leads to this observation"
+        else:
+            reason = (f"no path of at most {bound} hidden steps explains this observation "
+                      "(unexplained gap; --max-hidden-steps searches further)")
+        differs = []
+        if res.closest is not None:
+            for f, vs in target.fields:
+                have = lm.field(res.closest, f)
+                if have not in vs:
+                    want = "|".join(lm.shape.value_label(f, x) for x in sorted(vs) if x != 255) or "(another node)"
+                    differs.append(f"{lm.shape.field_label(f).replace('p0.', '').replace('n0.', 'node.')}: "
+                                   f"model {lm.shape.value_label(f, have)}, observed {want}")
+        v.divergence = Divergence(
+            line=rec.line, time=rec.time, observed=observed,
+            before=self._describe(lm, start, live.node_name), allowed=allowed,
+            closest=self._describe(lm, res.closest, live.node_name) if res.closest is not None else None,
+            closest_path=[self._action(lm, i, names) for i in res.closest_path],
+            reason=reason, differs=differs, events=dict(live.events))
+
+    # -- the end ---------------------------------------------------------------------------
+
+    def result(self, fmt: str = "") -> OracleResult:
+        objects = self.finished + [live.verdict for live in self.live.values()]
+        objects.sort(key=lambda o: o.first_line)
+        return OracleResult(fmt, self.profile.name, objects, list(self.diagnostics), self.lines, self.records,
+                            self.stats, self.kinds, self.actions, self.states)

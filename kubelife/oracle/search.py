@@ -1,0 +1,204 @@
+"""The hidden-step search: which model paths explain the change between two observations.
+
+A watch stream coalesces updates, so two observations of one object may be
+several model steps apart.  From the set of model states the previous
+observation left possible, :func:`search` runs the model's own compiled
+successor function (no second copy of the semantics) breadth first, up to a
+bound, and keeps every state that matches the new observation.  Restart
+counts are exact: the search counts the restarts each container makes on the
+path and only accepts paths with exactly the observed increase, so the bound
+on restarts is the observed one, not the model's saturating counter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from model.engine.compile import compile_successors
+from model.k8s.cluster import ClusterModel, build
+from model.k8s.config import Config
+from model.k8s.seed import SeedSemantics
+from model.k8s.types import Exit
+
+__all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model"]
+
+_CBITS = 8  # bits per container restart counter in a search key
+_MAXC = (1 << _CBITS) - 1
+ANY_COUNT = 1 << 20  # a container whose restartCount was not observed
+
+
+class LocalModel:
+    """A small configuration (one pod, its node) with its compiled successor function."""
+
+    def __init__(self, config: Config, semantics: type[SeedSemantics]) -> None:
+        self.model: ClusterModel = build(config, semantics)
+        self.shape = self.model.shape
+        self.layout = self.shape.layout
+        self.bits = self.layout.bits
+        self.full = (1 << self.bits) - 1
+        self.succ = compile_successors(self.model.system)
+        self.initial = self.layout.pack(self.model.system.initial)
+        self.restarts = self._restart_steps()
+
+    def _restart_steps(self) -> dict[int, tuple[int, int, int]]:
+        """Transition index -> (container, shift, mask) of the last exit that makes a start a restart.
+
+        P2 counts a restart exactly when the container has a last exit (spec section 3);
+        ``tests/test_oracle_search.py`` pins this against the model's own restart counter.
+        """
+        out = {}
+        for i, t in enumerate(self.model.system.transitions):
+            a = t.action
+            if a.kind == "P2":
+                c = a.arg("container")
+                f = self.shape.pods[a.arg("pod")].containers[c].last_exit
+                out[i] = (c, self.layout.shifts[f], self.layout.mask(f))
+        return out
+
+    def action(self, i: int) -> Any:
+        return self.model.system.transitions[i].action
+
+    @cached_property
+    def node_fields(self) -> tuple[int, int, int, int]:
+        n = self.shape.nodes[0]
+        return (n.phase, n.reachable, n.ready, n.disk_ok)
+
+    def field(self, s: int, i: int) -> int:
+        return (s >> self.layout.shifts[i]) & self.layout.mask(i)
+
+
+_MODELS: dict[tuple[Any, ...], LocalModel] = {}
+
+
+def local_model(key: tuple[Any, ...], config: Config, semantics: type[SeedSemantics]) -> LocalModel:
+    lm = _MODELS.get(key)
+    if lm is None:
+        lm = _MODELS[key] = LocalModel(config, semantics)
+    return lm
+
+
+@dataclass(frozen=True)
+class Target:
+    """Allowed values per constrained field; a field with no entry is free."""
+
+    fields: tuple[tuple[int, frozenset[int]], ...]
+
+    def compiled(self, lm: LocalModel) -> list[tuple[int, int, frozenset[int]]]:
+        return [(lm.layout.shifts[i], lm.layout.mask(i), vs) for i, vs in self.fields]
+
+    def distance(self, lm: LocalModel, s: int) -> int:
+        return sum(1 for sh, m, vs in self.compiled(lm) if ((s >> sh) & m) not in vs)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    matches: frozenset[int]  # packed states (restart counters stripped)
+    path: tuple[int, ...]  # transition indices of a shortest explaining path
+    start: int  # the state that path starts from
+    exhausted: bool  # every state within reach was seen: no longer path can help
+    explored: int
+    closest: int | None = None  # when nothing matched: the nearest state reached
+    closest_path: tuple[int, ...] = ()
+    closest_start: int | None = None
+
+
+def _path(parent: dict[int, tuple[int, int] | None], k: int) -> tuple[tuple[int, ...], int]:
+    out = []
+    while True:
+        p = parent[k]
+        if p is None:
+            break
+        k, i = p
+        out.append(i)
+    out.reverse()
+    return tuple(out), k
+
+
+_CACHE: dict[tuple[Any, ...], SearchResult] = {}
+_CACHE_MAX = 1 << 14
+
+
+def search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequence[int], bound: int,
+           max_states: int = 200_000) -> SearchResult:
+    """States reachable from ``starts`` in at most ``bound`` hidden steps that match ``target``.
+
+    ``deltas[c]`` is how many restarts container ``c`` made (``ANY_COUNT``: not observed).
+    Results are cached: traces repeat the same abstract changes over and over.
+    """
+    key = (id(lm), starts, target, tuple(deltas), bound)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    res = _search(lm, starts, target, deltas, bound, max_states)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.clear()
+    _CACHE[key] = res
+    return res
+
+
+def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequence[int], bound: int,
+            max_states: int) -> SearchResult:
+    bits, full, succ, restarts = lm.bits, lm.full, lm.succ, lm.restarts
+    checks = target.compiled(lm)
+    if any(d != ANY_COUNT and not 0 <= d <= _MAXC for d in deltas):  # a count went down, or past what we count
+        want = -1
+    else:
+        want = sum(d << (_CBITS * c) for c, d in enumerate(deltas) if d != ANY_COUNT)
+    counted = [d != ANY_COUNT for d in deltas]
+    free_mask = sum(_MAXC << (_CBITS * c) for c, d in enumerate(deltas) if d == ANY_COUNT)
+    parent: dict[int, tuple[int, int] | None] = {s: None for s in starts}
+    frontier = list(starts)
+    matches: list[int] = []
+    depth = 0
+    while True:
+        for k in frontier:
+            if ((k >> bits) & ~free_mask) == want:
+                s = k & full
+                if all(((s >> sh) & m) in vs for sh, m, vs in checks):
+                    matches.append(k)
+        if depth == bound or not frontier or len(parent) > max_states:
+            break
+        depth += 1
+        nxt = []
+        for k in frontier:
+            s = k & full
+            cnt = k >> bits
+            for i, t in succ(s):
+                r = restarts.get(i)
+                if r is not None and ((s >> r[1]) & r[2]) != Exit.NONE:
+                    c = r[0]
+                    if counted[c]:
+                        if ((cnt >> (_CBITS * c)) & _MAXC) >= deltas[c]:
+                            continue  # more restarts than observed
+                        nk = t | ((cnt + (1 << (_CBITS * c))) << bits)
+                    else:
+                        nk = t | (cnt << bits)
+                else:
+                    nk = t | (cnt << bits)
+                if nk not in parent:
+                    parent[nk] = (k, i)
+                    nxt.append(nk)
+        frontier = nxt
+    exhausted = not frontier
+    if matches:
+        path, start = _path(parent, matches[0])
+        return SearchResult(frozenset(k & full for k in matches), path, start, exhausted, len(parent))
+    def score(k: int) -> tuple[int, int]:
+        s = k & full
+        wrong = sum((((s >> sh) & m) not in vs) for sh, m, vs in checks)
+        return wrong + (((k >> bits) & ~free_mask) != want), _depth(parent, k)
+
+    best = min(parent, key=score)
+    cpath, cstart = _path(parent, best)
+    return SearchResult(frozenset(), (), next(iter(starts)), exhausted, len(parent), best & full, cpath, cstart)
+
+
+def _depth(parent: dict[int, tuple[int, int] | None], k: int) -> int:
+    n = 0
+    while (p := parent[k]) is not None:
+        k = p[0]
+        n += 1
+    return n
