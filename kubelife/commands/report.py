@@ -1,0 +1,42 @@
+"""``kubelife report``: state diagrams, scenario matrix, properties and coverage as files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kubelife.cli import usage_error
+
+NAME = "report"
+ORDER = 50
+HELP = "write state diagrams and the checkers' verdicts to reports/ (Markdown, HTML, DOT, SVG)"
+
+
+def setup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", default="reports", help="directory to write (default: reports/)")
+    p.add_argument("--checkers", default="exhaustive,z3,hypothesis,oracle",
+                   help="comma-separated checkers to run: exhaustive, z3, hypothesis, oracle, or none "
+                        "(default: all; the others are reported as not run)")
+    p.add_argument("--timings", action="store_true",
+                   help="include wall-clock times (the output is then no longer reproducible)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kubelife.report import write_report
+    from kubelife.report.gather import CHECKERS
+    from kubelife.report.render import SVG_HINT
+
+    names = [] if args.checkers.strip() == "none" else [c.strip() for c in args.checkers.split(",") if c.strip()]
+    bad = [c for c in names if c not in CHECKERS]
+    if bad:
+        usage_error(f"--checkers {bad[0]!r} is not a checker; use a comma-separated list of "
+                    f"{', '.join(CHECKERS)}, or none.")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        usage_error(f"--out {args.out!r} is a file; give a directory.")
+    res = write_report(out, checkers=names, timings=args.timings)
+    print(f"kubelife report: wrote {len(res.files)} files to {out}/ "
+          f"({'with' if res.svg else 'without'} SVG); open {out / 'index.html'}")
+    if not res.svg:
+        print(SVG_HINT)
+    return 0

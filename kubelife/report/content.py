@@ -1,0 +1,327 @@
+"""What the report says, assembled once and then written as Markdown and HTML.
+
+Everything here is plain data in a fixed order (spec order for rows and
+properties, the default suite's order for configurations), so both writers
+produce the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelife.report.diagram import Diagram
+from kubelife.report.extract import lifecycle_diagrams, trace_diagram
+from kubelife.report.gather import CHECKERS, Results
+from model.k8s.trace import Trace
+from properties.rows import ROWS, SCENARIO_IDS
+
+__all__ = ["Cell", "TableRow", "TraceEntry", "Report", "assemble", "CHECKER_TITLES", "status_class"]
+
+CHECKER_TITLES = {"exhaustive": "Exhaustive", "z3": "Z3", "hypothesis": "Hypothesis", "oracle": "Oracle"}
+MATRIX_CHECKERS = ("exhaustive", "z3", "hypothesis")
+
+_OK = {"pass", "holds", "proved", "violated as expected", "refuted as expected", "found"}
+_BAD = {"fail", "violated", "refuted", "error"}
+# The matrix speaks one language (pass / fail / not run); the checker's own word stays in the tooltip.
+_MATRIX_WORD = {"proved": "pass", "refuted": "fail"}
+
+
+def status_class(status: str) -> str:
+    if status == "not run":
+        return "none"
+    return "ok" if status in _OK else "bad" if status in _BAD else "warn"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    cls: str = ""  # ok | bad | warn | none | "" (plain text)
+    link: str = ""  # an anchor in the report (without '#')
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class TraceEntry:
+    anchor: str
+    title: str
+    caption: str
+    diagram: Diagram
+    text: str
+
+
+@dataclass
+class Report:
+    lifecycles: list[Diagram]
+    matrix_head: tuple[str, ...]
+    matrix: list[TableRow]
+    node_rows: list[TableRow]
+    prop_head: tuple[str, ...]
+    properties: list[TableRow]
+    config_head: tuple[str, ...]
+    configs: list[TableRow]
+    coverage_head: tuple[str, ...]
+    coverage: list[TableRow]
+    coverage_totals: list[TableRow]
+    checkers: list[TableRow]
+    traces: list[TraceEntry]
+    details: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # checker -> [(anchor, text)]
+
+    @property
+    def diagrams(self) -> list[Diagram]:
+        return [*self.lifecycles, *(t.diagram for t in self.traces)]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _row_anchor(rid: str) -> str:
+    return f"trace-row-{rid}"
+
+
+def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[str, str]]]) -> Cell:
+    run = res.runs[checker]
+    if not run.ran:
+        return Cell("not run", "none", title=run.note)
+    v = run.rows.get(rid)
+    if v is None:
+        return Cell("not run", "none", title=f"{CHECKER_TITLES[checker]} reported nothing for {rid}")
+    status = str(v.get("status", "?"))
+    word = _MATRIX_WORD.get(status, status)
+    link = ""
+    if checker == "exhaustive":
+        link = _row_anchor(rid) if status in ("pass", "fail") else ""
+        title = f"{status} in {v.get('where')}, {v.get('hits', 0):,} matching steps" if v.get("where") else status
+    else:
+        extra = {k: x for k, x in v.items() if k != "status"}
+        title = f"{status}" + (f", {extra.get('hits'):,} hits" if isinstance(extra.get("hits"), int) else "")
+        if any(k not in ("hits",) for k in extra):
+            link = f"{checker}-{rid}"
+            details.setdefault(checker, []).append((link, _describe(rid, v)))
+    return Cell(word, status_class(status), link, title)
+
+
+def _describe(key: str, v: dict[str, Any]) -> str:
+    lines = [f"{key}: {v.get('status')}"]
+    for k, x in v.items():
+        if k == "status":
+            continue
+        if isinstance(x, (dict, list)):
+            import json
+            x = json.dumps(x, indent=2, sort_keys=True, default=str)
+        lines.append(f"{k}: {x}")
+    return "\n".join(lines)
+
+
+def _trace_entry(anchor: str, title: str, caption: str, tr: Trace, *, bad: bool) -> TraceEntry:
+    d = trace_diagram(anchor, title, caption, tr, bad=bad)
+    return TraceEntry(anchor, title, caption, d, tr.render(indent=""))
+
+
+def _traces(res: Results) -> list[TraceEntry]:
+    out: list[TraceEntry] = []
+    if res.suite is None:
+        return out
+    for p in res.suite.properties:
+        v = p.trace
+        if v is None or v.counterexample is None:
+            continue
+        expected = p.kind == "expected-violation"
+        what = "expected violation" if expected else "VIOLATION"
+        out.append(_trace_entry(
+            f"trace-prop-{slug(p.name)}", f"{what.capitalize()}: {p.name}",
+            f"Shortest counterexample in {p.where}, {len(v.counterexample)} steps; the last state breaks the "
+            "property.", v.counterexample, bad=True))
+    for r in res.suite.rows:
+        rv = r.verdict
+        if rv is None:
+            continue
+        row = next(x for x in ROWS if x.id == r.id)
+        if rv.counterexample is not None:
+            out.append(_trace_entry(
+                _row_anchor(r.id), f"Row {r.id} FAILS ({rv.focus})",
+                f"In {r.where}: {row.title}; expected: {row.expect}. The last step is the row's event.",
+                rv.counterexample, bad=True))
+        elif rv.witness is not None:
+            out.append(_trace_entry(
+                _row_anchor(r.id), f"Row {r.id}: witness",
+                f"In {r.where}: {row.title}; expected and checked: {row.expect}. Shortest path to the first "
+                "matching step; the last step is the row's event.", rv.witness, bad=False))
+    return out
+
+
+def _matrix(res: Results, ids: tuple[str, ...], details: dict[str, list[tuple[str, str]]]) -> list[TableRow]:
+    out = []
+    for rid in ids:
+        row = next(x for x in ROWS if x.id == rid)
+        cells = [Cell(rid), Cell(row.title), Cell(row.expect)]
+        cells += [_cell(c, rid, res, details) for c in MATRIX_CHECKERS]
+        out.append(TableRow(tuple(cells)))
+    return out
+
+
+def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[tuple[str, str]]]) -> list[TableRow]:
+    out: list[TableRow] = []
+    names = _property_specs()
+    anchors = {t.anchor for t in traces}
+    z3 = res.runs["z3"]
+    for name, kind, spec in names:
+        ex = res.runs["exhaustive"].properties.get(name)
+        if ex is None:
+            exc = Cell("not run", "none", title=res.runs["exhaustive"].note)
+        else:
+            a = f"trace-prop-{slug(name)}"
+            exc = Cell(ex["status"], status_class(ex["status"]), a if a in anchors else "",
+                       f"shown in {ex['where']}" if ex.get("where") else "")
+        if not z3.ran:
+            zc = Cell("not run", "none", title=z3.note)
+        elif name in z3.properties:
+            zv = z3.properties[name]
+            st = str(zv.get("status", "?"))
+            link = ""
+            if any(k != "status" for k in zv):
+                link = f"z3-prop-{slug(name)}"
+                details.setdefault("z3", []).append((link, _describe(name, zv)))
+            zc = Cell(st, status_class(st), link)
+        else:
+            zc = Cell("not run", "none", title="Z3 reported nothing for this property")
+        out.append(TableRow((Cell(name), Cell(spec), Cell(kind), exc, zc)))
+    return out
+
+
+def _property_specs() -> list[tuple[str, str, str]]:
+    """Name, kind and spec section of every property, in spec order."""
+    from model.k8s.cluster import build
+    from model.k8s.config import Config
+    from properties.seed import properties_for
+
+    return [(p.name, p.kind, p.spec) for p in properties_for(build(Config.uniform()))]
+
+
+def _configs(res: Results) -> list[TableRow]:
+    out: list[TableRow] = []
+    if res.suite is None:
+        return out
+    for r in res.suite.results:
+        ex = r.exploration
+        cells = [Cell(r.model.name), Cell(f"{ex.states:,}"), Cell(f"{ex.transitions:,}"), Cell(str(ex.depth)),
+                 Cell(f"{ex.deadlocks:,}"), Cell(f"{sum(p.ok for p in r.properties)}/{len(r.properties)}"),
+                 Cell(f"{sum(x.status == 'pass' for x in r.rows)}/{len(r.rows)}")]
+        if res.timings:
+            cells.append(Cell(f"{ex.seconds:.2f} s"))
+        out.append(TableRow(tuple(cells)))
+    return out
+
+
+def _kind_order(k: str) -> tuple[str, int]:
+    return (k[0], int(k[1:]) if k[1:].isdigit() else 0)
+
+
+def _coverage(res: Results) -> tuple[list[TableRow], list[TableRow]]:
+    from model.k8s.cluster import build
+    from model.k8s.config import Config
+
+    acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}
+    ex, hy, orc = res.runs["exhaustive"], res.runs["hypothesis"], res.runs["oracle"]
+    traces = orc.coverage.get("traces", {}) if orc.ran else {}
+    rows = []
+    for k in sorted(acts, key=_kind_order):
+        a = acts[k]
+        if ex.ran:
+            inst = ex.coverage["instances"].get(k, {"fired": 0, "of": 0})
+            n = ex.coverage["kinds"].get(k, 0)
+            ec = Cell(f"{n:,} ({inst['fired']}/{inst['of']} actions)", "ok" if inst["fired"] == inst["of"] else "warn")
+        else:
+            ec = Cell("not run", "none")
+        if hy.ran and isinstance(hy.coverage.get("kinds"), dict):
+            n = int(hy.coverage["kinds"].get(k, 0))
+            hc = Cell(f"{n:,}", "ok" if n else "warn")
+        else:
+            hc = Cell("not run", "none")
+        if orc.ran:
+            seen = sorted(name for name, cov in traces.items() if k in _kinds_of(cov))
+            oc = Cell(f"{len(seen)}/{len(traces)} traces", "ok" if seen else "warn", title=", ".join(seen))
+        else:
+            oc = Cell("not run", "none")
+        rows.append(TableRow((Cell(k), Cell(a.name), Cell(a.actor), ec, hc, oc)))
+    totals = []
+    if ex.ran:
+        totals.append(TableRow((Cell("Exhaustive"), Cell(
+            f"{ex.coverage['states']:,} states (all reachable) and {ex.coverage['transitions']:,} edges (all) over "
+            f"{ex.coverage['configurations']} configurations"))))
+    else:
+        totals.append(TableRow((Cell("Exhaustive"), Cell("not run", "none"))))
+    if hy.ran:
+        c = hy.coverage
+        txt = (f"{c.get('distinct_states', '?'):,} distinct states, {c.get('steps', '?'):,} steps in "
+               f"{c.get('examples', '?'):,} runs of {c.get('config', '?')}; {c.get('transitions_fired', '?')}/"
+               f"{c.get('transitions', '?')} actions fired; {c.get('rows_hit', '?')}/{c.get('rows', '?')} rows hit"
+               if "distinct_states" in c else _describe("coverage", c))
+        totals.append(TableRow((Cell("Hypothesis"), Cell(txt))))
+    else:
+        totals.append(TableRow((Cell("Hypothesis"), Cell("not run", "none", title=hy.note))))
+    if orc.ran:
+        totals.append(TableRow((Cell("Oracle"), Cell(orc.note))))
+    else:
+        totals.append(TableRow((Cell("Oracle"), Cell("not run", "none", title=orc.note))))
+    return rows, totals
+
+
+def _kinds_of(cov: Any) -> set[str]:
+    """Transition kinds named anywhere in an oracle coverage summary (its shape is the oracle's to choose)."""
+    found: set[str] = set()
+    if isinstance(cov, dict):
+        for k, v in cov.items():
+            if isinstance(k, str) and re.fullmatch(r"[NPR]\d", k):
+                found.add(k)
+            found |= _kinds_of(v)
+    elif isinstance(cov, (list, tuple, set)):
+        for v in cov:
+            found |= _kinds_of(v)
+    elif isinstance(cov, str):
+        m = re.match(r"([NPR]\d)\b", cov)
+        if m:
+            found.add(m.group(1))
+    return found
+
+
+def _checkers(res: Results) -> list[TableRow]:
+    out = []
+    for c in CHECKERS:
+        r = res.runs[c]
+        cells = [Cell(CHECKER_TITLES[c]), Cell("ran" if r.ran else "not run", "ok" if r.ran else "none"), Cell(r.note)]
+        if res.timings:
+            cells.append(Cell(f"{r.seconds:.1f} s"))
+        out.append(TableRow(tuple(cells)))
+    return out
+
+
+def assemble(res: Results) -> Report:
+    details: dict[str, list[tuple[str, str]]] = {}
+    traces = _traces(res)
+    cov_rows, cov_totals = _coverage(res)
+    time_col = ("time",) if res.timings else ()
+    return Report(
+        lifecycles=lifecycle_diagrams(),
+        matrix_head=("row", "situation", "expected", *(CHECKER_TITLES[c] for c in MATRIX_CHECKERS)),
+        matrix=_matrix(res, SCENARIO_IDS, details),
+        node_rows=_matrix(res, tuple(r.id for r in ROWS if r.id not in SCENARIO_IDS), details),
+        prop_head=("property", "spec", "kind", "Exhaustive", "Z3"),
+        properties=_properties(res, traces, details),
+        config_head=("configuration", "states", "transitions", "depth", "deadlock states", "properties ok",
+                     "rows pass", *time_col),
+        configs=_configs(res),
+        coverage_head=("kind", "action", "actor", "Exhaustive firings", "Hypothesis firings", "Oracle traces"),
+        coverage=cov_rows,
+        coverage_totals=cov_totals,
+        checkers=_checkers(res),
+        traces=traces,
+        details=details,
+    )

@@ -1,0 +1,170 @@
+"""Running the checkers the report shows, each through its published contract.
+
+The exhaustive checker always runs.  Z3 (``kubelife.prove``), Hypothesis
+(``kubelife.stateful``) and the oracle (``kubelife.oracle``) are optional:
+when one is missing or breaks, its column reads "not run" with the reason,
+and the report is still written.  Wall-clock figures are dropped unless
+asked for, so the committed report is byte-identical on regeneration.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubelife.check import check_model
+from kubelife.suite import SuiteResult, merge
+from model.k8s.cluster import build
+from model.k8s.config import Config
+from model.k8s.presets import DEFAULT_SUITE
+
+__all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR"]
+
+CHECKERS = ("exhaustive", "z3", "hypothesis", "oracle")
+TRACE_DIR = Path("tests/data/traces")
+_TIME_KEYS = {"seconds", "time", "elapsed", "duration", "wall", "runtime", "ms", "timing", "timings"}
+
+
+@dataclass
+class CheckerRun:
+    """One checker's verdicts in report shape: ``rows``/``properties`` map ids to ``{"status", ...}``."""
+
+    name: str
+    ran: bool
+    note: str = ""
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coverage: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self, timings: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"ran": self.ran, "note": self.note, "rows": self.rows,
+                               "properties": self.properties, "coverage": self.coverage}
+        if timings:
+            out["seconds"] = round(self.seconds, 2)
+        return out
+
+
+@dataclass
+class Results:
+    suite: SuiteResult | None
+    runs: dict[str, CheckerRun]
+    timings: bool
+
+
+def strip_times(obj: Any) -> Any:
+    """A JSON value without wall-clock keys (they differ on every run)."""
+    if isinstance(obj, dict):
+        return {k: strip_times(v) for k, v in obj.items() if str(k).lower() not in _TIME_KEYS}
+    if isinstance(obj, list):
+        return [strip_times(v) for v in obj]
+    return obj
+
+
+def _not_run(name: str, why: str) -> CheckerRun:
+    return CheckerRun(name, False, why)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
+
+
+def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE) -> tuple[SuiteResult, CheckerRun]:
+    suite = merge([check_model(build(c)) for c in configs])
+    js = suite.to_json()
+    rows = {rid: {"status": r["status"], "hits": r["hits"], "where": r["where"]} for rid, r in js["rows"].items()}
+    props = {name: {"status": p["status"], "where": p["where"]} for name, p in js["properties"].items()}
+    kinds: dict[str, int] = {}
+    instances: dict[str, list[int]] = {}
+    for res in suite.results:
+        for a, n in zip(res.model.system.actions, res.exploration.fired):
+            kinds[a.kind] = kinds.get(a.kind, 0) + n
+            got = instances.setdefault(a.kind, [0, 0])
+            got[0] += n > 0
+            got[1] += 1
+    cov = {
+        "configurations": len(suite.results),
+        "states": js["states"],
+        "transitions": js["transitions"],
+        "kinds": kinds,
+        "instances": {k: {"fired": v[0], "of": v[1]} for k, v in instances.items()},
+    }
+    return suite, CheckerRun("exhaustive", True, "default suite", rows, props, cov)
+
+
+def run_z3() -> CheckerRun:
+    try:
+        from kubelife.prove import prove_all  # type: ignore[attr-defined]
+    except (ImportError, AttributeError) as e:
+        return _not_run("z3", f"kubelife.prove.prove_all is not available ({_first_line(e)})")
+    try:
+        js = strip_times(prove_all().to_json())
+    except Exception as e:  # another helper's checker failing must not stop the report
+        return _not_run("z3", f"prove_all() failed: {_first_line(e)}")
+    rows = {rid: dict(v) for rid, v in (js.get("rows") or {}).items() if isinstance(v, dict)}
+    props = {k: dict(v) for k, v in (js.get("properties") or {}).items() if isinstance(v, dict)}
+    return CheckerRun("z3", True, "kubelife.prove.prove_all()", rows, props, {})
+
+
+def run_hypothesis() -> CheckerRun:
+    try:
+        from kubelife.stateful import run_rows
+    except (ImportError, AttributeError) as e:
+        return _not_run("hypothesis", f"kubelife.stateful.run_rows is not available ({_first_line(e)})")
+    try:
+        rows = {rid: dict(v) for rid, v in run_rows(config=None, profile="ci").items()}
+    except Exception as e:
+        return _not_run("hypothesis", f"run_rows() failed: {_first_line(e)}")
+    cov: dict[str, Any] = {}
+    try:
+        from kubelife.stateful import run_coverage
+
+        cov = strip_times(run_coverage(config=None, profile="ci"))
+    except Exception as e:  # the coverage summary is optional in the contract
+        cov = {"error": _first_line(e)}
+    return CheckerRun("hypothesis", True, "kubelife.stateful.run_rows(profile='ci')", rows, {}, cov)
+
+
+def run_oracle(trace_dir: Path = TRACE_DIR) -> CheckerRun:
+    try:
+        from kubelife import oracle
+        coverage = oracle.coverage  # type: ignore[attr-defined]
+        check = oracle.check_file  # type: ignore[attr-defined]
+    except (ImportError, AttributeError) as e:
+        return _not_run("oracle", f"kubelife.oracle.coverage/check_file are not available ({_first_line(e)})")
+    files = sorted(p for p in trace_dir.glob("**/*") if p.is_file()) if trace_dir.is_dir() else []
+    if not files:
+        return _not_run("oracle", f"no traces under {trace_dir}")
+    per: dict[str, Any] = {}
+    try:
+        for f in files:
+            per[f.relative_to(trace_dir).as_posix()] = strip_times(coverage(check(f)))
+    except Exception as e:
+        return _not_run("oracle", f"checking the traces failed: {_first_line(e)}")
+    return CheckerRun("oracle", True, f"{len(files)} traces under {trace_dir.as_posix()}", {}, {},
+                      {"traces": per})
+
+
+_RUNNERS: dict[str, Callable[[], CheckerRun]] = {"z3": run_z3, "hypothesis": run_hypothesis, "oracle": run_oracle}
+
+
+def gather(checkers: Sequence[str] = CHECKERS, *, timings: bool = False,
+           configs: Sequence[Config] = DEFAULT_SUITE) -> Results:
+    """Run the named checkers; the others are "not run (not requested)"."""
+    runs: dict[str, CheckerRun] = {}
+    suite = None
+    for name in CHECKERS:
+        t0 = time.perf_counter()
+        if name not in checkers:
+            runs[name] = _not_run(name, "not requested")
+            continue
+        if name == "exhaustive":
+            suite, runs[name] = run_exhaustive(configs)
+        else:
+            runs[name] = _RUNNERS[name]()
+        runs[name].seconds = time.perf_counter() - t0
+    return Results(suite, runs, timings)
