@@ -1,0 +1,327 @@
+"""Symbolic proofs with Z3: rows, inductive invariants, step properties, BMC.
+
+For each configuration the transition relation, properties and rows are the
+model's own builders and predicates handed :data:`model.engine.symbolic.Z3`.
+
+* Invariants: every state invariant of spec section 5 and the auxiliary
+  facts of :mod:`properties.strengthening` hold initially (evaluated) and are
+  inductive together (Houdini over one solver); each property's unsat core
+  names the strengthening its proof used.
+* Step properties: ``I(s) and T(s, t) and not step(s, t)`` is unsat.
+* Rows: for every transition of the row's event and every focus,
+  ``I(s) and pre and guard and not outcome`` is unsat, and ``pre and guard``
+  is satisfiable (the witness).  This covers every state satisfying the
+  proved invariants, reachable or not.
+* The expected violation: found by BMC from the initial state, shortest first.
+* Any number of containers: see :mod:`kubelife.prove_counts`.
+
+A refuted property is also searched by BMC, so a mutant's counterexample is
+a real run when one exists within the depth, not only a counterexample to
+induction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from model.engine.ops import PY
+from model.engine.symbolic import Z3 as _Z3
+from model.engine.symbolic import BmcResult, Query, Session, bmc
+from model.k8s.cluster import ClusterModel, build
+from model.k8s.config import Config
+from model.k8s.presets import DEFAULT_SUITE
+from model.k8s.seed import SeedSemantics
+from model.k8s.trace import Trace, trace_from_path
+from properties.core import Property
+from properties.rows import ROWS, Row
+from properties.seed import EXPECTED_VIOLATION, properties_for
+from properties.strengthening import auxiliary_for
+
+__all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH"]
+
+DEFAULT_DEPTH = 12
+DOMAIN = "field values stay in their domains"
+
+
+@dataclass
+class Verdict:
+    """One proof obligation's result in one configuration (or merged over several)."""
+
+    status: str  # proved | refuted | unknown | vacuous | refuted-as-expected | not found
+    seconds: float = 0.0
+    config: str = ""
+    counterexample: dict[str, Any] | None = None
+    witness: str | None = None
+    strengthening: list[str] = field(default_factory=list)
+    trace: Trace | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("proved", "refuted-as-expected")
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status, "ok": self.ok, "seconds": round(self.seconds, 4),
+                               "config": self.config, "counterexample": self.counterexample}
+        if self.witness is not None:
+            out["witness"] = self.witness
+        return out
+
+
+def _state_cex(m: ClusterModel, q: Query, kind: str, focus: str = "") -> dict[str, Any]:
+    """A sat query as readable states: before, the step taken, after."""
+    assert q.before is not None
+    out: dict[str, Any] = {"kind": kind, "config": m.name, "before": str(m.shape.decode(q.before))}
+    if focus:
+        out["focus"] = focus
+    if q.action is not None and q.after is not None:
+        out["action"] = str(m.system.transitions[q.action].action)
+        out["after"] = str(m.shape.decode(q.after))
+    return out
+
+
+def _trace(m: ClusterModel, r: BmcResult) -> Trace | None:
+    if r.path is None:
+        return None
+    lay = m.shape.layout
+    return trace_from_path(m, [(a, lay.pack(s)) for a, s in r.path])
+
+
+@dataclass
+class ConfigProof:
+    model: ClusterModel
+    inductive: list[str]
+    properties: dict[str, Verdict]
+    auxiliary: dict[str, Verdict]
+    rows: dict[str, Verdict]
+    bmc: Verdict | None
+    seconds: float
+
+
+def _focus_name(f: Any) -> str:
+    return f"p{f.p}" if hasattr(f, "p") else f"n{f.n}"
+
+
+def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verdict:
+    start = time.perf_counter()
+    witness: str | None = None
+    core: set[str] = set()
+    for i, t in enumerate(m.system.transitions):
+        a = t.action
+        if a.kind not in row.kinds or not row.event(a):
+            continue
+        guard = s.posts[i][0]
+        for f in row.focus(m, a):
+            pre = row.pre(m, s.v, _Z3, f, a)
+            if pre is False or guard is False:
+                continue
+            base = z3.And(s.a == i, _b(pre), _b(guard))
+            if witness is None:
+                w = s.query(base, assume)
+                if w.status == "sat":
+                    assert w.before is not None
+                    witness = f"{m.shape.decode(w.before)} --{a}--> {m.shape.decode(w.after or w.before)}"
+            out = row.outcome(m, s.v, s.w, _Z3, f, a)
+            goal = z3.And(base, z3.Not(_b(out)))
+            q = s.query(goal, assume)
+            if q.status == "sat":
+                return Verdict("refuted", time.perf_counter() - start, m.name,
+                               _state_cex(m, q, "row", _focus_name(f)), witness)
+            if q.status != "unsat":
+                return Verdict("unknown", time.perf_counter() - start, m.name, None, witness)
+            core.update(s.minimise(goal, q).core)
+    status = "proved" if witness is not None else "vacuous"
+    return Verdict(status, time.perf_counter() - start, m.name, None, witness, sorted(core))
+
+
+def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[Row] = ROWS,
+                expected: bool = True) -> ConfigProof:
+    """Every proof obligation for one configuration."""
+    start = time.perf_counter()
+    props = properties_for(m)
+    aux = auxiliary_for(m)
+    state_props = [p for p in props if p.kind == "invariant"]
+    candidates: list[Property] = [*state_props, *aux]
+    lay = m.shape.layout
+    s = Session(m.system, [(p.name, p.pred) for p in candidates])
+    s.add_invariant(DOMAIN, lambda v, o: z3.And(*(z3.And(0 <= x, x < f.size) for x, f in zip(v, lay.fields))))
+
+    # Initiation is a concrete evaluation; consecution is Houdini over the rest.
+    verdicts: dict[str, Verdict] = {}
+    at_init = [p.name for p in candidates if p.pred(m.system.initial, PY)]
+    for p in candidates:
+        if p.name not in at_init:
+            verdicts[p.name] = Verdict("refuted", 0.0, m.name,
+                                       {"kind": "initial state", "config": m.name,
+                                        "before": str(m.shape.decode(m.system.initial))})
+    kept, dropped = s.houdini([*at_init, DOMAIN])
+    if DOMAIN not in kept:  # a builder wrote a value outside its field: nothing else is sound
+        kept = []
+    for p in candidates:
+        if p.name in verdicts:
+            continue
+        if p.name in dropped:
+            q = dropped[p.name]
+            verdicts[p.name] = Verdict("refuted" if q.status == "sat" else "unknown", q.seconds, m.name,
+                                       _state_cex(m, q, "counterexample to induction") if q.status == "sat" else None)
+            continue
+        t0 = time.perf_counter()
+        alone = s.preserved(p.name, [p.name, DOMAIN])
+        post = z3.Not(_b(p.pred(s.w, _Z3)))
+        q = alone if alone.status == "unsat" else s.minimise(post, s.preserved(p.name, kept))
+        wit = s.query(_b(p.witness(s.v, _Z3)), kept)
+        status = "proved" if q.status == "unsat" else "unknown"
+        if status == "proved" and wit.status != "sat":
+            status = "vacuous"
+        verdicts[p.name] = Verdict(status, time.perf_counter() - t0, m.name,
+                                   strengthening=[n for n in q.core if n not in (p.name, DOMAIN)],
+                                   witness=str(m.shape.decode(wit.before)) if wit.before else None)
+    # Refuted invariants: look for a real run to the bad state, shortest first.
+    for p in candidates:
+        v = verdicts[p.name]
+        if v.status == "refuted" and v.counterexample and v.counterexample["kind"] != "initial state":
+            r = bmc(m.system, _negated(p.pred), depth=depth)
+            v.trace = _trace(m, r)
+
+    for p in props:
+        if p.kind != "step":
+            continue
+        t0 = time.perf_counter()
+        goal = z3.Not(_b(p.pred(s.v, s.w, _Z3)))
+        q = s.minimise(goal, s.query(goal, kept))
+        wit = s.query(_b(p.witness(s.v, s.w, _Z3)), kept)
+        if q.status == "sat":
+            v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"))
+            r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)
+            v.trace = _trace(m, r)
+        else:
+            status = "unknown" if q.status != "unsat" else ("proved" if wit.status == "sat" else "vacuous")
+            v = Verdict(status, time.perf_counter() - t0, m.name,
+                        strengthening=[n for n in q.core if n != DOMAIN])
+        verdicts[p.name] = v
+
+    bmc_verdict = None
+    ev = next(p for p in props if p.name == EXPECTED_VIOLATION)
+    if expected:
+        r = bmc(m.system, _negated(ev.pred), depth=depth)
+        status = "refuted-as-expected" if r.found else ("unknown" if r.status == "unknown" else "not found")
+        bmc_verdict = Verdict(status, r.seconds, m.name, trace=_trace(m, r))
+        bmc_verdict.counterexample = {"kind": "bmc", "depth": depth, "length": r.depth if r.found else None}
+    row_verdicts = {row.id: _prove_row(m, s, row, kept) for row in rows}
+    names = {p.name for p in state_props} | {p.name for p in props if p.kind == "step"}
+    return ConfigProof(
+        m, kept,
+        {n: v for n, v in verdicts.items() if n in names},
+        {n: v for n, v in verdicts.items() if n not in names},
+        row_verdicts, bmc_verdict, time.perf_counter() - start,
+    )
+
+
+def _negated(pred: Callable[..., Any]) -> Callable[[Any, Any], Any]:
+    return lambda v, o: o.not_(pred(v, o))
+
+
+def _negated_step(pred: Callable[..., Any]) -> Callable[[Any, Any, Any], Any]:
+    return lambda v, w, o: o.not_(pred(v, w, o))
+
+
+def _b(x: Any) -> Any:
+    return x if isinstance(x, z3.ExprRef) else z3.BoolVal(bool(x))
+
+# -- several configurations ---------------------------------------------------------------
+
+
+_RANK = {"refuted": 0, "unknown": 1, "proved": 2, "vacuous": 3}
+
+
+def _merge(vs: Sequence[Verdict]) -> Verdict:
+    """Refuted anywhere wins; else unknown anywhere; else proved where not vacuous."""
+    total = sum(v.seconds for v in vs)
+    worst = min(vs, key=lambda v: _RANK.get(v.status, 1))
+    if worst.status in ("refuted", "unknown"):
+        out = Verdict(worst.status, total, worst.config, worst.counterexample, worst.witness,
+                      worst.strengthening, worst.trace)
+        return out
+    proved = [v for v in vs if v.status == "proved"]
+    if not proved:
+        return Verdict("vacuous", total, ", ".join(v.config for v in vs))
+    core = sorted({n for v in proved for n in v.strengthening})
+    return Verdict("proved", total, ", ".join(v.config for v in proved), None, proved[0].witness, core)
+
+
+@dataclass
+class ProveResult:
+    configs: list[ConfigProof]
+    rows: dict[str, Verdict]
+    properties: dict[str, Verdict]
+    auxiliary: dict[str, Verdict]
+    any_containers: dict[str, Verdict]
+    bmc: Verdict
+    depth: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return (all(v.ok for v in self.rows.values()) and all(v.ok for v in self.properties.values())
+                and all(v.ok for v in self.auxiliary.values()) and all(v.ok for v in self.any_containers.values()))
+
+    def to_json(self) -> dict[str, Any]:
+        def prop(v: Verdict) -> dict[str, Any]:
+            out = v.to_json()
+            out["strengthening"] = v.strengthening
+            if v.trace is not None:
+                out["trace"] = v.trace.to_json()["steps"]
+                out["trace_length"] = len(v.trace)
+            return out
+
+        bmc_json = prop(self.bmc)
+        bmc_json.update({"property": EXPECTED_VIOLATION, "depth": self.depth,
+                         "length": len(self.bmc.trace) if self.bmc.trace else None})
+        return {
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "configurations": [
+                {"config": c.model.name, "seconds": round(c.seconds, 3), "inductive": c.inductive}
+                for c in self.configs
+            ],
+            "rows": {k: {**v.to_json(), "assumes": v.strengthening} for k, v in self.rows.items()},
+            "properties": {k: prop(v) for k, v in self.properties.items()},
+            "strengthening": {k: prop(v) for k, v in self.auxiliary.items()},
+            "any_containers": {k: v.to_json() for k, v in self.any_containers.items()},
+            "bmc": bmc_json,
+        }
+
+
+def prove_all(configs: Sequence[Config] | None = None, semantics: type[SeedSemantics] = SeedSemantics, *,
+              depth: int = DEFAULT_DEPTH, rows: Sequence[Row] = ROWS, any_containers: bool = True) -> ProveResult:
+    """Prove everything over ``configs`` (default: the default suite)."""
+    from kubelife.prove_counts import prove_counts
+
+    start = time.perf_counter()
+    cfgs = list(configs) if configs is not None else list(DEFAULT_SUITE)
+    proofs = []
+    for c in cfgs:
+        m = build(c, semantics)
+        # BMC for the expected violation needs two controlled slots to show two copies.
+        two = sum(1 for sl in c.slots if sl.controlled) >= 2 and c.replicas >= 1
+        proofs.append(prove_model(m, depth=depth, rows=rows, expected=two))
+    row_ids = [r.id for r in rows]
+    merged_rows = {rid: _merge([p.rows[rid] for p in proofs]) for rid in row_ids}
+    names = list(proofs[0].properties)
+    props = {n: _merge([p.properties[n] for p in proofs]) for n in names}
+    aux = {n: _merge([p.auxiliary[n] for p in proofs]) for n in proofs[0].auxiliary}
+    found = [p.bmc for p in proofs if p.bmc is not None and p.bmc.trace is not None]
+    if found:
+        best = min(found, key=lambda v: len(v.trace or ()))
+        ev = Verdict("refuted-as-expected", sum(p.bmc.seconds for p in proofs if p.bmc), best.config,
+                     best.counterexample, trace=best.trace)
+    else:
+        ev = Verdict("unknown", sum(p.bmc.seconds for p in proofs if p.bmc), "",
+                     {"kind": "bmc", "depth": depth, "length": None})
+    props[EXPECTED_VIOLATION] = ev
+    counts = prove_counts(semantics) if any_containers else {}
+    return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start)

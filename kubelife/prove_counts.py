@@ -1,0 +1,160 @@
+"""Phase-function properties for any number of containers (counting abstraction).
+
+The kubelet's phase function (:func:`model.k8s.phase.phase_of`, or a
+mutant's ``phase`` hook) sees a pod's containers only through ``o.count`` of
+per-container conditions on ``(state, last_exit)``.  A container's condition
+depends on its class alone - one of the 3 x 4 ``(state, last_exit)`` pairs -
+so every count equals ``sum(n_class * [condition(class)])`` where ``n_class``
+is how many containers are in that class.  Handing the phase function one
+representative per class, with :class:`~model.engine.symbolic.CountingOps`
+weighting each by a Z3 integer ``n_class >= 0``, therefore gives the phase of
+*every* pod with those class sizes; quantifying over all count vectors with
+``sum >= 1`` covers every pod of every size.  ``CountingOps`` refuses a
+``count`` over anything but the representatives, so a phase function that
+looked at containers another way could not slip past the abstraction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import z3
+
+from model.engine.symbolic import Z3, CountingOps
+from model.k8s.cluster import build
+from model.k8s.config import Config
+from model.k8s.seed import SeedSemantics
+from model.k8s.types import CState, Exit, PodPhase, Policy
+
+__all__ = ["CLASSES", "prove_counts", "phase_of_counts", "COUNT_PROPERTIES"]
+
+CLASSES: tuple[tuple[CState, Exit], ...] = tuple((s, e) for s in CState for e in Exit)
+
+Counts = dict[tuple[CState, Exit], Any]
+Claim = Callable[[Counts, Any, Policy], Any]  # counts, phase term, policy -> Z3 Bool
+
+
+def phase_of_counts(rules: SeedSemantics, counts: Counts, policy: Policy) -> Any:
+    """The model's phase function applied to a pod with ``counts[class]`` containers per class."""
+    reps = [(int(s), int(e)) for s, e in CLASSES]
+    return rules.phase(CountingOps([counts[c] for c in CLASSES]), reps, policy)
+
+
+def _sum(counts: Counts, pred: Callable[[CState, Exit], bool]) -> Any:
+    return z3.Sum(*[n for (s, e), n in counts.items() if pred(s, e)], z3.IntVal(0))
+
+
+W, R, T = CState.WAITING, CState.RUNNING, CState.TERMINATED
+
+
+def _fresh(c: Counts) -> Any:
+    return _sum(c, lambda s, e: s is W and e is Exit.NONE)
+
+
+def _restarting(c: Counts) -> Any:
+    return _sum(c, lambda s, e: s is W and e is not Exit.NONE)
+
+
+def _succeeded_clean(c: Counts, ph: Any, pol: Policy) -> Any:
+    others = _sum(c, lambda s, e: (s, e) != (T, Exit.OK))
+    return z3.Implies(ph == int(PodPhase.SUCCEEDED), z3.And(z3.BoolVal(pol is not Policy.ALWAYS), others == 0))
+
+
+def _crashloop_running(c: Counts, ph: Any, pol: Policy) -> Any:
+    if pol is Policy.NEVER:  # Never does not restart, so nothing crash-loops
+        return z3.BoolVal(True)
+    return z3.Implies(z3.And(_restarting(c) >= 1, _fresh(c) == 0), ph == int(PodPhase.RUNNING))
+
+
+def _running_container(c: Counts, ph: Any, pol: Policy) -> Any:
+    running = _sum(c, lambda s, e: s is R)
+    return z3.Implies(z3.And(running >= 1, _fresh(c) == 0), ph == int(PodPhase.RUNNING))
+
+
+def _fresh_pending(c: Counts, ph: Any, pol: Policy) -> Any:
+    return z3.Implies(_fresh(c) >= 1, ph == int(PodPhase.PENDING))
+
+
+def _always_live(c: Counts, ph: Any, pol: Policy) -> Any:
+    if pol is not Policy.ALWAYS:
+        return z3.BoolVal(True)
+    return z3.And(ph != int(PodPhase.SUCCEEDED), ph != int(PodPhase.FAILED))
+
+
+def _onfailure_not_failed(c: Counts, ph: Any, pol: Policy) -> Any:
+    return z3.BoolVal(True) if pol is not Policy.ON_FAILURE else ph != int(PodPhase.FAILED)
+
+
+def _never_settles(c: Counts, ph: Any, pol: Policy) -> Any:
+    if pol is not Policy.NEVER:
+        return z3.BoolVal(True)
+    all_done = _sum(c, lambda s, e: s is T) == _sum(c, lambda s, e: True)
+    all_ok = _sum(c, lambda s, e: (s, e) == (T, Exit.OK)) == _sum(c, lambda s, e: True)
+    return z3.Implies(all_done, ph == z3.If(all_ok, int(PodPhase.SUCCEEDED), int(PodPhase.FAILED)))
+
+
+COUNT_PROPERTIES: dict[str, Claim] = {
+    "Succeeded means every container exited ok and the policy is not Always": _succeeded_clean,
+    "a crash-looping container keeps the pod Running (policy Always or OnFailure, all started)": _crashloop_running,
+    "a Running container keeps the pod Running once every container has started": _running_container,
+    "a container that never started keeps the pod Pending": _fresh_pending,
+    "policy Always never gives a terminal phase": _always_live,
+    "policy OnFailure never gives Failed": _onfailure_not_failed,
+    "policy Never: once every container has stopped, Succeeded if all exited ok, else Failed": _never_settles,
+}
+
+NEVER_RESTARTS = "policy Never never restarts a container"
+ONFAILURE_OK = "OnFailure never restarts a container that exited ok"
+
+
+def _describe(mdl: z3.ModelRef, counts: Counts, pol: Policy, ph: Any) -> dict[str, Any]:
+    shown = {f"{s.label}({e.label})" if e is not Exit.NONE else s.label:
+             mdl.eval(n, model_completion=True).as_long() for (s, e), n in counts.items()}
+    return {"kind": "container counts", "policy": pol.label,
+            "containers": {k: v for k, v in shown.items() if v},
+            "phase": PodPhase(mdl.eval(ph, model_completion=True).as_long()).label}
+
+
+def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, Any]:
+    """Each claim for every policy and every container count vector; restart guards per container."""
+    from kubelife.prove import Verdict
+
+    rules = build(Config.uniform(), semantics).rules
+    counts: Counts = {c: z3.Int(f"n[{c[0].label},{c[1].label}]") for c in CLASSES}
+    wf = z3.And(*(n >= 0 for n in counts.values()), z3.Sum(*counts.values()) >= 1)
+    out: dict[str, Any] = {}
+    for name, claim in COUNT_PROPERTIES.items():
+        start = time.perf_counter()
+        verdict = Verdict("proved", 0.0, "any number of containers, every policy")
+        for pol in Policy:
+            ph = phase_of_counts(rules, counts, pol)
+            ph = ph if isinstance(ph, z3.ExprRef) else z3.IntVal(int(ph))
+            s = z3.Solver()
+            s.add(wf, z3.Not(claim(counts, ph, pol)))
+            r = s.check()
+            if r == z3.sat:
+                verdict = Verdict("refuted", 0.0, verdict.config, _describe(s.model(), counts, pol, ph))
+                break
+            if r != z3.unsat:
+                verdict = Verdict("unknown", 0.0, verdict.config)
+                break
+        verdict.seconds = time.perf_counter() - start
+        out[name] = verdict
+    # The restart guard is per container, so its properties hold for any count at once.
+    for name, pol, exits in ((NEVER_RESTARTS, Policy.NEVER, None), (ONFAILURE_OK, Policy.ON_FAILURE, Exit.OK)):
+        start = time.perf_counter()
+        e = z3.Int("last_exit")
+        allowed = rules.restart_allowed(Z3, pol, e)
+        allowed = allowed if isinstance(allowed, z3.ExprRef) else z3.BoolVal(bool(allowed))
+        s = z3.Solver()
+        s.add(e >= 0, e < len(Exit), allowed, *([e == int(exits)] if exits is not None else []))
+        r = s.check()
+        status = "proved" if r == z3.unsat else "refuted" if r == z3.sat else "unknown"
+        cex = None
+        if r == z3.sat:
+            cex = {"kind": "restart guard", "policy": pol.label,
+                   "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
+        out[name] = Verdict(status, time.perf_counter() - start, "any number of containers", cex)
+    return out
