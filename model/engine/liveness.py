@@ -1,0 +1,344 @@
+"""Liveness under fairness on an explicit graph (generic: knows nothing of Kubernetes).
+
+A behaviour is an infinite path; every state may *stutter* (repeat itself),
+so a state where nothing fair is enabled can end a behaviour.  A
+counterexample to ``P ~> Q`` (leads-to) is a *fair lasso*: a path from the
+initial state to a state with ``P and not Q``, then a cycle that repeats
+forever, never touching ``Q``, that respects every assumption:
+
+``weak`` groups (WF)
+    if some transition of the group is enabled in every state of the cycle,
+    the cycle takes one;
+``strong`` groups (SF)
+    if one is enabled in some state of the cycle, the cycle takes one;
+``finite`` transitions (environment: "disruptions eventually stop")
+    never taken on the cycle; they may appear in the prefix;
+``visits`` state sets (hypotheses ``[]<> H``)
+    the cycle passes through each.
+
+Algorithm (the classical one of TLC and Lichtenstein-Pnueli): restrict to
+the allowed states, drop the ``finite`` edges, compute strongly connected
+components; a component whose covering cycle is fair is kept; a component
+that fails a weak or ``visits`` condition can hold no fair cycle and is
+dropped; one that fails a strong condition loses the states where that
+group is enabled and is split again.  Repeat to a fixpoint: every remaining
+state lies on a fair cycle.  Leads-to then takes the backward closure of
+those states within ``not Q``.  Components come from networkx on small
+graphs and from ``scipy.sparse.csgraph`` on large ones (networkx stores
+Python objects per edge; the arrays do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+from model.engine.compile import StatePred, compile_state_checks
+from model.engine.graph import Graph
+
+__all__ = [
+    "Assumptions", "LeadsTo", "scc_labels", "state_masks", "fair_states", "leads_to", "eventually_always",
+    "check_lasso", "NETWORKX_MAX_EDGES",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+NETWORKX_MAX_EDGES = 100_000
+Method = Literal["auto", "networkx", "scipy"]
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Fairness and environment assumptions over transition indices."""
+
+    weak: tuple[frozenset[int], ...] = ()
+    strong: tuple[frozenset[int], ...] = ()
+    finite: frozenset[int] = frozenset()
+
+
+@dataclass
+class LeadsTo:
+    """Verdict of one ``P ~> Q``; a violation carries a lasso of state ids."""
+
+    holds: bool
+    witness: int | None = None  # first (shortest) reachable P state: not vacuous
+    prefix: list[int] = field(default_factory=list)  # state ids, initial .. cycle start
+    prefix_via: list[int] = field(default_factory=list)  # transitions between them
+    cycle: list[tuple[int, int]] = field(default_factory=list)  # (transition, state id) back to cycle start
+    target: int | None = None  # the P and not Q state the violation starts from
+
+
+def state_masks(g: Graph, preds: Sequence[StatePred]) -> BoolArray:
+    """``masks[k, s]``: predicate ``k`` holds in state ``s`` (compiled once, evaluated per state)."""
+    out = np.ones((len(preds), g.n_states), dtype=bool)
+    if not preds:
+        return out
+    check = compile_state_checks(g.system.layout, preds)
+    for sid, s in enumerate(g.packed):
+        for k in check(s):
+            out[k, sid] = False
+    return out
+
+
+def scc_labels(n: int, src: IntArray, dst: IntArray, method: Method = "auto") -> tuple[int, IntArray]:
+    """Strongly connected components: ``(count, label per state)``."""
+    if method == "networkx" or (method == "auto" and src.shape[0] <= NETWORKX_MAX_EDGES):
+        import networkx as nx
+
+        dg = nx.DiGraph()
+        dg.add_nodes_from(range(n))
+        dg.add_edges_from(zip(src.tolist(), dst.tolist()))
+        labels = np.empty(n, dtype=np.int64)
+        k = 0
+        for k, comp in enumerate(nx.strongly_connected_components(dg)):
+            labels[list(comp)] = k
+        return (k + 1 if n else 0), labels
+    mat = csr_matrix((np.ones(src.shape[0], dtype=np.int32), (src, dst)), shape=(n, n))
+    count, labels = connected_components(mat, directed=True, connection="strong")
+    return int(count), labels.astype(np.int64)
+
+
+class _Groups:
+    """Per group: which edges belong to it and in which states it is enabled."""
+
+    def __init__(self, g: Graph, groups: Sequence[frozenset[int]]) -> None:
+        n_tr = len(g.system.transitions)
+        self.edges: list[BoolArray] = []
+        self.enabled: list[BoolArray] = []
+        for grp in groups:
+            member = np.zeros(n_tr, dtype=bool)
+            member[list(grp)] = True
+            e = member[g.tr]
+            en = np.zeros(g.n_states, dtype=bool)
+            en[g.src[e]] = True
+            self.edges.append(e)
+            self.enabled.append(en)
+
+
+def _edge_mask(g: Graph, trs: frozenset[int]) -> BoolArray:
+    member = np.zeros(len(g.system.transitions), dtype=bool)
+    member[list(trs)] = True
+    return member[g.tr]
+
+
+def _flag(ncomp: int, labels: IntArray) -> BoolArray:
+    out = np.zeros(ncomp, dtype=bool)
+    out[labels] = True
+    return out
+
+
+@dataclass
+class _Fair:
+    active: BoolArray
+    labels: IntArray
+    internal: BoolArray  # edges inside a kept component
+    weak: _Groups
+    strong: _Groups
+
+
+def fair_states(g: Graph, allowed: BoolArray, a: Assumptions, visits: Sequence[BoolArray] = (),
+                method: Method = "auto") -> _Fair:
+    """The states within ``allowed`` that lie on a fair cycle inside ``allowed``."""
+    weak, strong = _Groups(g, a.weak), _Groups(g, a.strong)
+    cyc_edge = ~_edge_mask(g, a.finite)
+    active = allowed.copy()
+    n = g.n_states
+    while True:
+        em = active[g.src] & active[g.dst] & cyc_edge
+        ncomp, lab = scc_labels(n, g.src[em], g.dst[em], method)
+        internal = em & (lab[g.src] == lab[g.dst])
+        bad = np.zeros(ncomp, dtype=bool)
+        for vm in visits:
+            bad |= ~_flag(ncomp, lab[active & vm])
+        for e, en in zip(weak.edges, weak.enabled):
+            taken = _flag(ncomp, lab[g.src[internal & e]])
+            disabled = _flag(ncomp, lab[active & ~en])
+            bad |= ~(taken | disabled)
+        drop = active & bad[lab]
+        for e, en in zip(strong.edges, strong.enabled):
+            taken = _flag(ncomp, lab[g.src[internal & e]])
+            enabled = _flag(ncomp, lab[active & en])
+            drop |= active & en & (enabled & ~taken)[lab]
+        if not drop.any():
+            return _Fair(active, lab, internal, weak, strong)
+        active &= ~drop
+
+
+def _bfs(n: int, src: IntArray, dst: IntArray, start: int | Sequence[int]) -> tuple[IntArray, IntArray]:
+    """Breadth-first ``(order, predecessors)`` from ``start`` (one state or several) over the given edges.
+
+    Predecessors are ``n`` for a start and negative for a state not reached.
+    """
+    starts = [start] if isinstance(start, int) else list(start)
+    # A virtual source n links to every start, so several starts cost one search.
+    s2 = np.concatenate([src, np.full(len(starts), n, dtype=np.int64)])
+    d2 = np.concatenate([dst, np.asarray(starts, dtype=np.int64)])
+    mat = csr_matrix((np.ones(s2.shape[0], dtype=np.int32), (s2, d2)), shape=(n + 1, n + 1))
+    order, pred = breadth_first_order(mat, n, directed=True, return_predecessors=True)
+    return order[1:].astype(np.int64), pred[:n].astype(np.int64)
+
+
+def _bfs_pred(n: int, src: IntArray, dst: IntArray, start: int | Sequence[int]) -> IntArray:
+    return _bfs(n, src, dst, start)[1]
+
+
+def _walk(pred: IntArray, to: int, n: int) -> list[int]:
+    path = [to]
+    while pred[path[-1]] != n:
+        path.append(int(pred[path[-1]]))
+    path.reverse()
+    return path
+
+
+class _EdgeLookup:
+    """Transition label of an edge ``u -> v`` within an edge mask (for rebuilding paths)."""
+
+    def __init__(self, g: Graph, mask: BoolArray) -> None:
+        idx = np.nonzero(mask)[0]
+        self.g, self.idx = g, idx[np.argsort(g.src[idx], kind="stable")]
+        self.starts = np.searchsorted(g.src[self.idx], np.arange(g.n_states + 1))
+
+    def label(self, u: int, v: int) -> int:
+        es = self.idx[self.starts[u]:self.starts[u + 1]]
+        hit = es[self.g.dst[es] == v]
+        return int(self.g.tr[hit[0]])
+
+
+def _cycle(g: Graph, f: _Fair, a: Assumptions, visits: Sequence[BoolArray], start: int) -> list[tuple[int, int]]:
+    """A fair cycle through ``start`` inside its component: visit each needed edge or state, come back."""
+    comp = f.labels[start]
+    inside = f.active & (f.labels == comp)
+    emask = f.internal & inside[g.src]
+    src, dst = g.src[emask], g.dst[emask]
+    look = _EdgeLookup(g, emask)
+    targets: list[tuple[str, int, int]] = []  # ("edge", u, v) or ("state", x, x)
+
+    def need(edges: BoolArray, enabled: BoolArray, weak: bool) -> None:
+        e = np.nonzero(emask & edges)[0]
+        if e.size:
+            targets.append(("edge", int(g.src[e[0]]), int(g.dst[e[0]])))
+        elif weak:
+            targets.append(("state", int(np.nonzero(inside & ~enabled)[0][0]), -1))
+
+    for e, en in zip(f.weak.edges, f.weak.enabled):
+        need(e, en, True)
+    for e, en in zip(f.strong.edges, f.strong.enabled):
+        need(e, en, False)
+    for vm in visits:
+        targets.append(("state", int(np.nonzero(inside & vm)[0][0]), -1))
+    out: list[tuple[int, int]] = []
+    cur = start
+    n = g.n_states
+    for kind, u, v in [*targets, ("state", start, -1)]:
+        if u != cur:
+            path = _walk(_bfs_pred(n, src, dst, cur), u, n)
+            for x, y in zip(path, path[1:]):
+                out.append((look.label(x, y), y))
+        cur = u
+        if kind == "edge":
+            out.append((look.label(u, v), v))
+            cur = v
+    return out
+
+
+def _lasso(g: Graph, f: _Fair, a: Assumptions, visits: Sequence[BoolArray], allowed: BoolArray,
+           targets: BoolArray) -> LeadsTo | None:
+    """The shortest-prefix fair lasso from a ``targets`` state that stays in ``allowed``, if any."""
+    n = g.n_states
+    inner = allowed[g.src] & allowed[g.dst]
+    # Backward closure: the allowed states from which a fair state is reachable inside allowed.
+    fair_ids = np.nonzero(f.active)[0]
+    if fair_ids.size == 0:
+        return None
+    back = _bfs_pred(n, g.dst[inner], g.src[inner], fair_ids.tolist())
+    can = (back >= 0) | f.active
+    hits = np.nonzero(targets & allowed & can)[0]
+    if hits.size == 0:
+        return None
+    t = int(hits[0])  # ids are in breadth-first order: the lowest has the shortest prefix
+    prefix = g.path(t)
+    ids = _path_ids(g, t)
+    # From the target forward inside allowed to the nearest fair state.
+    order, fwd = _bfs(n, g.src[inner], g.dst[inner], t)
+    start = int(order[f.active[order]][0])  # breadth-first order: the nearest fair state
+    look = _EdgeLookup(g, inner)
+    leg = _walk(fwd, start, n) if start != t else [t]
+    via = [int(i) for i, _ in prefix[1:] if i is not None]
+    for x, y in zip(leg, leg[1:]):
+        via.append(look.label(x, y))
+        ids.append(y)
+    return LeadsTo(False, prefix=ids, prefix_via=via, cycle=_cycle(g, f, a, visits, start), target=t)
+
+
+def _path_ids(g: Graph, sid: int) -> list[int]:
+    out = [sid]
+    while out[-1] > 0:
+        out.append(int(g.parent[out[-1]]))
+    out.reverse()
+    return out
+
+
+def leads_to(g: Graph, p: BoolArray, q: BoolArray, a: Assumptions, visits: Sequence[BoolArray] = (),
+             method: Method = "auto") -> LeadsTo:
+    """``P ~> Q`` under the assumptions (and the cycle hypotheses ``[]<> visits``)."""
+    wit = np.nonzero(p)[0]
+    witness = int(wit[0]) if wit.size else None
+    allowed = ~q
+    f = fair_states(g, allowed, a, visits, method)
+    res = _lasso(g, f, a, visits, allowed, p)
+    if res is None:
+        return LeadsTo(True, witness=witness)
+    res.witness = witness
+    return res
+
+
+def eventually_always(g: Graph, q: BoolArray, a: Assumptions, visits: Sequence[BoolArray] = (),
+                      method: Method = "auto") -> LeadsTo:
+    """``<>[] Q``: violated by a reachable fair cycle that passes through ``not Q`` forever."""
+    everything = np.ones(g.n_states, dtype=bool)
+    vs = [*visits, ~q]
+    f = fair_states(g, everything, a, vs, method)
+    res = _lasso(g, f, a, vs, everything, everything)
+    if res is None:
+        return LeadsTo(True, witness=0)
+    res.witness = 0
+    return res
+
+
+def check_lasso(succ: Callable[[int], list[tuple[int, int]]], states: Sequence[int], via: Sequence[int],
+                loop_at: int, target: int, p: Callable[[int], bool], q: Callable[[int], bool],
+                a: Assumptions, visits: Sequence[Callable[[int], bool]] = ()) -> list[str]:
+    """Independent re-check of a concrete lasso; returns what is wrong with it (empty: a genuine one).
+
+    ``states[k]`` is reached by ``via[k-1]``; the last state equals ``states[loop_at]``
+    (or, with no cycle steps, the lasso stutters in its last state).
+    """
+    bad: list[str] = []
+    for k in range(1, len(states)):
+        if (via[k - 1], states[k]) not in succ(states[k - 1]):
+            bad.append(f"step {k} is not a transition of the system")
+    if len(states) - 1 > loop_at and states[-1] != states[loop_at]:
+        bad.append("the cycle does not close")
+    if not p(states[target]) or any(q(s) for s in states[target:]):
+        bad.append("the lasso does not go from P to a never-Q suffix")
+    cyc = list(states[loop_at:-1]) if len(states) - 1 > loop_at else [states[-1]]
+    taken = set(via[loop_at:])
+    en = [{i for i, t in succ(s) if t != s} for s in cyc]
+    if taken & a.finite:
+        bad.append("the cycle takes a transition assumed to happen finitely often")
+    for grp in a.weak:
+        if not taken & grp and all(e & grp for e in en):
+            bad.append(f"weak fairness of {sorted(grp)} is violated on the cycle")
+    for grp in a.strong:
+        if not taken & grp and any(e & grp for e in en):
+            bad.append(f"strong fairness of {sorted(grp)} is violated on the cycle")
+    for v in visits:
+        if not any(v(s) for s in cyc):
+            bad.append("the cycle misses a state the hypothesis requires")
+    return bad
