@@ -59,6 +59,7 @@ class Verdict:
     witness: str | None = None
     strengthening: list[str] = field(default_factory=list)
     trace: Trace | None = None
+    query: Query | None = None  # the solver's raw answer behind a counterexample, for re-checking
 
     @property
     def ok(self) -> bool:
@@ -130,7 +131,7 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
             q = s.query(goal, assume)
             if q.status == "sat":
                 return Verdict("refuted", time.perf_counter() - start, m.name,
-                               _state_cex(m, q, "row", _focus_name(f)), witness)
+                               _state_cex(m, q, "row", _focus_name(f)), witness, query=q)
             if q.status != "unsat":
                 return Verdict("unknown", time.perf_counter() - start, m.name, None, witness)
             core.update(s.minimise(goal, q).core)
@@ -167,7 +168,8 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         if p.name in dropped:
             q = dropped[p.name]
             verdicts[p.name] = Verdict("refuted" if q.status == "sat" else "unknown", q.seconds, m.name,
-                                       _state_cex(m, q, "counterexample to induction") if q.status == "sat" else None)
+                                       _state_cex(m, q, "counterexample to induction") if q.status == "sat" else None,
+                                       query=q)
             continue
         t0 = time.perf_counter()
         alone = s.preserved(p.name, [p.name, DOMAIN])
@@ -195,7 +197,7 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         q = s.minimise(goal, s.query(goal, kept))
         wit = s.query(_b(p.witness(s.v, s.w, _Z3)), kept)
         if q.status == "sat":
-            v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"))
+            v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"), query=q)
             r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)
             v.trace = _trace(m, r)
         else:
@@ -243,9 +245,8 @@ def _merge(vs: Sequence[Verdict]) -> Verdict:
     total = sum(v.seconds for v in vs)
     worst = min(vs, key=lambda v: _RANK.get(v.status, 1))
     if worst.status in ("refuted", "unknown"):
-        out = Verdict(worst.status, total, worst.config, worst.counterexample, worst.witness,
-                      worst.strengthening, worst.trace)
-        return out
+        return Verdict(worst.status, total, worst.config, worst.counterexample, worst.witness,
+                       worst.strengthening, worst.trace, worst.query)
     proved = [v for v in vs if v.status == "proved"]
     if not proved:
         return Verdict("vacuous", total, ", ".join(v.config for v in vs))
@@ -264,10 +265,16 @@ class ProveResult:
     depth: int
     seconds: float
 
+    strict: bool = True  # the default suite: every row applies somewhere and the violation must be found
+
     @property
     def ok(self) -> bool:
-        return (all(v.ok for v in self.rows.values()) and all(v.ok for v in self.properties.values())
-                and all(v.ok for v in self.auxiliary.values()) and all(v.ok for v in self.any_containers.values()))
+        # On a single configuration a row may not apply (vacuous) and the violation may need
+        # more slots (not found); those are reported, as ``kubelife check`` reports them.
+        fine = ("proved", "refuted-as-expected") if self.strict else (
+            "proved", "refuted-as-expected", "vacuous", "not found")
+        groups = (self.rows, self.properties, self.auxiliary, self.any_containers)
+        return all(v.status in fine for g in groups for v in g.values())
 
     def to_json(self) -> dict[str, Any]:
         def prop(v: Verdict) -> dict[str, Any]:
@@ -320,8 +327,10 @@ def prove_all(configs: Sequence[Config] | None = None, semantics: type[SeedSeman
         ev = Verdict("refuted-as-expected", sum(p.bmc.seconds for p in proofs if p.bmc), best.config,
                      best.counterexample, trace=best.trace)
     else:
-        ev = Verdict("unknown", sum(p.bmc.seconds for p in proofs if p.bmc), "",
+        unknown = any(p.bmc is not None and p.bmc.status == "unknown" for p in proofs)
+        ev = Verdict("unknown" if unknown else "not found", sum(p.bmc.seconds for p in proofs if p.bmc), "",
                      {"kind": "bmc", "depth": depth, "length": None})
     props[EXPECTED_VIOLATION] = ev
     counts = prove_counts(semantics) if any_containers else {}
-    return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start)
+    return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start,
+                       strict=configs is None)

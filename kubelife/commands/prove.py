@@ -1,0 +1,97 @@
+"""``kubelife prove``: Z3 proofs of every row and invariant, and BMC for the expected violation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+
+NAME = "prove"
+ORDER = 10
+HELP = "prove rows and invariants with Z3 for all states; bounded model checking for the expected violation"
+
+_STYLE = {"proved": "green", "refuted-as-expected": "green", "refuted": "bold red", "unknown": "bold red",
+          "vacuous": "yellow", "not found": "yellow"}
+
+
+def setup(p: argparse.ArgumentParser) -> None:
+    add_config_args(p)
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--depth", type=int, default=None,
+                   help="bounded model checking depth for counterexamples (1-60; default 12)")
+    p.add_argument("--no-counts", action="store_true", help="skip the any-number-of-containers proofs")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kubelife.prove import DEFAULT_DEPTH, prove_all
+
+    depth = DEFAULT_DEPTH if args.depth is None else args.depth
+    if not 1 <= depth <= 60:
+        usage_error(f"--depth {depth} is out of range; give a whole number from 1 to 60.")
+    semantics = semantics_from_args(args)
+    cfg = config_from_args(args)
+    r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts)
+    if args.json:
+        emit_json(r.to_json())
+        return 0 if r.ok else 1
+    out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    _print(out, r)
+    return 0 if r.ok else 1
+
+
+def _status(s: str) -> str:
+    return f"[{_STYLE.get(s, 'white')}]{s}[/]"
+
+
+def _print(con: Console, r: object) -> None:
+    from kubelife.prove import ProveResult
+    from properties.rows import row_by_id
+
+    assert isinstance(r, ProveResult)
+    names = ", ".join(c.model.name for c in r.configs)
+    con.print(f"[bold]kubelife prove[/]  {names}  ({r.seconds:.1f} s)")
+    rt = Table(title="Scenario rows (every state satisfying the proved invariants)", title_justify="left",
+               show_edge=False)
+    for col in ("row", "expected outcome", "Z3", "seconds", "assumes", "proved in"):
+        rt.add_column(col, justify="right" if col == "seconds" else "left")
+    for rid, v in r.rows.items():
+        rt.add_row(rid, row_by_id(rid).expect, _status(v.status), f"{v.seconds:.3f}",
+                   ", ".join(v.strengthening) or "-", v.config)
+    con.print(rt)
+    for title, group in (("Properties (inductive invariants and steps)", r.properties),
+                         ("Strengthening (auxiliary invariants, proved inductive with them)", r.auxiliary)):
+        pt = Table(title=title, title_justify="left", show_edge=False)
+        for col in ("property", "Z3", "seconds", "needs"):
+            pt.add_column(col, justify="right" if col == "seconds" else "left")
+        for name, v in group.items():
+            needs = ", ".join(v.strengthening) or ("BMC" if v.trace is not None and v.ok else "-")
+            pt.add_row(name, _status(v.status), f"{v.seconds:.3f}", needs)
+        con.print(pt)
+    if r.any_containers:
+        ct = Table(title="Any number of containers (counting abstraction)", title_justify="left", show_edge=False)
+        for col in ("property", "Z3", "seconds"):
+            ct.add_column(col, justify="right" if col == "seconds" else "left")
+        for name, v in r.any_containers.items():
+            ct.add_row(name, _status(v.status), f"{v.seconds:.3f}")
+        con.print(ct)
+    b = r.bmc
+    if b.trace is not None:
+        con.print(f"\nexpected violation (BMC, depth {r.depth}): found in {b.config}, "
+                  f"shortest counterexample {len(b.trace)} steps, {b.seconds:.2f} s")
+        con.print(b.trace.render(), markup=False, highlight=False)
+    else:
+        con.print(f"\nexpected violation (BMC, depth {r.depth}): {_status(b.status)} within the depth")
+    for group in (r.rows, r.properties, r.auxiliary, r.any_containers):
+        for name, v in group.items():
+            if v.status != "refuted":
+                continue
+            con.print(f"\n[bold red]REFUTED[/]: {name}")
+            for k, val in (v.counterexample or {}).items():
+                con.print(f"  {k}: {val}", markup=False, highlight=False)
+            if v.trace is not None:
+                con.print(f"  a run reaching it ({len(v.trace)} steps):", markup=False)
+                con.print(v.trace.render("    "), markup=False, highlight=False)
