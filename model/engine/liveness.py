@@ -37,7 +37,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
 
 from model.engine.compile import StatePred, compile_state_checks
 from model.engine.graph import Graph
@@ -49,7 +49,7 @@ __all__ = [
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-NETWORKX_MAX_EDGES = 100_000
+NETWORKX_MAX_EDGES = 5_000  # networkx is the reference; past this the arrays win
 Method = Literal["auto", "networkx", "scipy"]
 
 
@@ -204,46 +204,82 @@ class _EdgeLookup:
         self.g, self.idx = g, idx[np.argsort(g.src[idx], kind="stable")]
         self.starts = np.searchsorted(g.src[self.idx], np.arange(g.n_states + 1))
 
-    def label(self, u: int, v: int) -> int:
+    def edge(self, u: int, v: int) -> int:
         es = self.idx[self.starts[u]:self.starts[u + 1]]
-        hit = es[self.g.dst[es] == v]
-        return int(self.g.tr[hit[0]])
+        return int(es[self.g.dst[es] == v][0])
+
+    def label(self, u: int, v: int) -> int:
+        return int(self.g.tr[self.edge(u, v)])
 
 
-def _cycle(g: Graph, f: _Fair, a: Assumptions, visits: Sequence[BoolArray], start: int) -> list[tuple[int, int]]:
-    """A fair cycle through ``start`` inside its component: visit each needed edge or state, come back."""
+def _cycle(g: Graph, f: _Fair, visits: Sequence[BoolArray], start: int) -> list[tuple[int, int]]:
+    """A fair cycle through ``start`` inside its component.
+
+    Each condition needs an edge (a weak or strong group taken) or a state (a
+    weak group disabled, a hypothesis state); greedily go to the nearest thing
+    that meets a pending condition, crediting everything passed on the way,
+    then return to ``start``.
+    """
     comp = f.labels[start]
     inside = f.active & (f.labels == comp)
     emask = f.internal & inside[g.src]
-    src, dst = g.src[emask], g.dst[emask]
-    look = _EdgeLookup(g, emask)
-    targets: list[tuple[str, int, int]] = []  # ("edge", u, v) or ("state", x, x)
-
-    def need(edges: BoolArray, enabled: BoolArray, weak: bool) -> None:
-        e = np.nonzero(emask & edges)[0]
-        if e.size:
-            targets.append(("edge", int(g.src[e[0]]), int(g.dst[e[0]])))
-        elif weak:
-            targets.append(("state", int(np.nonzero(inside & ~enabled)[0][0]), -1))
-
-    for e, en in zip(f.weak.edges, f.weak.enabled):
-        need(e, en, True)
-    for e, en in zip(f.strong.edges, f.strong.enabled):
-        need(e, en, False)
-    for vm in visits:
-        targets.append(("state", int(np.nonzero(inside & vm)[0][0]), -1))
-    out: list[tuple[int, int]] = []
-    cur = start
     n = g.n_states
-    for kind, u, v in [*targets, ("state", start, -1)]:
-        if u != cur:
-            path = _walk(_bfs_pred(n, src, dst, cur), u, n)
-            for x, y in zip(path, path[1:]):
-                out.append((look.label(x, y), y))
-        cur = u
-        if kind == "edge":
-            out.append((look.label(u, v), v))
-            cur = v
+    look = _EdgeLookup(g, emask)
+    mat = csr_matrix((np.ones(int(emask.sum()), dtype=np.int32), (g.src[emask], g.dst[emask])), shape=(n, n))
+    need: list[tuple[str, BoolArray]] = []  # ("edge", mask over all edges) or ("state", mask over states)
+    for e, en in zip(f.weak.edges, f.weak.enabled):
+        need.append(("edge", emask & e) if (emask & e).any() else ("state", inside & ~en))
+    for e, _ in zip(f.strong.edges, f.strong.enabled):
+        if (emask & e).any():
+            need.append(("edge", emask & e))
+    need += [("state", inside & vm) for vm in visits]
+    out: list[tuple[int, int]] = []
+
+    def credit_state(x: int) -> None:
+        need[:] = [r for r in need if not (r[0] == "state" and r[1][x])]
+
+    def step(k: int) -> int:
+        need[:] = [r for r in need if not (r[0] == "edge" and r[1][k])]
+        v = int(g.dst[k])
+        out.append((int(g.tr[k]), v))
+        credit_state(v)
+        return v
+
+    def walk(cur: int, pred: IntArray, to: int) -> int:
+        path = [to]
+        while path[-1] != cur:
+            path.append(int(pred[path[-1]]))
+        path.reverse()
+        for x, y in zip(path, path[1:]):
+            cur = step(look.edge(x, y))
+        return cur
+
+    cur = start
+    credit_state(cur)
+    while need:
+        dist, pred = shortest_path(mat, unweighted=True, indices=cur, return_predecessors=True)
+        best: tuple[float, str, int] | None = None
+        for kind, mask in need:
+            if kind == "state":
+                xs = np.nonzero(mask)[0]
+                x = int(xs[np.argmin(dist[xs])])
+                cand = (float(dist[x]), "state", x)
+            else:
+                ks = np.nonzero(mask)[0]
+                k = int(ks[np.argmin(dist[g.src[ks]])])
+                cand = (float(dist[g.src[k]]) + 1, "edge", k)
+            if best is None or cand[0] < best[0]:
+                best = cand
+        assert best is not None
+        _, kind, x = best
+        if kind == "state":
+            cur = walk(cur, pred, x)
+        else:
+            cur = walk(cur, pred, int(g.src[x]))
+            cur = step(x)
+    if cur != start:
+        _, pred = shortest_path(mat, unweighted=True, indices=cur, return_predecessors=True)
+        walk(cur, pred, start)
     return out
 
 
@@ -273,7 +309,7 @@ def _lasso(g: Graph, f: _Fair, a: Assumptions, visits: Sequence[BoolArray], allo
     for x, y in zip(leg, leg[1:]):
         via.append(look.label(x, y))
         ids.append(y)
-    return LeadsTo(False, prefix=ids, prefix_via=via, cycle=_cycle(g, f, a, visits, start), target=t)
+    return LeadsTo(False, prefix=ids, prefix_via=via, cycle=_cycle(g, f, visits, start), target=t)
 
 
 def _path_ids(g: Graph, sid: int) -> list[int]:

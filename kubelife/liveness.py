@@ -1,0 +1,306 @@
+"""Check the Kubernetes liveness properties of one configuration under named fairness.
+
+``check_liveness(m)`` runs every property of :mod:`properties.liveness` under
+each of its declared fairness cases (or, with ``fairness=[...]``, under
+exactly those assumptions) and returns a :class:`LivenessResult` whose
+``to_json()`` is self-contained: ``{"ok", "seconds", "graphs", "properties":
+{key: verdict}}`` with each verdict shaped like a safety property verdict
+(``kind``, ``status``, ``holds``, ``expected``, ``ok``, ``vacuous``,
+``counterexample`` ...) plus the fairness, the lasso's ``loop_at`` and the graph used.
+
+Symmetry: a property is checked on a reduced graph only where the property
+and every fairness group are unchanged by the permutations the canonicaliser
+applies (node renaming for per-pod properties, node and slot renaming for
+counts over the whole cluster); otherwise on the full graph.  Lassos found on
+a reduced graph are replayed concretely and re-checked, step by step.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.engine.compile import compile_state_checks, compile_successors
+from model.engine.graph import Graph, Path, concretize_lasso, explore_graph
+from model.engine.liveness import Assumptions, LeadsTo, Method, check_lasso, eventually_always, leads_to, state_masks
+from model.k8s.cluster import ClusterModel
+from model.k8s.config import Config
+from model.k8s.trace import Trace, trace_from_path
+from model.k8s.types import Policy
+from properties.liveness import FAIRNESS, LIVENESS_PROPERTIES, SYMMETRIES, LivenessProperty, expand_fairness
+
+__all__ = ["LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "LIVENESS_SUITE"]
+
+
+def _u(name: str, **kw: Any) -> Config:
+    return Config.uniform(name=name, **kw)
+
+
+# Small on purpose: one node shows every result (flapping needs one node); two-container pods
+# exercise the kubelet's per-container fairness; the two-node configuration exercises symmetry.
+LIVENESS_SUITE: tuple[Config, ...] = (
+    *(_u(f"live-{p.label}-1c", nodes=1, slots=2, replicas=1, containers=1, policy=p) for p in Policy),
+    *(_u(f"live-{p.label}-2c", nodes=1, slots=1, replicas=1, containers=2, policy=p) for p in Policy),
+    _u("live-Always-2n", nodes=2, slots=1, replicas=1, containers=1, policy=Policy.ALWAYS),
+)
+
+
+@dataclass
+class LivenessVerdict:
+    name: str
+    kind: str
+    fairness: tuple[str, ...]
+    expected: bool | None
+    holds: bool
+    vacuous: bool = False
+    instance: str = ""
+    lasso: Trace | None = None
+    lasso_problems: list[str] = field(default_factory=list)
+    witness_length: int | None = None
+    graph: str = "full"
+    hypothesis: str = ""
+    why: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name} [{', '.join(self.fairness) or 'no fairness'}]"
+
+    @property
+    def status(self) -> str:
+        if self.expected is False:
+            return "not reached" if self.holds else "violated as expected"
+        if self.expected is None:
+            return "holds" if self.holds else "counterexample"
+        return "holds" if self.holds else "violated"
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "violated" and not self.lasso_problems
+
+    def to_json(self) -> dict[str, Any]:
+        lasso = self.lasso
+        return {
+            "kind": self.kind, "status": self.status, "holds": self.holds, "expected": self.expected,
+            "ok": self.ok, "vacuous": self.vacuous,
+            "counterexample": lasso.to_json()["steps"] if lasso else None,
+            "counterexample_length": len(lasso) if lasso else None,
+            "witness_length": self.witness_length,
+            "fairness": list(self.fairness), "hypothesis": self.hypothesis or None,
+            "instance": self.instance or None, "loop_at": lasso.loop_at if lasso else None,
+            "graph": self.graph, "lasso_problems": self.lasso_problems, "why": self.why or None,
+        }
+
+
+@dataclass
+class LivenessResult:
+    model: ClusterModel
+    verdicts: list[LivenessVerdict]
+    graphs: dict[str, dict[str, Any]]
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(v.ok for v in self.verdicts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "config": self.model.name, "ok": self.ok, "seconds": round(self.seconds, 3), "graphs": self.graphs,
+            "properties": {v.key: v.to_json() for v in self.verdicts},
+        }
+
+
+def _canonicalizer(m: ClusterModel, level: str) -> Callable[[int], int] | None:
+    """E's canonicaliser for ``nodes`` or ``nodes+slots``; ``None`` where unavailable or trivial."""
+    try:
+        from model.k8s.symmetry import canonicalizer, symmetry_group_size
+    except ImportError:  # symmetry reduction not available: every check uses the full graph
+        return None
+    slots = level == "nodes+slots"
+    if symmetry_group_size(m, slots=slots) == 1:
+        return None
+    return canonicalizer(m, slots=slots)
+
+
+def _level(prop: LivenessProperty, fairness: Sequence[str]) -> str:
+    inv = set(prop.invariant_under)
+    for f in fairness:
+        inv &= FAIRNESS[f].invariant_under
+    if SYMMETRIES <= inv:
+        return "nodes+slots"
+    return "nodes" if "nodes" in inv else "full"
+
+
+class _Graphs:
+    def __init__(self, m: ClusterModel, symmetry: bool, max_states: int | None) -> None:
+        self.m, self.symmetry, self.max_states = m, symmetry, max_states
+        self.cache: dict[str, tuple[Graph, Callable[[int], int] | None]] = {}
+
+    def get(self, level: str) -> tuple[str, Graph, Callable[[int], int] | None]:
+        canon = _canonicalizer(self.m, level) if self.symmetry and level != "full" else None
+        if canon is None:
+            level = "full"
+        if level not in self.cache:
+            self.cache[level] = (explore_graph(self.m.system, canon=canon, max_states=self.max_states), canon)
+        g, c = self.cache[level]
+        return level, g, c
+
+    def info(self) -> dict[str, dict[str, Any]]:
+        return {k: {"states": g.n_states, "edges": g.n_edges, "seconds": round(g.seconds, 3)}
+                for k, (g, _) in self.cache.items()}
+
+
+def _assumptions(m: ClusterModel, fairness: Sequence[str]) -> Assumptions:
+    acts = m.system.actions
+    weak: list[frozenset[int]] = []
+    strong: list[frozenset[int]] = []
+    finite: set[int] = set()
+    for name in fairness:
+        f = FAIRNESS[name]
+        gs = f.groups(acts)
+        if f.kind == "weak":
+            weak += gs
+        elif f.kind == "strong":
+            strong += gs
+        else:
+            for grp in gs:
+                finite |= grp
+    return Assumptions(tuple(weak), tuple(strong), frozenset(finite))
+
+
+def _prefer(m: ClusterModel) -> Callable[[int, int], int]:
+    acts = m.system.actions
+
+    def rest(i: int) -> tuple[Any, ...]:
+        return tuple(kv for kv in acts[i].args if kv[0] != "node")
+
+    def prefer(i: int, j: int) -> int:
+        if acts[i].kind != acts[j].kind:
+            return 0
+        return 2 if rest(i) == rest(j) else 1
+    return prefer
+
+
+def _concrete(m: ClusterModel, pred: Callable[..., Any]) -> Callable[[int], bool]:
+    chk = compile_state_checks(m.shape.layout, [pred])
+    return lambda s: not chk(s)
+
+
+def _lasso(m: ClusterModel, g: Graph, canon: Callable[[int], int] | None, res: LeadsTo) -> tuple[Path, int, int]:
+    ids, via = res.prefix, res.prefix_via
+    prefix: Path = [(None, g.packed[ids[0]])] + [(via[k], g.packed[ids[k + 1]]) for k in range(len(via))]
+    cycle = [(t, g.packed[s]) for t, s in res.cycle]
+    target = ids.index(res.target) if res.target is not None else 0
+    if canon is not None:
+        path, loop_at = concretize_lasso(m.system, prefix, cycle, canon, _prefer(m))
+        return path, loop_at, target
+    return prefix + [(t, s) for t, s in cycle], len(prefix) - 1, target
+
+
+def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...], graphs: _Graphs,
+               method: Method, why: str = "") -> LivenessVerdict:
+    expected = prop.expected(fairness)
+    v = LivenessVerdict(prop.name, prop.kind, fairness, expected, True, hypothesis=prop.hypothesis, why=why)
+    insts = prop.instances(m)
+    if not insts:
+        v.vacuous = True
+        return v
+    level, g, canon = graphs.get(_level(prop, fairness))
+    v.graph = level
+    a = _assumptions(m, fairness)
+    preds: list[Callable[..., Any]] = []
+    for inst in insts:
+        preds += [inst.p, inst.q, *inst.visits]
+    masks = state_masks(g, preds)
+    k = 0
+    witnesses: list[int] = []
+    for inst in insts:
+        p, q, vis = masks[k], masks[k + 1], list(masks[k + 2:k + 2 + len(inst.visits)])
+        k += 2 + len(inst.visits)
+        if prop.kind == "eventually-always":
+            res = eventually_always(g, q, a, vis, method)
+        else:
+            res = leads_to(g, p, q, a, vis, method)
+        if res.witness is not None:
+            witnesses.append(res.witness)
+        if res.holds:
+            continue
+        v.holds, v.instance = False, inst.label
+        path, loop_at, target = _lasso(m, g, canon, res)
+        v.lasso = trace_from_path(m, path, loop_at)
+        states = [s for _, s in path]
+        steps = [int(i) for i, _ in path[1:] if i is not None]
+        if prop.kind == "eventually-always":
+            not_q = _concrete(m, inst.q)
+            pf, qf = (lambda s: True), (lambda s: False)
+            vf = [_concrete(m, x) for x in inst.visits] + [lambda s, nq=not_q: not nq(s)]
+        else:
+            pf, qf, vf = _concrete(m, inst.p), _concrete(m, inst.q), [_concrete(m, x) for x in inst.visits]
+        v.lasso_problems = check_lasso(compile_successors(m.system), states, steps, loop_at, target, pf, qf, a, vf)
+        break
+    v.vacuous = not witnesses
+    if witnesses:
+        v.witness_length = len(g.path(min(witnesses))) - 1
+    return v
+
+
+def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symmetry: bool = True, *,
+                   props: Sequence[LivenessProperty] | None = None, method: Method = "auto",
+                   max_states: int | None = None) -> LivenessResult:
+    """Every liveness property under its declared cases, or under exactly ``fairness`` when given.
+
+    ``fairness`` names come from :data:`properties.liveness.FAIRNESS` or its bundles
+    (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
+    """
+    start = time.perf_counter()
+    chosen = expand_fairness(fairness) if fairness is not None else None
+    graphs = _Graphs(m, symmetry, max_states)
+    verdicts = []
+    for prop in props if props is not None else LIVENESS_PROPERTIES:
+        if chosen is not None:
+            verdicts.append(_check_one(m, prop, chosen, graphs, method))
+            continue
+        for case in prop.cases:
+            verdicts.append(_check_one(m, prop, expand_fairness(case.fairness), graphs, method, case.why))
+    return LivenessResult(m, verdicts, graphs.info(), time.perf_counter() - start)
+
+
+def _respects(v: LivenessVerdict) -> str:
+    parts = []
+    for name in v.fairness:
+        f = FAIRNESS[name]
+        parts.append(f"{name} ({f.doc})")
+    return "; ".join(parts) if parts else "no fairness: any step may be the last"
+
+
+def render_liveness(r: LivenessResult, *, lassos: bool = True) -> str:
+    """Plain text: one line per verdict, then each lasso with the assumptions its cycle respects."""
+    lines = [f"kubelife liveness  {r.model.name}  ({r.seconds:.2f} s; graphs: "
+             + ", ".join(f"{k} {x['states']:,} states {x['edges']:,} edges" for k, x in r.graphs.items()) + ")"]
+    width = max((len(v.status) for v in r.verdicts), default=0)
+    for v in r.verdicts:
+        extra = f"  lasso {len(v.lasso)} steps" if v.lasso else ""
+        vac = "  (vacuous here)" if v.vacuous else ""
+        lines.append(f"  {v.status:<{width}}  {v.key}  [{v.graph} graph]{extra}{vac}")
+    for v in r.verdicts:
+        if v.lasso is None or not (lassos or not v.ok):
+            continue
+        t = v.lasso
+        cyc = len(t) - (t.loop_at or 0)
+        who = f" for {v.instance}" if v.instance else ""
+        lines.append("")
+        lines.append(f"{v.status.upper()}: {v.name}{who} under [{', '.join(v.fairness) or 'no fairness'}]")
+        if v.hypothesis:
+            lines.append(f"  hypothesis kept on the cycle: {v.hypothesis}")
+        lines.append(f"  the cycle respects: {_respects(v)}")
+        if v.why:
+            lines.append(f"  why: {v.why}")
+        if cyc == 0:
+            lines.append(f"  a {len(t)}-step path, then the last state stutters forever (nothing fair is enabled)")
+        else:
+            lines.append(f"  a {t.loop_at}-step prefix, then a {cyc}-step cycle repeated forever")
+        lines.append(t.render("    "))
+        for p in v.lasso_problems:
+            lines.append(f"  LASSO CHECK FAILED: {p}")
+    return "\n".join(lines)
