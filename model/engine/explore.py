@@ -60,19 +60,41 @@ class Exploration:
     packed: list[int] = field(default_factory=list)
     parent: array = field(default_factory=lambda: array("q"))
     via: array = field(default_factory=lambda: array("q"))
+    canon: Callable[[int], int] | None = None  # set when states are stored as canonical representatives
 
     def path(self, sid: int) -> list[tuple[int | None, int]]:
-        """``[(None, initial), (transition, state), ...]`` ending in state ``sid``."""
+        """``[(None, initial), (transition, state), ...]`` ending in state ``sid``.
+
+        Under symmetry reduction the stored path is mapped back to concrete, replayable steps
+        ending in a state of the same orbit as ``sid``.
+        """
+        return self._concrete(self._raw(sid))
+
+    def edge_path(self, src: int, dst_packed: int, i: int,
+                  accept: Callable[[int, int, int], bool] | None = None) -> list[tuple[int | None, int]]:
+        """The path to ``src`` plus the edge ``i`` to ``dst_packed``; ``accept(s, i, t)`` picks, under
+        symmetry, which concrete edge of the same orbit stands for it."""
+        if self.canon is None:
+            return [*self.path(src), (i, dst_packed)]
+        from model.engine.symmetry import concretize
+
+        return concretize(self.system, self.canon, [*self._raw(src), (i, dst_packed)], accept)
+
+    def _raw(self, sid: int) -> list[tuple[int | None, int]]:
         out: list[tuple[int | None, int]] = []
         while sid > 0:
-            out.append((self.via[sid], self.packed[sid]))
-            sid = self.parent[sid]
-        out.append((None, self.packed[0]))
+            out.append((int(self.via[sid]), int(self.packed[sid])))
+            sid = int(self.parent[sid])
+        out.append((None, int(self.packed[0])))
         out.reverse()
         return out
 
-    def edge_path(self, src: int, dst_packed: int, i: int) -> list[tuple[int | None, int]]:
-        return [*self.path(src), (i, dst_packed)]
+    def _concrete(self, path: list[tuple[int | None, int]]) -> list[tuple[int | None, int]]:
+        if self.canon is None:
+            return path
+        from model.engine.symmetry import concretize
+
+        return concretize(self.system, self.canon, path)
 
     @property
     def never_fired(self) -> list[int]:
@@ -90,12 +112,14 @@ def explore(
     progress: Progress | None = None,
     progress_every: int = 50_000,
     max_states: int | None = None,
+    canon: Callable[[int], int] | None = None,
 ) -> Exploration:
     """Explore every reachable state of ``system`` breadth-first.
 
     ``invariants`` and ``steps`` must hold everywhere (the first violation of
     each is recorded); ``sometimes`` and ``sometimes_steps`` must hold
-    somewhere (the first witness of each is recorded).
+    somewhere (the first witness of each is recorded).  With ``canon``, each state is stored as
+    ``canon(state)`` (symmetry reduction); checks still see the concrete edge.
     """
     layout = system.layout
     succ = compile_successors(system)
@@ -109,10 +133,12 @@ def explore(
         for i in ob.transitions:
             by_transition.setdefault(i, []).append(ob)
 
-    res = Exploration(system)
+    res = Exploration(system, canon=canon)
     res.fired = [0] * len(system.transitions)
     fired = res.fired
     init = layout.pack(system.initial)
+    if canon is not None:
+        init = canon(init)
     index: dict[int, int] = {init: 0}
     packed = res.packed
     packed.append(init)
@@ -145,14 +171,15 @@ def explore(
                 res.first_deadlock = sid
         for i, t in out:
             fired[i] += 1
-            tid = index.get(t)
+            c = t if canon is None else canon(t)
+            tid = index.get(c)
             if tid is None:
                 tid = len(packed)
-                index[t] = tid
-                packed.append(t)
+                index[c] = tid
+                packed.append(c)
                 parent.append(sid)
                 via.append(i)
-                on_new_state(tid, t)
+                on_new_state(tid, c)
             if check_step is not None:
                 for k in check_step(s, t):
                     res.step_violations.setdefault(k, (sid, tid))

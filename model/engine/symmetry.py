@@ -23,10 +23,10 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from model.engine.system import Layout
+from model.engine.system import Layout, TransitionSystem
 
 __all__ = ["BlockClass", "SymmetrySpec", "canonical_values", "make_canonicalizer", "apply_permutation",
-           "orbit"]
+           "orbit", "concretize"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,13 @@ class SymmetrySpec:
                 "group_size": self.group_size}
 
 
+_PAD = 1 << 62  # sorts after every real field value
+
+
+def _padded(xs: list[tuple[int, ...]], size: int) -> tuple[tuple[int, ...], ...]:
+    return tuple(xs) + ((_PAD,),) * (size - len(xs))
+
+
 def _drop(b: tuple[int, ...], r: int | None) -> tuple[int, ...]:
     return b if r is None else b[:r] + b[r + 1:]
 
@@ -75,10 +82,9 @@ def canonical_values(spec: SymmetrySpec, v: Sequence[int]) -> list[int]:
     if n > 1:
         def sig(j: int) -> tuple[object, ...]:
             tag = j + 1
-            per_class = tuple(
-                tuple(sorted(_drop(b, c.ref) for b in bs if b[c.ref] == tag)) if c.ref is not None else ()
-                for c, bs in zip(spec.members, mem)
-            )
+            # Padded to the class size so the order matches the C engine's fixed-width keys.
+            per_class = tuple(_padded(sorted(_drop(b, c.ref) for b in bs if b[c.ref] == tag), len(bs))
+                              if c.ref is not None else () for c, bs in zip(spec.members, mem))
             return (tuple(v[f] for f in spec.owners[j]), per_class)
 
         order = sorted(range(n), key=sig)
@@ -136,3 +142,33 @@ def orbit(spec: SymmetrySpec, v: Sequence[int]) -> Iterator[tuple[int, ...]]:
     for op in itertools.permutations(range(len(spec.owners))):
         for mps in itertools.product(*(itertools.permutations(range(len(c.blocks))) for c in spec.members)):
             yield tuple(apply_permutation(spec, v, op, mps))
+
+
+def concretize(system: TransitionSystem, canon: Callable[[int], int], path: Sequence[tuple[int | None, int]],
+               accept: Callable[[int, int, int], bool] | None = None) -> list[tuple[int | None, int]]:
+    """Map a path of stored representatives to concrete, replayable steps from the initial state.
+
+    Step ``k`` of the result is a successor of the previous concrete state in the orbit of the
+    ``k``-th stored state; same-orbit is a bisimulation, so one always exists.  Among candidates the
+    stored transition is preferred, then one of the same kind; ``accept(s, i, t)`` filters the last
+    edge (the one a violation or witness was found on).
+    """
+    layout = system.layout
+    cur = layout.pack(system.initial)
+    if canon(cur) != canon(path[0][1]):
+        raise ValueError("the path does not start in the orbit of the initial state")
+    out: list[tuple[int | None, int]] = [(None, cur)]
+    for k, (i, state) in enumerate(path[1:], 1):
+        assert i is not None
+        target, kind = canon(state), system.transitions[i].action.kind
+        succ = [(j, layout.pack(v)) for j, v in system.successors(layout.unpack(cur))]
+        cands = [(j, t) for j, t in succ if canon(t) == target]
+        last = k == len(path) - 1
+        ranked = sorted(cands, key=lambda c: (
+            not (last and accept is not None and accept(cur, c[0], c[1])),
+            c[0] != i, system.transitions[c[0]].action.kind != kind))
+        if not ranked:
+            raise ValueError(f"no concrete successor for step {k} of the stored path")
+        j, cur = ranked[0]
+        out.append((j, cur))
+    return out

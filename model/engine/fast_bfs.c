@@ -1,0 +1,106 @@
+/* Breadth-first search over packed states; included after the generated functions
+ * (successors, check_inv, check_wit, on_edge, canon) by model/engine/fast_c.py.
+ * Visit order, ids and first-found records are those of model/engine/explore.py. */
+
+typedef void (*progress_fn)(i64 states, i64 edges, i64 queue);
+
+static inline u64 mix(u64 x) {
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
+    return x;
+}
+
+typedef struct {
+    u64 *states; int32_t *parent; int16_t *via; i64 n, cap;
+    uint32_t *tab; u64 tmask;  /* open addressing: id + 1, 0 = empty */
+} store_t;
+
+static int grow_table(store_t *st) {
+    u64 size = (st->tmask + 1) * 2;
+    uint32_t *tab = calloc(size, sizeof *tab);
+    if (!tab) return -1;
+    for (i64 id = 0; id < st->n; id++) {
+        u64 h = mix(st->states[id]) & (size - 1);
+        while (tab[h]) h = (h + 1) & (size - 1);
+        tab[h] = (uint32_t)(id + 1);
+    }
+    free(st->tab); st->tab = tab; st->tmask = size - 1;
+    return 0;
+}
+
+static int grow_arrays(store_t *st) {
+    i64 cap = st->cap * 2;
+    u64 *s = realloc(st->states, cap * sizeof *s); if (!s) return -1; st->states = s;
+    int32_t *p = realloc(st->parent, cap * sizeof *p); if (!p) return -1; st->parent = p;
+    int16_t *v = realloc(st->via, cap * sizeof *v); if (!v) return -1; st->via = v;
+    st->cap = cap;
+    return 0;
+}
+
+/* Returns the id of c, inserting it (with parent/via) if new; *fresh says which. -1 on out of memory. */
+static inline i64 lookup_insert(store_t *st, u64 c, i64 parent, int via, int *fresh) {
+    u64 h = mix(c) & st->tmask;
+    for (;;) {
+        uint32_t e = st->tab[h];
+        if (!e) break;
+        if (st->states[e - 1] == c) { *fresh = 0; return (i64)e - 1; }
+        h = (h + 1) & st->tmask;
+    }
+    if (st->n == st->cap && grow_arrays(st)) return -1;
+    i64 id = st->n++;
+    st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
+    st->tab[h] = (uint32_t)(id + 1);
+    *fresh = 1;
+    if ((u64)st->n * 2 > st->tmask + 1 && grow_table(st)) return -1;
+    return id;
+}
+
+/* out: states, edges, depth, deadlocks, first deadlock, status (0 done, 1 state limit, 2 out of memory),
+ * then fired[NT], inv[NI], wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB], obt[2 NOB]. */
+i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **parent_out, int16_t **via_out,
+               progress_fn cb, i64 every) {
+    i64 *fired = out + 6, *inv = fired + NT, *wit = inv + NI, *sv = wit + NW, *sw = sv + 2 * NS;
+    i64 *ob = sw + 2 * NWS; u64 *obt = (u64 *)(ob + 6 * NOB);
+    for (i64 *x = inv; x < ob + 6 * NOB; x++) *x = -1;
+    for (int o = 0; o < NOB; o++) ob[6 * o] = 0;
+    store_t st = {0};
+    st.cap = 1 << 16;
+    st.states = malloc(st.cap * sizeof *st.states); st.parent = malloc(st.cap * sizeof *st.parent);
+    st.via = malloc(st.cap * sizeof *st.via);
+    st.tmask = (1 << 17) - 1; st.tab = calloc(st.tmask + 1, sizeof *st.tab);
+    i64 status = 0, edges = 0, deadlocks = 0, first_dead = -1, depth = 0;
+    if (!st.states || !st.parent || !st.via || !st.tab) { status = 2; goto done; }
+    int fresh;
+    u64 c0 = canon(init);
+    lookup_insert(&st, c0, -1, -1, &fresh);
+    check_inv(c0, 0, inv); check_wit(c0, 0, wit);
+    u64 buf[NT + 1]; int tr[NT + 1];
+    i64 head = 0, level_end = 1;
+    while (head < st.n) {
+        if (head == level_end) { depth++; level_end = st.n; }
+        i64 sid = head; u64 s = st.states[head++];
+        int k = successors(s, buf, tr);
+        if (k == 0) { deadlocks++; if (first_dead < 0) first_dead = sid; }
+        for (int e = 0; e < k; e++) {
+            u64 t = buf[e]; int i = tr[e];
+            fired[i]++;
+            u64 c = HAVE_CANON ? canon(t) : t;
+            i64 tid = lookup_insert(&st, c, sid, i, &fresh);
+            if (tid < 0) { status = 2; goto done; }
+            if (fresh) { check_inv(c, tid, inv); check_wit(c, tid, wit); }
+            on_edge(sid, s, i, t, tid, sv, sw, ob);
+        }
+        edges += k;
+        if (cb && every > 0 && head % every == 0) cb(st.n, edges, st.n - head);
+        if (max_states > 0 && st.n > max_states) { status = 1; break; }
+    }
+done:
+    for (int o = 0; o < 2 * NOB; o++) obt[o] = OBT[o];
+    out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = deadlocks; out[4] = first_dead; out[5] = status;
+    free(st.tab);
+    *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
+    return status;
+}
+
+void kl_free(void *p) { free(p); }
+
+u64 kl_canon(u64 s) { return canon(s); }

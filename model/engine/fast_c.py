@@ -1,0 +1,281 @@
+"""C source for the fast engine, generated from the same builders and predicates.
+
+:class:`COps` is :class:`~model.engine.ops.PyOps` with C spelling for the
+few operators where Python and C differ (``&&``, ``||``, ``!``, ``?:``);
+constant folding is inherited, so the configuration's constants vanish
+exactly as they do in the Python code generator.  :func:`c_source` writes
+one translation unit: successor generation, the compiled invariants, step
+properties, witnesses and edge observers, the canonical form of a
+:class:`~model.engine.symmetry.SymmetrySpec`, and the breadth-first search
+(``fast_bfs.c``, kept as a plain C file next to this module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+from model.engine.compile import StatePred, StepPred
+from model.engine.ops import PyOps
+from model.engine.symmetry import SymmetrySpec
+from model.engine.system import Layout, TransitionSystem
+
+__all__ = ["COps", "C", "c_source", "EdgeSpec"]
+
+EdgeSpec = Mapping[int, Sequence[tuple[StatePred, StepPred]]]  # transition -> (pre, outcome) per focus
+
+
+def _is_const(x: object) -> bool:
+    return not isinstance(x, str)
+
+
+class COps(PyOps):
+    """Emits C expressions; ``True``/``False`` constants are macros in the prelude."""
+
+    def and_(self, *xs: Any) -> Any:
+        r = super().and_(*xs)
+        return r if _is_const(r) else self._join(xs, "&&", r)
+
+    def _join(self, xs: Sequence[Any], op: str, folded: Any) -> Any:
+        parts: list[str] = []
+        for x in xs:
+            if not _is_const(x) and x not in parts:
+                parts.append(x)
+        return "(" + f" {op} ".join(parts) + ")" if len(parts) > 1 else folded
+
+    def or_(self, *xs: Any) -> Any:
+        r = super().or_(*xs)
+        return r if _is_const(r) else self._join(xs, "||", r)
+
+    def not_(self, x: Any) -> Any:
+        return (not x) if _is_const(x) else f"(!{x})"
+
+    def implies(self, a: Any, b: Any) -> Any:
+        return self.or_(self.not_(a), b)
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        if _is_const(c):
+            return a if c else b
+        if a == b and type(a) is type(b):
+            return a
+        return f"({c} ? {_c(a)} : {_c(b)})"
+
+
+def _c(x: Any) -> str:
+    return str(int(x)) if _is_const(x) else str(x)
+
+
+C = COps()
+
+_PRELUDE = """\
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+typedef uint64_t u64;
+typedef int64_t i64;
+#define True 1
+#define False 0
+static inline i64 min(i64 a, i64 b) { return a < b ? a : b; }
+"""
+
+
+def _unpack(layout: Layout, src: str, prefix: str) -> list[str]:
+    return [f"    const i64 {prefix}{i} = (i64)(({src} >> {sh}) & {layout.mask(i)}ULL); (void){prefix}{i};"
+            for i, sh in enumerate(layout.shifts)]
+
+
+def _names(layout: Layout, prefix: str) -> list[str]:
+    return [f"{prefix}{i}" for i in range(len(layout))]
+
+
+def _repack(layout: Layout, eff: dict[int, Any]) -> str:
+    keep, consts = (1 << layout.bits) - 1, 0
+    parts = []
+    for k, v in sorted(eff.items()):
+        sh = layout.shifts[k]
+        keep &= ~(layout.mask(k) << sh)
+        if _is_const(v):
+            consts |= int(v) << sh
+        else:
+            parts.append(f"((u64)({v}) << {sh})")
+    return " | ".join([f"(s & {keep}ULL)", f"{consts}ULL", *parts])
+
+
+def _successors(system: TransitionSystem) -> list[str]:
+    layout = system.layout
+    view = _names(layout, "f")
+    lines = ["static inline int successors(u64 s, u64 *out, int *tr) {", *_unpack(layout, "s", "f"), "    int n = 0;"]
+    for i, t in enumerate(system.transitions):
+        guard, eff = t.build(view, C)
+        if guard is False:
+            continue
+        eff = {k: v for k, v in eff.items() if v != view[k]}
+        lines.append(f"    if ({_c(guard)}) {{ out[n] = {_repack(layout, eff)}; tr[n++] = {i}; }}")
+    lines += ["    return n;", "}"]
+    return lines
+
+
+def _state_checks(layout: Layout, name: str, preds: Sequence[StatePred], want: bool) -> list[str]:
+    """Record the first state id where ``pred == want`` into ``first[k]``."""
+    view = _names(layout, "f")
+    lines = [f"static inline void {name}(u64 s, i64 id, i64 *first) {{", *_unpack(layout, "s", "f")]
+    for k, p in enumerate(preds):
+        e = p(view, C)
+        if _is_const(e):
+            if bool(e) == want:
+                lines.append(f"    if (first[{k}] < 0) first[{k}] = id;")
+            continue
+        cond = e if want else f"!{e}"
+        lines.append(f"    if (first[{k}] < 0 && {cond}) first[{k}] = id;")
+    lines.append("}")
+    return lines
+
+
+def _edge_fn(layout: Layout, steps: Sequence[StepPred], step_wits: Sequence[StepPred],
+             observers: Sequence[EdgeSpec]) -> list[str]:
+    """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, dst id)."""
+    a, b = _names(layout, "f"), _names(layout, "g")
+    lines = ["static inline void on_edge(i64 sid, u64 s, int i, u64 t, i64 tid, i64 *sv, i64 *sw, i64 *ob) {",
+             *_unpack(layout, "s", "f"), *_unpack(layout, "t", "g")]
+    for arr, preds, want in (("sv", steps, False), ("sw", step_wits, True)):
+        for k, p in enumerate(preds):
+            e = p(a, b, C)
+            if _is_const(e) and bool(e) != want:
+                continue
+            cond = "1" if _is_const(e) else (e if want else f"!{e}")
+            lines.append(f"    if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = tid; }}")
+    by_t: dict[int, list[str]] = {}
+    for o, spec in enumerate(observers):
+        # ob layout per observer: hits, wit src, wit i, fail src, fail i, fail focus (t values go to obt)
+        for i, checks in spec.items():
+            for k, (pre, post) in enumerate(checks):
+                p = pre(a, C)
+                if p is False:
+                    continue
+                q = post(a, b, C)
+                o6 = 6 * o
+                by_t.setdefault(i, []).append(
+                    f"        if ({_c(p)}) {{ ob[{o6}]++; if (ob[{o6 + 1}] < 0) {{ ob[{o6 + 1}] = sid; ob[{o6 + 2}] = i; "
+                    f"OBT[{2 * o}] = t; }} if (!({_c(q)}) && ob[{o6 + 3}] < 0) {{ ob[{o6 + 3}] = sid; "
+                    f"ob[{o6 + 4}] = i; ob[{o6 + 5}] = {k}; OBT[{2 * o + 1}] = t; }} }}")
+    if by_t:
+        lines.append("    switch (i) {")
+        for i, body in sorted(by_t.items()):
+            lines += [f"    case {i}:", *body, "        break;"]
+        lines.append("    default: break;\n    }")
+    lines.append("}")
+    return lines
+
+
+def _canon(layout: Layout, spec: SymmetrySpec | None) -> list[str]:
+    if spec is None or spec.trivial:
+        return ["#define HAVE_CANON 0", "static inline u64 canon(u64 s) { return s; }"]
+
+    def key(fields: Sequence[int], vals: str, skip: int | None = None, relabel: bool = False,
+            ref: int | None = None) -> str:
+        # Concatenate field values, first field most significant, so u64 order is tuple order.
+        parts, at = [], 0
+        for pos in reversed(range(len(fields))):
+            if pos == skip:
+                continue
+            f = fields[pos]
+            v = f"{vals}[{f}]"
+            if relabel and pos == ref:
+                v = f"relabel[{v}]"
+            parts.append(f"((u64)({v}) << {at})")
+            at += layout.fields[f].width
+        if at > 64:
+            raise ValueError("a symmetry block is wider than 64 bits")
+        return " | ".join(parts) if parts else "0"
+
+    n = len(spec.owners)
+    lines = ["#define HAVE_CANON 1", "static u64 canon(u64 s) {", f"    i64 v[{len(layout)}], w[{len(layout)}];"]
+    lines += [f"    v[{i}] = (i64)((s >> {sh}) & {layout.mask(i)}ULL);" for i, sh in enumerate(layout.shifts)]
+    lines.append(f"    memcpy(w, v, sizeof v);\n    i64 relabel[{n + 1}]; relabel[0] = 0;")
+    if n > 1:
+        width = 1 + sum(len(c.blocks) for c in spec.members if c.ref is not None)
+        lines.append(f"    u64 sig[{n}][{width}]; int order[{n}];")
+        for j, ob in enumerate(spec.owners):
+            lines.append(f"    sig[{j}][0] = {key(ob, 'v')}; order[{j}] = {j};")
+        at = 1
+        for c in spec.members:
+            if c.ref is None:
+                continue
+            m = len(c.blocks)
+            lines.append(f"    {{ u64 ks[{m}]; i64 rs[{m}];")
+            for b, blk in enumerate(c.blocks):
+                lines.append(f"      ks[{b}] = {key(blk, 'v', skip=c.ref)}; rs[{b}] = v[{blk[c.ref]}];")
+            lines.append(f"      for (int j = 0; j < {n}; j++) {{ int k = 0; u64 *o = &sig[j][{at}];")
+            lines.append(f"        for (int b = 0; b < {m}; b++) if (rs[b] == j + 1) {{ u64 x = ks[b]; int q = k++;"
+                         " while (q > 0 && o[q - 1] > x) { o[q] = o[q - 1]; q--; } o[q] = x; }")
+            lines.append(f"        for (; k < {m}; k++) o[k] = UINT64_MAX; }} }}")
+            at += m
+        lines += [
+            f"    for (int a = 1; a < {n}; a++) {{ int x = order[a]; int q = a;",
+            f"      while (q > 0 && cmp_sig(sig[order[q - 1]], sig[x], {width}) > 0)"
+            " { order[q] = order[q - 1]; q--; } order[q] = x; }",
+        ]
+        lines.append(f"    for (int nw = 0; nw < {n}; nw++) relabel[order[nw] + 1] = nw + 1;")
+        ow = len(spec.owners[0])
+        lines.append(f"    static const int OWN[{n}][{ow}] = {{{', '.join('{' + ', '.join(map(str, o)) + '}' for o in spec.owners)}}};")
+        lines.append(f"    for (int nw = 0; nw < {n}; nw++) for (int f = 0; f < {ow}; f++) w[OWN[nw][f]] = v[OWN[order[nw]][f]];")
+    else:
+        lines.append("    relabel[1] = 1;")
+    for c in spec.members:
+        m = len(c.blocks)
+        if m == 1 and (c.ref is None or n == 1):
+            continue
+        if m == 1:
+            blk = c.blocks[0]
+            lines.append(f"    w[{blk[c.ref]}] = relabel[v[{blk[c.ref]}]];")  # type: ignore[index]
+            continue
+        bw = len(c.blocks[0])
+        lines.append(f"    {{ u64 ks[{m}];")
+        for b, blk in enumerate(c.blocks):
+            lines.append(f"      ks[{b}] = {key(blk, 'v', relabel=n > 1, ref=c.ref)};")
+        lines.append(f"      for (int a = 1; a < {m}; a++) {{ u64 x = ks[a]; int q = a;"
+                     " while (q > 0 && ks[q - 1] > x) { ks[q] = ks[q - 1]; q--; } ks[q] = x; }")
+        blocks = ", ".join("{" + ", ".join(map(str, blk)) + "}" for blk in c.blocks)
+        lines.append(f"      static const int BL[{m}][{bw}] = {{{blocks}}};")
+        widths = [layout.fields[f].width for f in c.blocks[0]]
+        shifts = [sum(widths[p + 1:]) for p in range(bw)]
+        lines.append(f"      static const int SH[{bw}] = {{{', '.join(map(str, shifts))}}};")
+        lines.append(f"      static const u64 MK[{bw}] = {{{', '.join(f'{(1 << x) - 1}ULL' for x in widths)}}};")
+        lines.append(f"      for (int b = 0; b < {m}; b++) for (int f = 0; f < {bw}; f++)"
+                     " w[BL[b][f]] = (i64)((ks[b] >> SH[f]) & MK[f]); }")
+    lines.append("    u64 r = 0;")
+    lines += [f"    r |= (u64)w[{i}] << {sh};" for i, sh in enumerate(layout.shifts)]
+    lines += ["    return r;", "}"]
+    return lines
+
+
+_CMP = """\
+static inline int cmp_sig(const u64 *a, const u64 *b, int n) {
+    for (int k = 0; k < n; k++) { if (a[k] < b[k]) return -1; if (a[k] > b[k]) return 1; }
+    return 0;
+}
+"""
+
+
+def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), steps: Sequence[StepPred] = (),
+             sometimes: Sequence[StatePred] = (), sometimes_steps: Sequence[StepPred] = (),
+             observers: Sequence[EdgeSpec] = (), symmetry: SymmetrySpec | None = None) -> str:
+    layout = system.layout
+    if layout.bits > 64:
+        raise ValueError(f"the state needs {layout.bits} bits; the fast engine packs at most 64")
+    nobs = max(1, len(observers))
+    parts = [
+        _PRELUDE,
+        f"#define NT {len(system.transitions)}\n#define NI {len(invariants)}\n#define NS {len(steps)}",
+        f"#define NW {len(sometimes)}\n#define NWS {len(sometimes_steps)}\n#define NOB {len(observers)}",
+        f"static u64 OBT[{2 * nobs}];",
+        _CMP,
+        *_successors(system),
+        *_state_checks(layout, "check_inv", invariants, False),
+        *_state_checks(layout, "check_wit", sometimes, True),
+        *_edge_fn(layout, steps, sometimes_steps, observers),
+        *_canon(layout, symmetry),
+        resources.files("model.engine").joinpath("fast_bfs.c").read_text(),
+    ]
+    return "\n".join(parts)
