@@ -156,8 +156,9 @@ def _edge_fn(layout: Layout, steps: Sequence[StepPred], step_wits: Sequence[Step
                 q = post(a, b, C)
                 o6 = 6 * o
                 by_t.setdefault(i, []).append(
-                    f"        if ({_c(p)}) {{ ob[{o6}]++; if (ob[{o6 + 1}] < 0) {{ ob[{o6 + 1}] = sid; ob[{o6 + 2}] = i; "
-                    f"OBT[{2 * o}] = t; }} if (!({_c(q)}) && ob[{o6 + 3}] < 0) {{ ob[{o6 + 3}] = sid; "
+                    f"        if ({_c(p)}) {{ ob[{o6}]++; if (ob[{o6 + 1}] < 0) "
+                    f"{{ ob[{o6 + 1}] = sid; ob[{o6 + 2}] = i; OBT[{2 * o}] = t; }} "
+                    f"if (!({_c(q)}) && ob[{o6 + 3}] < 0) {{ ob[{o6 + 3}] = sid; "
                     f"ob[{o6 + 4}] = i; ob[{o6 + 5}] = {k}; OBT[{2 * o + 1}] = t; }} }}")
     if by_t:
         lines.append("    switch (i) {")
@@ -218,8 +219,10 @@ def _canon(layout: Layout, spec: SymmetrySpec | None) -> list[str]:
         ]
         lines.append(f"    for (int nw = 0; nw < {n}; nw++) relabel[order[nw] + 1] = nw + 1;")
         ow = len(spec.owners[0])
-        lines.append(f"    static const int OWN[{n}][{ow}] = {{{', '.join('{' + ', '.join(map(str, o)) + '}' for o in spec.owners)}}};")
-        lines.append(f"    for (int nw = 0; nw < {n}; nw++) for (int f = 0; f < {ow}; f++) w[OWN[nw][f]] = v[OWN[order[nw]][f]];")
+        own = ", ".join("{" + ", ".join(map(str, o)) + "}" for o in spec.owners)
+        lines.append(f"    static const int OWN[{n}][{ow}] = {{{own}}};")
+        lines.append(f"    for (int nw = 0; nw < {n}; nw++) for (int f = 0; f < {ow}; f++)"
+                     " w[OWN[nw][f]] = v[OWN[order[nw]][f]];")
     else:
         lines.append("    relabel[1] = 1;")
     for c in spec.members:
