@@ -33,6 +33,7 @@ def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str
     feed = oracle.feed
     for item in items:
         feed(item)
+    oracle.finish()
     return oracle.result(fmt)
 
 

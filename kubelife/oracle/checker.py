@@ -14,15 +14,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelife.oracle.abstract import NodeObs, PodObs, Profile, object_key, profile
+from kubelife.oracle.abstract import ANY, NodeObs, PodObs, Profile, object_key, profile
 from kubelife.oracle.readers import Diagnostic, Record
-from kubelife.oracle.search import ANY_COUNT, LocalModel, SearchResult, Target, local_model, search
+from kubelife.oracle.search import ANY_COUNT, LocalModel, NodeSeq, SearchResult, Target, local_model, search
 from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
 
 __all__ = ["Oracle", "BadInput"]
 
 NEVER = frozenset({255})  # a value no field takes: the observation cannot match
 UNSEEN = ("healthy", "unknown")
+NODE_HISTORY = 64  # node observations kept per node; a pod seen less often is checked against the latest only
+NodeC = tuple[tuple[int, frozenset[int]], ...]
 
 
 class BadInput(Exception):
@@ -45,6 +47,10 @@ class _Live:
     containers: tuple[str, ...] = ()
     seen_ready: bool = False
     done: bool = False
+    node_seen: int = -1  # sequence number of the node observation the pod's states match
+    node_free: bool = True  # the start states carry no node constraint
+    last_target: Target | None = None
+    last_obs: str = ""
     events: Counter[str] = field(default_factory=Counter)
 
 
@@ -63,7 +69,8 @@ class Oracle:
         self.strict = strict
         self.live: dict[str, _Live] = {}
         self.finished: list[ObjectVerdict] = []
-        self.nodes: dict[str, NodeObs] = {}
+        self.node_hist: dict[str, list[tuple[int, NodeC]]] = {}  # recent observations of each node
+        self.node_seq_no = 0
         self.events: dict[str, Counter[str]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.stats: Counter[str] = Counter()
@@ -178,15 +185,18 @@ class Oracle:
         if live.node_name is None and obs.node_name:
             live.node_name = obs.node_name
         target = self._pod_target(lm, live, obs)
+        node_seq, node_at = self._node_seq(lm, live, obs)
         counts = [c.restarts for c in obs.containers][: len(live.restarts)]
         deltas = tuple(ANY_COUNT if (c is None or p is None) else c - p for c, p in zip(counts, live.restarts))
         if obs.deleted:
             deltas = tuple(ANY_COUNT for _ in deltas)
         bound = self.max_hidden + 3 * sum(d for d in deltas if 0 < d < ANY_COUNT) + (2 * n + 2 if first else 0)
-        res = search(lm, live.starts, target, deltas, bound)
+        res = search(lm, live.starts, target, deltas, bound, node_seq)
         self.stats["searches"] += 1
         if res.matches:
             self._explained(live, lm, res)
+            live.node_seen, live.node_free = node_at, not node_seq[-1]
+            live.last_target, live.last_obs = target, obs.describe()
             if not obs.deleted:
                 live.restarts = tuple(c if c is not None else p for c, p in zip(counts, live.restarts))
             return
@@ -195,23 +205,38 @@ class Oracle:
                        f"{self.profile.name} profile, so the pod is not checked further")
             live.done = True
             return
-        self._diverged(live, lm, res, rec, obs.describe(), target, deltas, bound)
+        self._diverged(live, lm, res, rec.line, rec.time, obs.describe(), target, deltas, bound, node_seq)
 
-    def _node_target(self, lm: LocalModel, n: NodeObs | None) -> list[tuple[int, frozenset[int]]]:
-        if n is None:
-            return []
+    def _node_seq(self, lm: LocalModel, live: _Live, obs: PodObs) -> tuple[NodeSeq, int]:
+        """The node observations the pod's hidden path must pass through, and the latest one's number."""
+        name = obs.node_name
+        if name is None or obs.node_lost:  # unbound, or the pod itself says its node is gone
+            return ((),), -1
+        hist = self.node_hist.get(name)
+        if hist is None:
+            if self.unseen_nodes == "unknown":
+                return ((),), -1
+            healthy = self._node_target(lm, self.profile.unseen_node())
+            return (((),) if live.node_free else ()) + (healthy,), -1
+        newer = [c for k, c in hist if k > live.node_seen]
+        if live.node_free or live.node_seen < hist[0][0] - 1:
+            seq: list[NodeC] = [()]  # nothing known of the node when the pod was last seen
+        else:
+            seq = [next((c for k, c in reversed(hist) if k <= live.node_seen), ())]
+        for c in newer:
+            if c != seq[-1]:
+                seq.append(c)
+        if len(seq) == 1 and seq[0] == ():
+            seq.append(hist[-1][1])
+        return tuple(seq), hist[-1][0]
+
+    def _node_target(self, lm: LocalModel, n: NodeObs) -> NodeC:
         vals = (n.phase, n.reachable, n.ready, n.disk_ok)
-        return [(f, vs) for f, vs in zip(lm.node_fields, vals) if vs]
+        return tuple((f, vs) for f, vs in zip(lm.node_fields, vals) if vs)
 
     def _pod_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
         p = lm.shape.pods[0]
         fields: list[tuple[int, frozenset[int]]] = []
-        if obs.node_name is not None:
-            node = self.nodes.get(obs.node_name)
-            if node is None and not obs.node_lost and self.unseen_nodes == "healthy":
-                node = self.profile.unseen_node()
-            if not obs.node_lost:
-                fields += self._node_target(lm, node)
         if obs.deleted:
             fields.append((p.exists, frozenset({0})))
             return Target(tuple(fields))
@@ -234,8 +259,14 @@ class Oracle:
 
     def _node(self, live: _Live, rec: Record) -> None:
         name = (rec.obj.get("metadata") or {}).get("name", "?")
+        live.node_name = name
         obs = self.profile.node(rec.obj, rec.type == "DELETED", live.seen_ready)
-        self.nodes[name] = obs
+        hist = self.node_hist.setdefault(name, [])
+        c = self._node_target(self._node_lm, obs)
+        if not hist or hist[-1][1] != c:
+            self.node_seq_no += 1
+            hist.append((self.node_seq_no, c))
+            del hist[:-NODE_HISTORY]
         v = live.verdict
         if obs.missing:
             v.missing.extend(m for m in obs.missing if m not in v.missing)
@@ -246,14 +277,14 @@ class Oracle:
         if first:
             live.lm, live.starts = lm, frozenset({lm.initial})
             live.events.update(self.events.pop(v.name, {}))
-        target = Target(tuple(self._node_target(lm, obs)))
+        target = Target(c)
         bound = self.max_hidden + (2 if first else 0)
         res = search(lm, live.starts, target, (ANY_COUNT,), bound)
         self.stats["searches"] += 1
         if res.matches:
             self._explained(live, lm, res, pod=False)
             return
-        self._diverged(live, lm, res, rec, obs.describe(), target, (), bound)
+        self._diverged(live, lm, res, rec.line, rec.time, obs.describe(), target, (), bound, ((),))
 
     # -- outcomes ------------------------------------------------------------------------
 
@@ -284,7 +315,7 @@ class Oracle:
             text = f"pod {st.pods[0]}; " + text
         return text.replace("@n0", f"@{node}") if node else text
 
-    def _action(self, lm: LocalModel, i: int, containers: tuple[str, ...]) -> str:
+    def _action(self, lm: LocalModel, i: int, containers: tuple[str, ...], node: str | None = None) -> str:
         a = lm.action(i)
         args = []
         for k, val in a.args:
@@ -292,21 +323,27 @@ class Oracle:
                 continue
             if k == "container" and val < len(containers):
                 val = containers[val]
+            if k == "node" and node:
+                val = node
             args.append(f"{k}={val}")
         return f"{a.kind} {a.name}({', '.join(args)})"
 
-    def _diverged(self, live: _Live, lm: LocalModel, res: SearchResult, rec: Record, observed: str,
-                  target: Target, deltas: tuple[int, ...], bound: int) -> None:
+    def _diverged(self, live: _Live, lm: LocalModel, res: SearchResult, line: int, time: str | None,
+                  observed: str, target: Target, deltas: tuple[int, ...], bound: int, node_seq: NodeSeq,
+                  reason: str = "") -> None:
         v = live.verdict
         status = "violation" if res.exhausted else "gap"
         v.worsen(status)
         live.done = True
         start = res.closest_start if res.closest_start is not None else next(iter(live.starts))
         names = live.containers
-        allowed = [self._action(lm, i, names) for i, _ in lm.succ(start)]
+        node = live.node_name
+        allowed = [self._action(lm, i, names, node) for i, _ in lm.succ(start)]
         down = [f"{names[c]} {live.restarts[c]} -> {(live.restarts[c] or 0) + d}" for c, d in enumerate(deltas)
                 if d < 0]
-        if down:
+        if reason:
+            pass
+        elif down:
             reason = f"restartCount went down ({', '.join(down)}); restart counts never decrease"
         elif status == "violation":
             reason = "no sequence of model steps from the state before leads to this observation"
@@ -315,20 +352,43 @@ class Oracle:
                       "(unexplained gap; --max-hidden-steps searches further)")
         differs = []
         if res.closest is not None:
-            for f, vs in target.fields:
+            for f, vs in target.fields + node_seq[-1]:
                 have = lm.field(res.closest, f)
                 if have not in vs:
                     want = "|".join(lm.shape.value_label(f, x) for x in sorted(vs) if x != 255) or "(another node)"
                     differs.append(f"{lm.shape.field_label(f).replace('p0.', '').replace('n0.', 'node.')}: "
                                    f"model {lm.shape.value_label(f, have)}, observed {want}")
         v.divergence = Divergence(
-            line=rec.line, time=rec.time, observed=observed,
+            line=line, time=time, observed=observed,
             before=self._describe(lm, start, live.node_name), allowed=allowed,
             closest=self._describe(lm, res.closest, live.node_name) if res.closest is not None else None,
-            closest_path=[self._action(lm, i, names) for i in res.closest_path],
+            closest_path=[self._action(lm, i, names, node) for i in res.closest_path],
             reason=reason, differs=differs, events=dict(live.events))
 
     # -- the end ---------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """At the end of the trace, pods must agree with what their nodes were last seen doing.
+
+        A node that went Unknown forces the model to fail its pods (N4); if no later update of
+        the pod shows that, the trace ends in a state the model does not allow.
+        """
+        for live in self.live.values():
+            lm, t = live.lm, live.last_target
+            if live.done or lm is None or t is None or live.verdict.kind != "Pod" or live.node_name is None:
+                continue
+            hist = self.node_hist.get(live.node_name)
+            if not hist or hist[-1][0] <= live.node_seen:
+                continue
+            obs = PodObs(False, False, lm.model.config.slots[0].policy, False, live.node_name, ANY, (), False)
+            seq, _ = self._node_seq(lm, live, obs)
+            deltas = (0,) * len(live.restarts)
+            res = search(lm, live.starts, t, deltas, self.max_hidden, seq)
+            if not res.matches:
+                self._diverged(live, lm, res, self.lines, None, f"{live.last_obs} (no later update)", t, deltas,
+                               self.max_hidden, seq, reason=(
+                                   "the trace ends with the pod as last seen, but the later observations of its "
+                                   "node leave the model no way to keep it so"))
 
     def result(self, fmt: str = "") -> OracleResult:
         objects = self.finished + [live.verdict for live in self.live.values()]

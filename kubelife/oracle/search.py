@@ -119,20 +119,26 @@ def _path(parent: dict[int, tuple[int, int] | None], k: int) -> tuple[tuple[int,
 
 _CACHE: dict[tuple[Any, ...], SearchResult] = {}
 _CACHE_MAX = 1 << 14
+_CNT_BITS = _CBITS * 6  # counters of up to six containers sit above the state bits, the node index above them
+
+NodeSeq = tuple[tuple[tuple[int, frozenset[int]], ...], ...]
 
 
 def search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequence[int], bound: int,
-           max_states: int = 200_000) -> SearchResult:
+           node_seq: NodeSeq = ((),), max_states: int = 200_000) -> SearchResult:
     """States reachable from ``starts`` in at most ``bound`` hidden steps that match ``target``.
 
     ``deltas[c]`` is how many restarts container ``c`` made (``ANY_COUNT``: not observed).
-    Results are cached: traces repeat the same abstract changes over and over.
+    ``node_seq`` lists the observations of the pod's node since the pod was last seen, oldest first
+    (the first is the one the start states match; ``()`` constrains nothing): every state on the path
+    must match the current one, and the path ends at the last, so each visible node change on the
+    path is one the trace shows.  Results are cached: traces repeat the same abstract changes.
     """
-    key = (id(lm), starts, target, tuple(deltas), bound)
+    key = (id(lm), starts, target, tuple(deltas), bound, node_seq)
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    res = _search(lm, starts, target, deltas, bound, max_states)
+    res = _search(lm, starts, target, deltas, bound, node_seq, max_states)
     if len(_CACHE) >= _CACHE_MAX:
         _CACHE.clear()
     _CACHE[key] = res
@@ -140,22 +146,30 @@ def search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Seque
 
 
 def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequence[int], bound: int,
-            max_states: int) -> SearchResult:
+            node_seq: NodeSeq, max_states: int) -> SearchResult:
     bits, full, succ, restarts = lm.bits, lm.full, lm.succ, lm.restarts
     checks = target.compiled(lm)
+    nodes = [Target(c).compiled(lm) for c in node_seq]
+    last = len(nodes) - 1
+    ish = bits + _CNT_BITS
+    cmask = (1 << _CNT_BITS) - 1
     if any(d != ANY_COUNT and not 0 <= d <= _MAXC for d in deltas):  # a count went down, or past what we count
         want = -1
     else:
         want = sum(d << (_CBITS * c) for c, d in enumerate(deltas) if d != ANY_COUNT)
     counted = [d != ANY_COUNT for d in deltas]
     free_mask = sum(_MAXC << (_CBITS * c) for c, d in enumerate(deltas) if d == ANY_COUNT)
+
+    def fits(s: int, j: int) -> bool:
+        return all(((s >> sh) & m) in vs for sh, m, vs in nodes[j])
+
     parent: dict[int, tuple[int, int] | None] = {s: None for s in starts}
     frontier = list(starts)
     matches: list[int] = []
     depth = 0
     while True:
         for k in frontier:
-            if ((k >> bits) & ~free_mask) == want:
+            if (k >> ish) == last and ((k >> bits) & cmask & ~free_mask) == want:
                 s = k & full
                 if all(((s >> sh) & m) in vs for sh, m, vs in checks):
                     matches.append(k)
@@ -165,7 +179,8 @@ def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequ
         nxt = []
         for k in frontier:
             s = k & full
-            cnt = k >> bits
+            j = k >> ish
+            cnt = (k >> bits) & cmask
             for i, t in succ(s):
                 r = restarts.get(i)
                 if r is not None and ((s >> r[1]) & r[2]) != Exit.NONE:
@@ -173,27 +188,34 @@ def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequ
                     if counted[c]:
                         if ((cnt >> (_CBITS * c)) & _MAXC) >= deltas[c]:
                             continue  # more restarts than observed
-                        nk = t | ((cnt + (1 << (_CBITS * c))) << bits)
+                        tc = t | ((cnt + (1 << (_CBITS * c))) << bits)
                     else:
-                        nk = t | (cnt << bits)
+                        tc = t | (cnt << bits)
                 else:
-                    nk = t | (cnt << bits)
-                if nk not in parent:
-                    parent[nk] = (k, i)
-                    nxt.append(nk)
+                    tc = t | (cnt << bits)
+                for jj in (j, j + 1):
+                    if jj > last or not fits(t, jj):
+                        continue
+                    nk = tc | (jj << ish)
+                    if nk not in parent:
+                        parent[nk] = (k, i)
+                        nxt.append(nk)
         frontier = nxt
     exhausted = not frontier
     if matches:
         path, start = _path(parent, matches[0])
-        return SearchResult(frozenset(k & full for k in matches), path, start, exhausted, len(parent))
+        return SearchResult(frozenset(k & full for k in matches), path, start & full, exhausted, len(parent))
+
     def score(k: int) -> tuple[int, int]:
         s = k & full
         wrong = sum((((s >> sh) & m) not in vs) for sh, m, vs in checks)
-        return wrong + (((k >> bits) & ~free_mask) != want), _depth(parent, k)
+        wrong += sum((((s >> sh) & m) not in vs) for sh, m, vs in nodes[last])
+        return wrong + (((k >> bits) & cmask & ~free_mask) != want), _depth(parent, k)
 
     best = min(parent, key=score)
     cpath, cstart = _path(parent, best)
-    return SearchResult(frozenset(), (), next(iter(starts)), exhausted, len(parent), best & full, cpath, cstart)
+    return SearchResult(frozenset(), (), next(iter(starts)), exhausted, len(parent), best & full, cpath,
+                        cstart & full)
 
 
 def _depth(parent: dict[int, tuple[int, int] | None], k: int) -> int:
