@@ -295,7 +295,7 @@ def render_liveness(r: LivenessResult, *, lassos: bool = True) -> str:
             lines.append(f"  hypothesis kept on the cycle: {v.hypothesis}")
         lines.append(f"  the cycle respects: {_respects(v)}")
         if v.why:
-            lines.append(f"  why: {v.why}")
+            lines.append(f"  {'expected to hold' if v.status == 'violated' else 'why'}: {v.why}")
         if cyc == 0:
             lines.append(f"  a {len(t)}-step path, then the last state stutters forever (nothing fair is enabled)")
         else:

@@ -1,0 +1,79 @@
+"""``kubelife liveness``: "eventually" properties under named fairness assumptions."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+
+NAME = "liveness"
+ORDER = 5
+HELP = "check liveness (leads-to, eventually-always) under fairness; counterexamples are lassos"
+
+
+def setup(p: argparse.ArgumentParser) -> None:
+    add_config_args(p)
+    p.add_argument("--fairness", help="check every property under exactly these assumptions (comma-separated "
+                                      "names or bundles; see --list-fairness); default: each property's cases")
+    p.add_argument("--no-symmetry", action="store_true", help="always use the full graph")
+    p.add_argument("--method", choices=("auto", "networkx", "scipy"), default="auto",
+                   help="strongly connected components by networkx or scipy (auto: by graph size)")
+    p.add_argument("--lassos", action="store_true", help="in the suite, print the lassos of expected violations too")
+    p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--list-fairness", action="store_true", help="list the fairness assumptions and exit")
+
+
+def _semantics(args: argparse.Namespace) -> Any:
+    from model.k8s.liveness_mutants import LIVENESS_MUTANTS
+
+    if args.mutant in LIVENESS_MUTANTS:
+        return LIVENESS_MUTANTS[args.mutant]
+    if args.mutant:
+        from model.k8s.mutants import MUTANTS
+        if args.mutant not in MUTANTS:
+            usage_error(f"--mutant {args.mutant!r} is not known; use one of: "
+                        f"{', '.join([*MUTANTS, *LIVENESS_MUTANTS])}.")
+    return semantics_from_args(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kubelife.liveness import LIVENESS_SUITE, check_liveness, render_liveness
+    from model.engine.explore import StateLimitExceeded
+    from model.k8s.cluster import build
+    from properties.liveness import BUNDLES, FAIRNESS, expand_fairness
+
+    if args.list_fairness:
+        for f in FAIRNESS.values():
+            print(f"{f.name:20} {f.kind:9} {f.doc}")
+        for b, names in BUNDLES.items():
+            print(f"{b:20} {'bundle':9} {', '.join(names)}")
+        return 0
+    if args.max_states is not None and args.max_states < 1:
+        usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
+    fairness = None
+    if args.fairness is not None:
+        try:
+            fairness = expand_fairness(args.fairness.split(","))
+        except ValueError as e:
+            usage_error(f"--fairness: {e}.")
+    semantics = _semantics(args)
+    cfg = config_from_args(args)
+    configs = [cfg] if cfg is not None else list(LIVENESS_SUITE)
+    results = []
+    try:
+        for c in configs:
+            results.append(check_liveness(build(c, semantics), fairness, symmetry=not args.no_symmetry,
+                                          method=args.method, max_states=args.max_states))
+    except StateLimitExceeded as e:
+        usage_error(str(e)[0].upper() + str(e)[1:] + ".")
+    ok = all(r.ok for r in results)
+    if args.json:
+        emit_json(results[0].to_json() if cfg is not None else {"ok": ok, "configs": [r.to_json() for r in results]})
+    else:
+        for r in results:
+            print(render_liveness(r, lassos=cfg is not None or args.lassos))
+            print()
+        print("all liveness verdicts as expected" if ok else "LIVENESS FAILED")
+    return 0 if ok else 1
