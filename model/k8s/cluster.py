@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from model.engine.system import Transition, TransitionSystem
-from model.k8s.config import Config
+from model.k8s.config import Config, ConfigError
 from model.k8s.seed import SeedSemantics
 from model.k8s.shape import Shape
 from model.k8s.types import ClusterState
 
-__all__ = ["ClusterModel", "build"]
+__all__ = ["ClusterModel", "build", "semantics_for"]
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,20 @@ class ClusterModel:
     """Config, field shape, semantics and the transition system built from them."""
 
     config: Config
-    semantics: type[SeedSemantics] = SeedSemantics
+    semantics: type[SeedSemantics] = None  # type: ignore[assignment]  # None: the config's profile
+
+    def __post_init__(self) -> None:
+        if self.semantics is None:
+            object.__setattr__(self, "semantics", semantics_for(self.config.profile))
+        prof = getattr(self.semantics, "profile", "seed")
+        if prof != self.config.profile:
+            raise ConfigError(f"semantics {self.semantics.__name__} is for profile {prof!r}, "
+                              f"but the configuration asks for {self.config.profile!r}.")
 
     @cached_property
     def shape(self) -> Shape:
-        return Shape(self.config)
+        # A profile brings its own field layout (``shape_class``); the seed's is Shape.
+        return getattr(self.semantics, "shape_class", Shape)(self.config)  # type: ignore[no-any-return]
 
     @cached_property
     def rules(self) -> SeedSemantics:
@@ -59,5 +68,13 @@ class ClusterModel:
         return self.config.describe() + (f" [mutant {variant}]" if variant else "")
 
 
-def build(config: Config, semantics: type[SeedSemantics] = SeedSemantics) -> ClusterModel:
-    return ClusterModel(config, semantics)
+def semantics_for(profile: str) -> type[SeedSemantics]:
+    """The semantics class of a profile."""
+    if profile == "modern":
+        from model.k8s.modern.semantics import ModernSemantics
+        return ModernSemantics  # type: ignore[return-value]
+    return SeedSemantics
+
+
+def build(config: Config, semantics: type[SeedSemantics] | None = None) -> ClusterModel:
+    return ClusterModel(config, semantics if semantics is not None else semantics_for(config.profile))

@@ -14,7 +14,7 @@ from model.k8s.types import Policy
 
 __all__ = ["SlotSpec", "Config", "ConfigError", "PROFILES"]
 
-PROFILES = ("seed",)
+PROFILES = ("seed", "modern")
 
 
 class ConfigError(ValueError):
@@ -33,6 +33,16 @@ class SlotSpec:
     containers: int = 1
     controlled: bool = True
     initial: bool = False
+    # ``modern`` profile only (the seed ignores them): regular init containers, restartable
+    # init containers (sidecars), and a per-container restartPolicy for the main containers
+    # (empty = every container follows the pod's policy).
+    inits: int = 0
+    sidecars: int = 0
+    container_policies: tuple[Policy | None, ...] = ()
+    # ``modern`` environment events that multiply the state space; off unless a slot asks.
+    user_deletes: bool = False  # a user may delete the pod (graceful) and force-delete it
+    image_pull_errors: bool = False  # ErrImagePull / ImagePullBackOff before a first start
+    unknown_exits: bool = False  # the runtime loses a running container (ContainerStatusUnknown)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,21 @@ class Config:
                 raise ConfigError(
                     f"--containers {s.containers} is out of range; give a whole number from 1 to 6."
                 )
+        for s in self.slots:
+            if not (0 <= s.inits <= 3 and 0 <= s.sidecars <= 2):
+                raise ConfigError(
+                    f"--inits {s.inits} / --sidecars {s.sidecars} is out of range; give 0-3 init containers "
+                    "and 0-2 sidecars."
+                )
+            if s.container_policies and len(s.container_policies) != s.containers:
+                raise ConfigError(
+                    f"{len(s.container_policies)} container policies for {s.containers} containers; give one "
+                    "per container or none."
+                )
+            if self.profile == "seed" and (s.inits or s.sidecars or s.container_policies or s.user_deletes
+                                           or s.image_pull_errors or s.unknown_exits):
+                raise ConfigError("init containers, sidecars, per-container policies, user deletes, image pull "
+                                  "errors and unknown exits need --profile modern.")
         if self.profile not in PROFILES:
             raise ConfigError(
                 f"--profile {self.profile!r} is not known; use one of: {', '.join(PROFILES)}."
@@ -77,11 +102,14 @@ class Config:
         restart_cap: int = 1,
         profile: str = "seed",
         name: str = "",
+        inits: int = 0,
+        sidecars: int = 0,
     ) -> Config:
         """The CLI's single configuration: every slot controlled, none filled at the start."""
         if slots < 1 or slots > 12:
             raise ConfigError(f"--slots {slots} is out of range; give a whole number from 1 to 12.")
-        spec = SlotSpec(policy=policy, containers=containers, controlled=True, initial=False)
+        spec = SlotSpec(policy=policy, containers=containers, controlled=True, initial=False,
+                        inits=inits, sidecars=sidecars)
         return cls(nodes, (spec,) * slots, replicas, restart_cap, profile, name)
 
     def describe(self) -> str:
@@ -89,7 +117,12 @@ class Config:
             return self.name
         pols = sorted({s.policy.label for s in self.slots})
         cs = sorted({s.containers for s in self.slots})
+        extra = ""
+        if self.profile != "seed":
+            ins = sorted({s.inits for s in self.slots})
+            sides = sorted({s.sidecars for s in self.slots})
+            extra = f" inits={'/'.join(map(str, ins))} sidecars={'/'.join(map(str, sides))} profile={self.profile}"
         return (
             f"nodes={self.nodes} slots={len(self.slots)} replicas={self.replicas} "
-            f"containers={'/'.join(map(str, cs))} policy={'/'.join(pols)} cap={self.restart_cap}"
+            f"containers={'/'.join(map(str, cs))} policy={'/'.join(pols)} cap={self.restart_cap}{extra}"
         )
