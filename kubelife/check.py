@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from model.engine.compile import StatePred, StepPred, compile_edge_checks
-from model.engine.explore import Exploration, Progress, explore
+from model.engine.explore import Exploration, Progress, StateLimitExceeded, explore
 from model.k8s.cluster import ClusterModel
 from model.k8s.trace import Trace, trace_from_path
 from properties.core import Property
@@ -75,15 +75,18 @@ class RowObserver:
     def __init__(self, m: ClusterModel, row: Row) -> None:
         self.m, self.row = m, row
         self.checks: dict[int, tuple[Any, list[str]]] = {}
+        self.specs: dict[int, list[tuple[StatePred, StepPred]]] = {}  # for the fast engine
         layout = m.shape.layout
         for i, t in enumerate(m.system.transitions):
             a = t.action
             if a.kind not in row.kinds or not row.event(a):
                 continue
             foci = row.focus(m, a)
-            fn = compile_edge_checks(layout, [_row_check(m, row, f, a) for f in foci])
+            specs = [_row_check(m, row, f, a) for f in foci]
+            fn = compile_edge_checks(layout, specs)
             if fn is not None:
                 self.checks[i] = (fn, [_focus_name(f) for f in foci])
+                self.specs[i] = specs
         self.transitions = frozenset(self.checks)
         self.hits = 0
         self.witness: tuple[int, int, int] | None = None
@@ -97,6 +100,26 @@ class RowObserver:
                 self.witness = (src, i, t)
             if not ok and self.failure is None:
                 self.failure = (src, i, t, names[k])
+
+    def absorb(self, r: Any) -> None:
+        """Take the fast engine's :class:`~model.engine.fast.ObserverResult` for this row."""
+        self.hits = r.hits
+        self.witness = r.witness
+        if r.failure is not None:
+            src, i, t, k = r.failure
+            self.failure = (src, i, t, self.checks[i][1][k])
+
+    def hit(self, s: int, i: int, t: int) -> bool:
+        return i in self.checks and bool(self.checks[i][0](s, t))
+
+    def fails(self, s: int, i: int, t: int) -> bool:
+        return self.failing_focus(s, i, t) is not None
+
+    def failing_focus(self, s: int, i: int, t: int) -> str | None:
+        if i not in self.checks:
+            return None
+        fn, names = self.checks[i]
+        return next((names[k] for k, ok in fn(s, t) if not ok), None)
 
 
 def _row_check(m: ClusterModel, row: Row, f: Any, a: Any) -> tuple[StatePred, StepPred]:
@@ -148,18 +171,50 @@ class CheckResult:
         }
 
 
+ENGINES = ("auto", "fast", "python")
+AUTO_PYTHON_STATES = 20_000  # "auto" finishes smaller runs in Python rather than pay for a C compile
+
+
 def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, rows: Sequence[Row] = ROWS,
-                progress: Progress | None = None, max_states: int | None = None) -> CheckResult:
+                progress: Progress | None = None, max_states: int | None = None,
+                engine: str = "auto", symmetry: bool = False) -> CheckResult:
+    """Explore ``m`` and judge every property and row.
+
+    ``engine``: ``fast`` (compiled C), ``python``, or ``auto`` (fast when a C compiler is there and the
+    run is not tiny).  ``symmetry`` stores one state per orbit of interchangeable nodes and slots
+    (:mod:`model.k8s.symmetry`); verdicts and shortest trace lengths are unchanged, counts shrink.
+    """
+    from model.engine import fast
+    from model.k8s.symmetry import canonicalizer, symmetry_spec
+
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r} is not known; use one of: {', '.join(ENGINES)}")
     props = list(props if props is not None else properties_for(m))
     inv = [p for p in props if not p.is_step]
     stp = [p for p in props if p.is_step]
-    observers = [RowObserver(m, r) for r in rows]
-    ex = explore(
-        m.system,
+    spec = symmetry_spec(m) if symmetry else None
+    canon = canonicalizer(m) if symmetry else None
+    kw: dict[str, Any] = dict(
         invariants=[p.pred for p in inv], steps=[p.pred for p in stp],
         sometimes=[p.witness for p in inv], sometimes_steps=[p.witness for p in stp],
-        observers=[o for o in observers if o.transitions], progress=progress, max_states=max_states,
+        progress=progress, max_states=max_states, canon=canon,
     )
+    use_fast = engine == "fast" or (engine == "auto" and fast.available() and m.shape.layout.bits <= 64)
+    observers = [RowObserver(m, r) for r in rows]
+    ex: Exploration | None = None
+    if use_fast and engine == "auto" and (max_states is None or max_states > AUTO_PYTHON_STATES):
+        try:  # small runs: Python is done before gcc would be
+            ex = explore(m.system, observers=[o for o in observers if o.transitions],
+                         **{**kw, "max_states": AUTO_PYTHON_STATES, "progress": None})
+            use_fast = False
+        except StateLimitExceeded:
+            observers = [RowObserver(m, r) for r in rows]
+    if ex is None and use_fast:
+        ex, seen = fast.fast_explore(m.system, observers=[o.specs for o in observers], symmetry=spec, **kw)
+        for o, r in zip(observers, seen):
+            o.absorb(r)
+    elif ex is None:
+        ex = explore(m.system, observers=[o for o in observers if o.transitions], **kw)
     verdicts = []
     for k, p in enumerate(inv):
         bad = ex.state_violations.get(k)
@@ -184,12 +239,17 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
         rv = RowVerdict(ob.row.id, "vacuous", ob.hits)
         if ob.witness is not None:
             src, i, t = ob.witness
-            rv.witness = trace_from_path(m, ex.edge_path(src, t, i))
+            rv.witness = trace_from_path(m, ex.edge_path(src, t, i, accept=ob.hit))
             rv.status = "pass"
         if ob.failure is not None:
             src, i, t, focus = ob.failure
-            rv.counterexample = trace_from_path(m, ex.edge_path(src, t, i))
-            rv.status, rv.focus = "fail", focus
+            path = ex.edge_path(src, t, i, accept=ob.fails)
+            rv.counterexample = trace_from_path(m, path)
+            # Under symmetry the concrete edge may be about another (interchangeable) pod or node.
+            (_, s_last), (j_last, t_last) = path[-2], path[-1]
+            rv.status, rv.focus = "fail", ob.failing_focus(s_last, j_last or 0, t_last) or focus
         row_verdicts.append(rv)
     dead = trace_from_path(m, ex.path(ex.first_deadlock)) if ex.first_deadlock is not None else None
-    return CheckResult(m, ex, verdicts, row_verdicts, dead)
+    meta = {"engine": "fast" if use_fast else "python",
+            "symmetry": {"on": symmetry, **(spec.to_json() if spec is not None else {"group_size": 1})}}
+    return CheckResult(m, ex, verdicts, row_verdicts, dead, meta)

@@ -28,6 +28,10 @@ def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--show-deadlock", action="store_true", help="print a shortest path to a deadlock state")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
     p.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
+    p.add_argument("--engine", choices=["auto", "fast", "python"], default="auto",
+                   help="fast = compiled C, python = the reference explorer, auto = fast unless tiny (default)")
+    p.add_argument("--no-symmetry", action="store_true",
+                   help="store every state, not one per orbit of interchangeable nodes and slots")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         for c in configs:
             m = build(c, semantics)
             with exploration_progress(m.name, enabled=not args.json) as progress:
-                results.append(check_model(m, progress=progress, max_states=args.max_states))
+                results.append(check_model(m, progress=progress, max_states=args.max_states,
+                                           engine=_engine(args), symmetry=not args.no_symmetry))
     except StateLimitExceeded as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     if cfg is not None:
@@ -64,3 +69,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_suite(out, s, witnesses=args.witnesses)
     return 0 if s.ok else 1
+
+
+def _engine(args: argparse.Namespace) -> str:
+    from model.engine.fast import available
+
+    if args.engine == "fast" and not available():
+        usage_error("--engine fast needs a C compiler (gcc or cc, or $CC); install one or use --engine python.")
+    return str(args.engine)
