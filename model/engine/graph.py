@@ -80,6 +80,7 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
     packed = [init]
     parent, via = array("q", [-1]), array("q", [-1])
     src, dst, tr = array("q"), array("q"), array("q")
+    seen: dict[int, int] = {}
     head = 0
     while head < len(packed):
         sid, s = head, packed[head]
@@ -88,7 +89,10 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
             if t == s:
                 continue  # a no-op step is stuttering
             if canon is not None:
-                t = canon(t)
+                c = seen.get(t)  # many edges reach the same concrete state: canonicalise it once
+                if c is None:
+                    c = seen[t] = canon(t)
+                t = c
             tid = index.get(t)
             if tid is None:
                 tid = len(packed)
