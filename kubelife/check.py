@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,8 +11,8 @@ from model.engine.explore import Exploration, Progress, StateLimitExceeded, expl
 from model.k8s.cluster import ClusterModel
 from model.k8s.trace import Trace, trace_from_path
 from properties.core import Property
-from properties.rows import ROWS, Row
-from properties.seed import properties_for
+from properties.profiles import properties_for_profile, rows_for
+from properties.rows import Row
 
 __all__ = ["PropertyVerdict", "RowVerdict", "CheckResult", "check_model", "RowObserver"]
 
@@ -175,9 +175,10 @@ ENGINES = ("auto", "fast", "python")
 AUTO_PYTHON_STATES = 20_000  # "auto" finishes smaller runs in Python rather than pay for a C compile
 
 
-def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, rows: Sequence[Row] = ROWS,
+def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, rows: Sequence[Row] | None = None,
                 progress: Progress | None = None, max_states: int | None = None,
-                engine: str = "auto", symmetry: bool = False) -> CheckResult:
+                engine: str = "auto", symmetry: bool = False,
+                explorer: Callable[..., Exploration] | None = None) -> CheckResult:
     """Explore ``m`` and judge every property and row.
 
     ``engine``: ``fast`` (compiled C), ``python``, or ``auto`` (fast when a C compiler is there and the
@@ -189,7 +190,9 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
 
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not known; use one of: {', '.join(ENGINES)}")
-    props = list(props if props is not None else properties_for(m))
+    # Defaults follow the model's profile (seed: properties.seed + ROWS; modern: properties.modern + its rows).
+    props = list(props if props is not None else properties_for_profile(m))
+    rows = rows if rows is not None else rows_for(m.config.profile)
     inv = [p for p in props if not p.is_step]
     stp = [p for p in props if p.is_step]
     spec = symmetry_spec(m) if symmetry else None
@@ -202,6 +205,8 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
     use_fast = engine == "fast" or (engine == "auto" and fast.available() and m.shape.layout.bits <= 64)
     observers = [RowObserver(m, r) for r in rows]
     ex: Exploration | None = None
+    if explorer is not None:  # another engine with explore's signature (kubelife.ray_engine)
+        ex, use_fast = explorer(m.system, observers=[o for o in observers if o.transitions], **kw), False
     if use_fast and engine == "auto" and (max_states is None or max_states > AUTO_PYTHON_STATES):
         try:  # small runs: Python is done before gcc would be
             ex = explore(m.system, observers=[o for o in observers if o.transitions],

@@ -49,7 +49,7 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--containers", type=_positive_int, help="containers per pod (1-6; default 1)")
     g.add_argument("--policy", choices=[p.label for p in Policy], help="restart policy (default Always)")
     g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
-    p.add_argument("--profile", default="seed", help="semantics profile (seed)")
+    p.add_argument("--profile", default="seed", help="semantics profile (seed, modern)")
     p.add_argument("--mutant", help="run a deliberately broken variant of the model (see --list-mutants)")
 
 
@@ -84,16 +84,26 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 
 def semantics_from_args(args: argparse.Namespace) -> Any:
-    from model.k8s.mutants import MUTANTS
-    from model.k8s.seed import SeedSemantics
+    from model.k8s.cluster import semantics_for
+    from model.k8s.config import PROFILES
 
-    if args.profile != "seed":
-        usage_error(f"--profile {args.profile!r} is not known; use one of: seed.")
+    if args.profile not in PROFILES:
+        usage_error(f"--profile {args.profile!r} is not known; use one of: {', '.join(PROFILES)}.")
     if not args.mutant:
-        return SeedSemantics
+        return semantics_for(args.profile)
+    MUTANTS = mutants_for(args.profile)
     if args.mutant not in MUTANTS:
         usage_error(f"--mutant {args.mutant!r} is not known; use one of: {', '.join(MUTANTS)}.")
     return MUTANTS[args.mutant]
+
+
+def mutants_for(profile: str) -> dict[str, Any]:
+    """The mutants of a profile, by name."""
+    if profile == "modern":
+        from model.k8s.modern_mutants import MODERN_MUTANTS
+        return MODERN_MUTANTS
+    from model.k8s.mutants import MUTANTS
+    return MUTANTS  # type: ignore[return-value]
 
 
 def _command_modules() -> list[Any]:

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from kubelife.check import CheckResult
 from kubelife.suite import SuiteResult
-from properties.rows import row_by_id
+from properties.profiles import row_by_id_for
 
 __all__ = ["print_check", "print_suite"]
 
@@ -52,7 +52,8 @@ def print_check(con: Console, r: CheckResult, *, witnesses: bool = False, deadlo
     rt.add_column("verdict")
     rt.add_column("matched steps", justify="right")
     for row in r.rows:
-        rt.add_row(row.id, row_by_id(row.id).expect, f"[{_STYLE[row.status]}]{row.status}[/]", str(row.hits))
+        expect = row_by_id_for(row.id, r.model.config.profile).expect
+        rt.add_row(row.id, expect, f"[{_STYLE[row.status]}]{row.status}[/]", str(row.hits))
     con.print(rt)
     for p in r.properties:
         if p.counterexample is not None:
@@ -61,7 +62,8 @@ def print_check(con: Console, r: CheckResult, *, witnesses: bool = False, deadlo
             con.print(p.counterexample.render(), markup=False, highlight=False)
     for row in r.rows:
         if row.counterexample is not None:
-            con.print(f"\n[bold red]ROW FAILS[/]: {row.id} ({row_by_id(row.id).expect}) for {row.focus}: "
+            expect = row_by_id_for(row.id, r.model.config.profile).expect
+            con.print(f"\n[bold red]ROW FAILS[/]: {row.id} ({expect}) for {row.focus}: "
                       f"{len(row.counterexample)} steps, the last is the row's event")
             con.print(row.counterexample.render(), markup=False, highlight=False)
         elif witnesses and row.witness is not None:
@@ -93,7 +95,8 @@ def print_suite(con: Console, s: SuiteResult, *, witnesses: bool = False) -> Non
     for col in ("row", "expected outcome", "verdict", "matched steps", "witness in"):
         rt.add_column(col)
     for row in s.rows:
-        rt.add_row(row.id, row_by_id(row.id).expect, f"[{_STYLE[row.status]}]{row.status}[/]", f"{row.hits:,}",
+        expect = row_by_id_for(row.id, s.results[0].model.config.profile).expect
+        rt.add_row(row.id, expect, f"[{_STYLE[row.status]}]{row.status}[/]", f"{row.hits:,}",
                    row.where)
     con.print(rt)
     for p in s.properties:

@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 
 from kubelife.check import check_model
-from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+from kubelife.cli import add_config_args, config_from_args, emit_json, mutants_for, semantics_from_args, usage_error
 from kubelife.progress import exploration_progress
 from kubelife.suite import merge
 from kubelife.textout import print_check, print_suite
@@ -19,6 +19,13 @@ from model.k8s.presets import DEFAULT_SUITE
 NAME = "check"
 ORDER = 0
 HELP = "explore every reachable state; check properties and scenario rows"
+
+
+def default_suite(profile: str) -> tuple[object, ...]:
+    if profile == "modern":
+        from model.k8s.modern.presets import MODERN_SUITE
+        return MODERN_SUITE
+    return DEFAULT_SUITE
 
 
 def setup(p: argparse.ArgumentParser) -> None:
@@ -35,17 +42,15 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from model.k8s.mutants import MUTANTS
-
     if args.list_mutants:
-        for name, cls in MUTANTS.items():
+        for name, cls in mutants_for(args.profile).items():
             print(f"{name:30} {cls.doc}; caught by {', '.join(cls.caught_by)}")  # type: ignore[attr-defined]
         return 0
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(DEFAULT_SUITE)
+    configs = [cfg] if cfg is not None else list(default_suite(args.profile))
     out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 150)
     results = []
     try:
