@@ -1,0 +1,210 @@
+"""The driver of a distributed search: one Ray actor per partition, level barriers, checkpoints.
+
+The driver never holds states: batches go from the expanding actor to their
+owner through Ray's object store.  It only gathers each level's order keys
+(8 bytes a new state) to hand out global ids, and the small per-partition
+summaries at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import ray
+import ray.exceptions
+
+from model.engine.distributed.partition import Partition, Problem
+from model.engine.distributed.store import keys_of, owners_of, to_words
+
+__all__ = ["WorkerLost", "CheckpointMismatch", "DistributedRun", "run_distributed", "connect"]
+
+_LOST = tuple(getattr(ray.exceptions, n) for n in (
+    "RayActorError", "WorkerCrashedError", "ObjectLostError", "OwnerDiedError", "ActorUnavailableError",
+    "NodeDiedError") if hasattr(ray.exceptions, n))
+
+LevelHook = Callable[[int, list[Any]], None]  # (depth just completed, actor handles)
+
+
+class WorkerLost(RuntimeError):
+    """A partition's process or node died; the run has no verdict."""
+
+
+class CheckpointMismatch(ValueError):
+    """The checkpoint directory belongs to another configuration or worker count."""
+
+
+def connect(address: str | None, workers: int) -> None:
+    """Join the Ray cluster at ``address``, or start a local instance with ``workers`` CPUs."""
+    if ray.is_initialized():
+        return
+    kw: dict[str, Any] = {"logging_level": "ERROR", "log_to_driver": False, "include_dashboard": False}
+    if address:
+        ray.init(address=address, **kw)
+    else:
+        ray.init(num_cpus=workers, **kw)
+
+
+@dataclass
+class DistributedRun:
+    actors: list[Any]
+    transitions: int
+    states: int = 0
+    depth: int = 0
+    seconds: float = 0.0
+    resumed_from: int | None = None
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+
+    def locate(self, sid: int) -> tuple[int, int]:
+        for hit in ray.get([a.locate.remote(sid) for a in self.actors]):
+            if hit is not None:
+                return hit  # type: ignore[no-any-return]
+        raise KeyError(sid)
+
+    def path(self, sid: int) -> list[tuple[int | None, int]]:
+        """The single-machine ``Exploration.path``: parents come from order keys."""
+        out: list[tuple[int | None, int]] = []
+        while True:
+            state, okey = self.locate(sid)
+            if okey < 0:
+                out.append((None, state))
+                break
+            sid, via = divmod(okey, self.transitions)
+            out.append((via, state))
+        out.reverse()
+        return out
+
+    def id_of(self, state: int) -> int:
+        owner = int(owners_of(keys_of(to_words([state], self._words)), len(self.actors))[0])
+        sid = ray.get(self.actors[owner].id_of.remote(state))
+        assert sid is not None, "an expanded successor was never committed"
+        return int(sid)
+
+    _words: int = 1
+
+    def close(self) -> None:
+        for a in self.actors:
+            ray.kill(a)
+        self.actors = []
+
+
+def _meta_path(d: Path) -> Path:
+    return d / "meta.json"
+
+
+def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: str,
+                    checkpoint: str | None = None, chunk: int = 20_000,
+                    progress: Callable[[int, int, int, float], None] | None = None,
+                    max_states: int | None = None, on_level: LevelHook | None = None,
+                    too_many: Callable[[int], Exception] | None = None) -> DistributedRun:
+    """Explore breadth-first over ``workers`` partitions; the caller must :func:`connect` first.
+
+    With ``checkpoint``, every completed level is saved there, and a run that
+    finds a checkpoint of the same ``signature`` and worker count resumes
+    from it.  A lost worker raises :class:`WorkerLost`, never a partial result.
+    """
+    problem = factory()
+    layout = problem.system.layout
+    init = layout.pack(problem.system.initial)
+    if problem.canonical is not None:
+        init = problem.canonical(init)
+    Actor = ray.remote(num_cpus=1, max_restarts=0)(Partition)
+    actors = [Actor.remote(j, workers, factory) for j in range(workers)]
+    run = DistributedRun(actors, len(problem.system.transitions))
+    run._words = max(1, -(-layout.bits // 64))
+    ckdir = Path(checkpoint) if checkpoint else None
+    start = time.perf_counter()
+    done_level = -1
+    try:
+        meta = _read_meta(ckdir, signature, workers) if ckdir else None
+        if meta is not None:
+            sizes = ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
+                             for j, a in enumerate(actors)])
+            run.depth, run.states, run.resumed_from = meta["level"], meta["states"], meta["level"]
+            start -= meta["seconds"]
+            edges = meta["edges"]
+        else:
+            owner = int(owners_of(keys_of(to_words([init], run._words)), workers)[0])
+            actors[owner].seed.remote(init)
+            sizes, edges, _ = _settle(actors, 0)
+            run.states = 1
+        done_level = run.depth
+        if ckdir:
+            _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
+        while sum(sizes):
+            recv = []
+            for j, a in enumerate(actors):
+                for lo in range(0, sizes[j], chunk):
+                    outs = a.expand.options(num_returns=workers).remote(lo, lo + chunk)
+                    outs = [outs] if workers == 1 else outs
+                    recv += [actors[k].receive.remote(outs[k]) for k in range(workers) if k != j]
+                    del outs  # the receiver holds the batch now; let the object store free it after
+            ray.get(recv)
+            sizes, edges, n_new = _settle(actors, run.states)
+            if n_new == 0:
+                break
+            run.states += n_new
+            run.depth += 1
+            done_level = run.depth
+            if ckdir:
+                _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
+            if progress is not None:
+                progress(run.states, edges, n_new, time.perf_counter() - start)
+            if max_states is not None and run.states > max_states and too_many is not None:
+                raise too_many(max_states)
+            if on_level is not None:
+                on_level(run.depth, actors)
+        run.summaries = ray.get([a.summary.remote() for a in actors])
+    except _LOST as e:
+        run.close()
+        resume = (f"re-run with the same --checkpoint to resume from level {done_level}" if ckdir
+                  else "re-run, adding --checkpoint DIR to make the run resumable")
+        raise WorkerLost(f"a Ray worker was lost while exploring level {done_level + 1} "
+                         f"({type(e).__name__}), so there is no verdict; {resume}.") from None
+    except BaseException:
+        run.close()
+        raise
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def _settle(actors: list[Any], base: int) -> tuple[list[int], int, int]:
+    """Barrier: gather the level's order keys, hand out global ids in single-machine order."""
+    okeys = ray.get([a.finish_level.remote() for a in actors])
+    allk = np.sort(np.concatenate(okeys))
+    got = ray.get([a.commit.remote(base + np.searchsorted(allk, k).astype(np.int64))
+                   for a, k in zip(actors, okeys)])
+    return [n for n, _ in got], sum(e for _, e in got), len(allk)
+
+
+def _read_meta(d: Path, signature: str, workers: int) -> dict[str, Any] | None:
+    p = _meta_path(d)
+    if not p.exists():
+        return None
+    meta: dict[str, Any] = json.loads(p.read_text())
+    if meta["signature"] != signature or meta["workers"] != workers:
+        raise CheckpointMismatch(
+            f"checkpoint {str(d)!r} holds a run of {meta['signature']!r} on {meta['workers']} workers, not "
+            f"{signature!r} on {workers}; use an empty directory or the same configuration and --workers.")
+    return meta
+
+
+def _save(d: Path, actors: list[Any], run: DistributedRun, signature: str, workers: int,
+          edges: int, seconds: float) -> None:
+    """Parts first, then the meta file that makes the level current, then old parts go."""
+    d.mkdir(parents=True, exist_ok=True)
+    level = run.depth
+    ray.get([a.save.remote(str(d / f"part-{j}.L{level}.pkl")) for j, a in enumerate(actors)])
+    meta = {"signature": signature, "workers": workers, "level": level, "states": run.states,
+            "edges": edges, "seconds": seconds}
+    tmp = d / "meta.json.tmp"
+    tmp.write_text(json.dumps(meta))
+    tmp.replace(_meta_path(d))
+    for old in d.glob("part-*.pkl"):
+        if not old.name.endswith(f".L{level}.pkl"):
+            old.unlink()

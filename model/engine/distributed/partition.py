@@ -1,0 +1,262 @@
+"""One partition of a distributed breadth-first search (the body of a Ray actor).
+
+A partition owns the states whose key hashes to it: their visited keys, the
+id-ordered record (id, state, order key) that rebuilds paths, and its share
+of the frontier.  Each level it expands its frontier in id order, runs the
+edge checks, keeps successors it owns and hands the rest back as NumPy
+batches for their owners.
+
+To give the same answers as :func:`model.engine.explore.explore` -- down to
+the same counterexample -- every state gets the id the single-machine
+search would give it.  An edge's *order key* ``src_id * T + transition`` is
+its position in single-machine discovery order; a state's parent is the
+edge with the smallest order key, and the coordinator turns a level's order
+keys into ids by a global sort.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.engine.compile import StatePred, StepPred, compile_state_checks, compile_step_checks, compile_successors
+from model.engine.distributed.store import VisitedSet, from_words, keys_of, owners_of, to_words, words_for
+from model.engine.explore import Observer, _negate, _negate_step
+from model.engine.system import TransitionSystem
+
+__all__ = ["Problem", "Partition", "Batch"]
+
+Batch = tuple[np.ndarray, np.ndarray] | None  # (states (n, words) uint64, order keys int64)
+_COMPACT_AT = 1 << 20  # candidate rows held before deduplicating mid-level
+
+
+@dataclass
+class Problem:
+    """What to explore and check; built inside every worker by a picklable factory.
+
+    Observers see ``visit(src_id, s, i, t, -1)``: the successor's id is not
+    known when the edge is expanded.  ``snapshot``/``restore`` turn the
+    observers' findings into picklable data (for merging and checkpoints).
+    ``canonical`` maps a packed state to its symmetry representative.
+    """
+
+    system: TransitionSystem
+    invariants: Sequence[StatePred] = ()
+    steps: Sequence[StepPred] = ()
+    sometimes: Sequence[StatePred] = ()
+    sometimes_steps: Sequence[StepPred] = ()
+    observers: Sequence[Observer] = ()
+    snapshot: Callable[[Sequence[Observer]], Any] | None = None
+    restore: Callable[[Sequence[Observer], Any], None] | None = None
+    canonical: Callable[[int], int] | None = None
+
+
+_EMPTY_OK = np.empty(0, dtype=np.int64)
+
+
+class Partition:
+    def __init__(self, index: int, parts: int, factory: Callable[[], Problem]) -> None:
+        p = factory()
+        self.problem = p
+        self.index, self.parts = index, parts
+        layout = p.system.layout
+        self.words = words_for(layout.bits)
+        self.T = len(p.system.transitions)
+        self.succ = compile_successors(p.system)
+        self.check_inv = compile_state_checks(layout, p.invariants) if p.invariants else None
+        self.check_step = compile_step_checks(layout, p.steps) if p.steps else None
+        self.wit = compile_state_checks(layout, [_negate(q) for q in p.sometimes]) if p.sometimes else None
+        self.wit_step = (compile_step_checks(layout, [_negate_step(q) for q in p.sometimes_steps])
+                         if p.sometimes_steps else None)
+        self.by_transition: dict[int, list[Observer]] = {}
+        for ob in p.observers:
+            for i in ob.transitions:
+                self.by_transition.setdefault(i, []).append(ob)
+        self.visited = VisitedSet()
+        self.rec_ids: list[np.ndarray] = []
+        self.rec_states: list[np.ndarray] = []
+        self.rec_okeys: list[np.ndarray] = []
+        self.frontier = np.empty((0, self.words), dtype=np.uint64)
+        self.frontier_ids = _EMPTY_OK
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self.new: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.acc: dict[str, Any] = {
+            "fired": [0] * self.T, "edges": 0, "deadlocks": 0, "first_deadlock": None,
+            "state_violations": {}, "state_witnesses": {}, "step_violations": {}, "step_witnesses": {},
+            "bytes_out": 0,
+        }
+
+    # -- one level -------------------------------------------------------------------------
+
+    def seed(self, state: int) -> None:
+        self.pending.append((to_words([state], self.words), np.array([-1], dtype=np.int64)))
+
+    def expand(self, lo: int, hi: int) -> list[Batch]:
+        """Expand frontier entries ``lo:hi``; one batch per partition (``None`` for this one)."""
+        acc, succ, canon, T = self.acc, self.succ, self.problem.canonical, self.T
+        fired, sv, sw = acc["fired"], acc["step_violations"], acc["step_witnesses"]
+        check_step, wit_step, obs_of = self.check_step, self.wit_step, self.by_transition
+        n_wit_steps = len(self.problem.sometimes_steps)
+        ts: list[int] = []
+        oks: list[int] = []
+        for sid, s in zip(self.frontier_ids[lo:hi].tolist(), from_words(self.frontier[lo:hi])):
+            out = succ(s)
+            if not out:
+                acc["deadlocks"] += 1
+                if acc["first_deadlock"] is None:
+                    acc["first_deadlock"] = sid
+            base = sid * T
+            for i, t in out:
+                fired[i] += 1
+                c = t if canon is None else canon(t)
+                # Checks see the concrete edge; the stored (and recorded) successor is canonical.
+                if check_step is not None:
+                    for k in check_step(s, t):
+                        if k not in sv:
+                            sv[k] = (sid, i, c)
+                if wit_step is not None and len(sw) < n_wit_steps:
+                    for k in wit_step(s, t):
+                        if k not in sw:
+                            sw[k] = (sid, i, c)
+                obs = obs_of.get(i)
+                if obs:
+                    for ob in obs:
+                        ob.visit(sid, s, i, t, -1)
+                ts.append(c)
+                oks.append(base + i)
+        acc["edges"] += len(ts)
+        arr = to_words(ts, self.words)
+        okeys = np.array(oks, dtype=np.int64)
+        owner = owners_of(keys_of(arr), self.parts)
+        out_batches: list[Batch] = []
+        for j in range(self.parts):
+            sel = owner == j
+            if not sel.any():
+                out_batches.append(None)
+                continue
+            b = (arr[sel], okeys[sel])
+            if j == self.index:
+                self.receive(b)
+                out_batches.append(None)
+            else:
+                acc["bytes_out"] += b[0].nbytes + b[1].nbytes
+                out_batches.append(b)
+        return out_batches
+
+    def receive(self, *batches: Batch) -> None:
+        for b in batches:
+            if b is not None and len(b[1]):
+                self.pending.append(b)
+        if sum(len(b[1]) for b in self.pending) > _COMPACT_AT:
+            self.pending = [self._dedup()]
+
+    def _dedup(self) -> tuple[np.ndarray, np.ndarray]:
+        """Pending candidates minus visited ones, one per state: the one with the smallest order key."""
+        arr = np.concatenate([b[0] for b in self.pending])
+        ok = np.concatenate([b[1] for b in self.pending])
+        self.pending = []
+        keys = keys_of(arr)
+        order = np.argsort(ok, kind="stable")
+        order = order[np.argsort(keys[order], kind="stable")]
+        ks = keys[order]
+        first = np.ones(len(ks), dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        sel = order[first]
+        sel = sel[~self.visited.contains(keys[sel])]
+        return arr[sel], ok[sel]
+
+    def finish_level(self) -> np.ndarray:
+        """Settle this level's new states; return their order keys, ascending."""
+        if not self.pending:
+            self.new = (np.empty((0, self.words), dtype=np.uint64), None, _EMPTY_OK)  # type: ignore[assignment]
+            return _EMPTY_OK
+        arr, ok = self._dedup()
+        order = np.argsort(ok)
+        arr, ok = arr[order], ok[order]
+        self.new = (arr, keys_of(arr), ok)
+        return ok
+
+    def commit(self, ids: np.ndarray) -> tuple[int, int]:
+        """Take the global ids of the new states; they become the frontier. Returns (frontier, edges so far)."""
+        assert self.new is not None
+        arr, keys, ok = self.new
+        self.new = None
+        if len(ids):
+            self.visited.add(keys)
+            self.rec_ids.append(ids)
+            self.rec_states.append(arr)
+            self.rec_okeys.append(ok)
+            self._check_states(ids, arr)
+        self.frontier, self.frontier_ids = arr, ids
+        return len(ids), self.acc["edges"]
+
+    def _check_states(self, ids: np.ndarray, arr: np.ndarray) -> None:
+        acc, inv, wit = self.acc, self.check_inv, self.wit
+        if inv is None and wit is None:
+            return
+        viol, wits, n_wit = acc["state_violations"], acc["state_witnesses"], len(self.problem.sometimes)
+        for sid, t in zip(ids.tolist(), from_words(arr)):
+            if inv is not None:
+                for k in inv(t):
+                    viol.setdefault(k, sid)
+            if wit is not None and len(wits) < n_wit:
+                for k in wit(t):
+                    wits.setdefault(k, sid)
+
+    # -- afterwards: paths, results, statistics -----------------------------------------------
+
+    def locate(self, sid: int) -> tuple[int, int] | None:
+        """``(packed state, order key)`` of the state with global id ``sid``, if this partition owns it."""
+        for ids, arr, ok in zip(self.rec_ids, self.rec_states, self.rec_okeys):
+            if len(ids) and ids[0] <= sid <= ids[-1]:
+                i = int(np.searchsorted(ids, sid))
+                if ids[i] == sid:
+                    return from_words(arr[i:i + 1])[0], int(ok[i])
+        return None
+
+    def id_of(self, state: int) -> int | None:
+        key = keys_of(to_words([state], self.words))
+        for ids, arr in zip(self.rec_ids, self.rec_states):
+            hit = np.flatnonzero(keys_of(arr) == key[0])
+            if len(hit):
+                return int(ids[hit[0]])
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        p = self.problem
+        return {**self.acc, "observers": p.snapshot(p.observers) if p.snapshot else None,
+                "states": int(sum(len(i) for i in self.rec_ids)), **self.stats()}
+
+    def stats(self) -> dict[str, int]:
+        held = self.visited.nbytes + sum(a.nbytes for r in (self.rec_ids, self.rec_states, self.rec_okeys) for a in r)
+        return {"peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "held_bytes": held,
+                "bytes_out": self.acc["bytes_out"]}
+
+    # -- checkpoints -----------------------------------------------------------------------------
+
+    def save(self, path: str) -> None:
+        p = self.problem
+        data = {"acc": self.acc, "runs": self.visited.runs, "ids": self.rec_ids, "states": self.rec_states,
+                "okeys": self.rec_okeys, "frontier": self.frontier, "frontier_ids": self.frontier_ids,
+                "observers": p.snapshot(p.observers) if p.snapshot else None}
+        tmp = Path(path + ".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    def load(self, path: str) -> int:
+        with open(path, "rb") as f:
+            data = pickle.load(f)  # noqa: S301 - our own checkpoint
+        self.acc, self.visited.runs = data["acc"], data["runs"]
+        self.rec_ids, self.rec_states, self.rec_okeys = data["ids"], data["states"], data["okeys"]
+        self.frontier, self.frontier_ids = data["frontier"], data["frontier_ids"]
+        p = self.problem
+        if p.restore is not None and data["observers"] is not None:
+            p.restore(p.observers, data["observers"])
+        return len(self.frontier_ids)
