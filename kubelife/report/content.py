@@ -21,8 +21,9 @@ __all__ = ["Cell", "TableRow", "TraceEntry", "Report", "assemble", "CHECKER_TITL
 
 CHECKER_TITLES = {"exhaustive": "Exhaustive", "z3": "Z3", "hypothesis": "Hypothesis", "oracle": "Oracle"}
 MATRIX_CHECKERS = ("exhaustive", "z3", "hypothesis")
+ORACLE_HEAD = ("trace", "oracle verdict", "transitions used", "abstract pod states")
 
-_OK = {"pass", "holds", "proved", "violated as expected", "refuted as expected", "found"}
+_OK = {"pass", "holds", "proved", "violated as expected", "refuted as expected", "refuted-as-expected"}
 _BAD = {"fail", "violated", "refuted", "error"}
 # The matrix speaks one language (pass / fail / not run); the checker's own word stays in the tooltip.
 _MATRIX_WORD = {"proved": "pass", "refuted": "fail"}
@@ -69,6 +70,8 @@ class Report:
     coverage_head: tuple[str, ...]
     coverage: list[TableRow]
     coverage_totals: list[TableRow]
+    oracle_traces: list[TableRow]
+    checkers_head: tuple[str, ...]
     checkers: list[TableRow]
     traces: list[TraceEntry]
     details: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # checker -> [(anchor, text)]
@@ -213,7 +216,9 @@ def _configs(res: Results) -> list[TableRow]:
         ex = r.exploration
         cells = [Cell(r.model.name), Cell(f"{ex.states:,}"), Cell(f"{ex.transitions:,}"), Cell(str(ex.depth)),
                  Cell(f"{ex.deadlocks:,}"), Cell(f"{sum(p.ok for p in r.properties)}/{len(r.properties)}"),
-                 Cell(f"{sum(x.status == 'pass' for x in r.rows)}/{len(r.rows)}")]
+                 Cell(f"{sum(x.status == 'pass' for x in r.rows)} pass"
+                      + (f", {sum(x.status == 'fail' for x in r.rows)} fail" if any(x.status == 'fail' for x in r.rows)
+                         else ""))]
         if res.timings:
             cells.append(Cell(f"{ex.seconds:.2f} s"))
         out.append(TableRow(tuple(cells)))
@@ -246,8 +251,9 @@ def _coverage(res: Results) -> tuple[list[TableRow], list[TableRow]]:
         else:
             hc = Cell("not run", "none")
         if orc.ran:
-            seen = sorted(name for name, cov in traces.items() if k in _kinds_of(cov))
-            oc = Cell(f"{len(seen)}/{len(traces)} traces", "ok" if seen else "warn", title=", ".join(seen))
+            seen = sorted(name for name, cov in traces.items() if k in _kinds_of(cov.get("kinds")))
+            n = int(orc.coverage.get("kinds", {}).get(k, 0))
+            oc = Cell(f"{n:,} in {len(seen)}/{len(traces)} traces", "ok" if seen else "warn")
         else:
             oc = Cell("not run", "none")
         rows.append(TableRow((Cell(k), Cell(a.name), Cell(a.actor), ec, hc, oc)))
@@ -268,10 +274,32 @@ def _coverage(res: Results) -> tuple[list[TableRow], list[TableRow]]:
     else:
         totals.append(TableRow((Cell("Hypothesis"), Cell("not run", "none", title=hy.note))))
     if orc.ran:
-        totals.append(TableRow((Cell("Oracle"), Cell(orc.note))))
+        verdicts: dict[str, int] = {}
+        for cov in traces.values():
+            verdicts[str(cov.get("verdict"))] = verdicts.get(str(cov.get("verdict")), 0) + 1
+        summary = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+        totals.append(TableRow((Cell("Oracle"), Cell(
+            f"{len(orc.coverage.get('states', [])):,} distinct abstract pod states over {len(traces)} traces "
+            f"({summary})"))))
     else:
         totals.append(TableRow((Cell("Oracle"), Cell("not run", "none", title=orc.note))))
     return rows, totals
+
+
+def _oracle_traces(res: Results) -> list[TableRow]:
+    orc = res.runs["oracle"]
+    if not orc.ran:
+        return []
+    out = []
+    for name, cov in sorted(orc.coverage.get("traces", {}).items()):
+        verdict = str(cov.get("verdict"))
+        used = sorted((cov.get("kinds") or {}).items(), key=lambda kv: _kind_order(kv[0]))
+        kinds = " ".join(f"{k}×{n}" for k, n in used)
+        # Many traces are built to be rejected (wrong policy, mutants): a violation is not a red flag here.
+        cls = "ok" if verdict == "conformant" else "" if verdict == "violation" else "warn"
+        out.append(TableRow((Cell(name), Cell(verdict, cls), Cell(kinds),
+                             Cell(str(len(cov.get("states") or ()))))))
+    return out
 
 
 def _kinds_of(cov: Any) -> set[str]:
@@ -296,7 +324,8 @@ def _checkers(res: Results) -> list[TableRow]:
     out = []
     for c in CHECKERS:
         r = res.runs[c]
-        cells = [Cell(CHECKER_TITLES[c]), Cell("ran" if r.ran else "not run", "ok" if r.ran else "none"), Cell(r.note)]
+        cells = [Cell(CHECKER_TITLES[c]), Cell("ran" if r.ran else "not run", "ok" if r.ran else "none"),
+                 Cell(r.note)]
         if res.timings:
             cells.append(Cell(f"{r.seconds:.1f} s"))
         out.append(TableRow(tuple(cells)))
@@ -309,18 +338,20 @@ def assemble(res: Results) -> Report:
     cov_rows, cov_totals = _coverage(res)
     time_col = ("time",) if res.timings else ()
     return Report(
-        lifecycles=lifecycle_diagrams(),
+        lifecycles=list(lifecycle_diagrams()),
         matrix_head=("row", "situation", "expected", *(CHECKER_TITLES[c] for c in MATRIX_CHECKERS)),
         matrix=_matrix(res, SCENARIO_IDS, details),
         node_rows=_matrix(res, tuple(r.id for r in ROWS if r.id not in SCENARIO_IDS), details),
         prop_head=("property", "spec", "kind", "Exhaustive", "Z3"),
         properties=_properties(res, traces, details),
         config_head=("configuration", "states", "transitions", "depth", "deadlock states", "properties ok",
-                     "rows pass", *time_col),
+                     "rows reached", *time_col),
         configs=_configs(res),
         coverage_head=("kind", "action", "actor", "Exhaustive firings", "Hypothesis firings", "Oracle traces"),
         coverage=cov_rows,
         coverage_totals=cov_totals,
+        oracle_traces=_oracle_traces(res),
+        checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
         traces=traces,
         details=details,

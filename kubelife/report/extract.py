@@ -10,6 +10,7 @@ the :class:`~model.engine.system.Action` data.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from model.engine.explore import explore
 from model.engine.system import Action
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config, SlotSpec
+from model.k8s.seed import SeedSemantics
 from model.k8s.trace import Trace
 from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
@@ -91,8 +93,8 @@ def _project(g: _Edges, proj: Projection, relevant: Callable[[Values, Values], b
     return nodes, edges, (init.id,)
 
 
-def _one_pod(policy: Policy, containers: int) -> ClusterModel:
-    return build(Config(1, (SlotSpec(policy, containers, controlled=True),), replicas=1))
+def _one_pod(policy: Policy, containers: int, semantics: type[SeedSemantics] = SeedSemantics) -> ClusterModel:
+    return build(Config(1, (SlotSpec(policy, containers, controlled=True),), replicas=1), semantics)
 
 
 def _pod_fields(m: ClusterModel, p: int) -> list[int]:
@@ -112,8 +114,8 @@ def _pod_phase(m: ClusterModel, v: Values) -> DNode:
     return DNode(ph.label, ph.label, "terminal" if ph in (PodPhase.SUCCEEDED, PodPhase.FAILED) else "")
 
 
-def pod_lifecycle(policy: Policy, containers: int) -> Diagram:
-    m = _one_pod(policy, containers)
+def pod_lifecycle(policy: Policy, containers: int, semantics: type[SeedSemantics] = SeedSemantics) -> Diagram:
+    m = _one_pod(policy, containers, semantics)
     nodes, edges, init = _project(_explore(m), _pod_phase, _changed(_pod_fields(m, 0)), counts=False, group=False)
     return Diagram.make(
         f"pod-{policy.label}-{containers}c", f"Pod lifecycle, restartPolicy {policy.label}, {containers} "
@@ -142,8 +144,8 @@ def _container(m: ClusterModel, v: Values) -> DNode:
     return DNode(f"Running-{ex.label}", f"Running\n(restarted after {ex.label})", "")
 
 
-def container_lifecycle(policy: Policy) -> Diagram:
-    m = _one_pod(policy, 1)
+def container_lifecycle(policy: Policy, semantics: type[SeedSemantics] = SeedSemantics) -> Diagram:
+    m = _one_pod(policy, 1, semantics)
     c = m.shape.pods[0].containers[0]
     nodes, edges, init = _project(_explore(m), _container, _changed([c.state, c.last_exit, c.restarts]),
                                   counts=False, group=False)
@@ -239,9 +241,13 @@ def trace_diagram(name: str, title: str, caption: str, trace: Trace, *, bad: boo
     return Diagram.make(name, title, caption, nodes, edges, ("s0",), chain=True)
 
 
-def lifecycle_diagrams() -> list[Diagram]:
-    """The pod, container and node lifecycles and the projected cluster graph, in report order."""
+@functools.cache
+def lifecycle_diagrams() -> tuple[Diagram, ...]:
+    """The pod, container and node lifecycles and the projected cluster graph, in report order.
+
+    Cached: they depend only on the seed model, and a report process asks once per writer.
+    """
     out = [pod_lifecycle(p, c) for p in Policy for c in (1, 2)]
     out += [container_lifecycle(p) for p in Policy]
     out += [node_lifecycle(), cluster_graph()]
-    return out
+    return tuple(out)

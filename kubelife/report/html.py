@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kubelife.report.content import Cell, Report, TableRow
+from kubelife.report.content import ORACLE_HEAD, Cell, Report, TableRow
 from kubelife.report.diagram import Diagram
 from kubelife.report.render import inline_svg
 
@@ -64,7 +64,7 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
     if not svgs:
         parts.append('<p class="note">No SVGs were drawn (Graphviz dot was not found); each diagram shows its DOT '
                      "source.</p>")
-    parts += ['<h2 id="checkers">Checkers</h2>', _table("checkers-table", ("checker", "ran", "what"), rep.checkers)]
+    parts += ['<h2 id="checkers">Checkers</h2>', _table("checkers-table", rep.checkers_head, rep.checkers)]
     parts += ['<h2 id="matrix-section">Scenario matrix</h2>',
               "<p>The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to "
               "the shortest witness, a failure to its counterexample; hover a cell for the checker's own "
@@ -75,6 +75,8 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
     parts += ['<h2 id="coverage-section">Coverage</h2>', "<p>Firings of each transition kind (spec section 3).</p>",
               _table("coverage", rep.coverage_head, rep.coverage),
               _table("coverage-totals", ("checker", "states and edges"), rep.coverage_totals)]
+    if rep.oracle_traces:
+        parts += ["<h3>Traces checked by the oracle</h3>", _table("oracle-traces", ORACLE_HEAD, rep.oracle_traces)]
     parts += ['<h2 id="lifecycles">Lifecycle diagrams</h2>', *(_figure(d, svgs, dots) for d in rep.lifecycles)]
     parts += ['<h2 id="traces">Witnesses and counterexamples, step by step</h2>']
     for t in rep.traces:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubelife.report.content import ORACLE_HEAD as _ORACLE_HEAD
 from kubelife.report.content import Cell, Report, TableRow
 from kubelife.report.render import to_mermaid
 
@@ -32,10 +33,10 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
     links = {t.anchor: (f"svg/{t.diagram.name}.svg" if svg else f"dot/{t.diagram.name}.dot") for t in rep.traces}
     for items in rep.details.values():
         links.update({a: f"index.html#{a}" for a, _ in items})
-    lines = ["# kubelife report", "", *intro, "",
+    lines = ["# kubelife report", "", *(x for para in intro for x in (para, "")),
              "The self-contained page is [index.html](index.html) (diagrams inlined); this file renders on any "
              "Git host.", ""]
-    lines += ["## Checkers", "", *_table(("checker", "ran", "what"), rep.checkers, links)]
+    lines += ["## Checkers", "", *_table(rep.checkers_head, rep.checkers, links)]
     lines += ["## Scenario matrix", "",
               "The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
               "shortest witness, a failure to its counterexample.", "",
@@ -46,6 +47,8 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
     lines += ["## Coverage", "", "Firings of each transition kind (spec section 3) by each checker.", "",
               *_table(rep.coverage_head, rep.coverage, links),
               *_table(("checker", "states and edges"), rep.coverage_totals, links)]
+    if rep.oracle_traces:
+        lines += ["### Traces checked by the oracle", "", *_table(_ORACLE_HEAD, rep.oracle_traces, links)]
     lines += ["## Lifecycle diagrams", ""]
     for d in rep.lifecycles:
         files = f"[SVG](svg/{d.name}.svg) · [DOT](dot/{d.name}.dot)" if svg else f"[DOT](dot/{d.name}.dot)"

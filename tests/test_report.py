@@ -1,0 +1,192 @@
+"""``kubelife report``: diagrams derived from the model, deterministic output, graceful degradation."""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from kubelife.cli import main
+from kubelife.report.content import assemble
+from kubelife.report.extract import container_lifecycle, node_lifecycle, pod_lifecycle
+from kubelife.report.gather import gather
+from kubelife.report.render import dot_available, render_svg, to_dot, to_mermaid
+from model.k8s.mutants import MUTANTS
+from model.k8s.types import Policy
+
+needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz dot is not installed")
+
+
+def edges(d: object) -> set[tuple[str, str, str]]:
+    """(source, target, event) for every event on every edge."""
+    return {(e.src, e.dst, ev) for e in d.edges for ev in e.label.split("\n")}  # type: ignore[attr-defined]
+
+
+# -- the pod diagram lets a reader check each scenario row -----------------------------
+
+
+def test_pod_diagram_shows_the_restart_policy_rows() -> None:
+    always, onfail, never = (pod_lifecycle(p, 1) for p in Policy)
+    # S1: exit ok -> Always restarts (stays Running), OnFailure and Never succeed.
+    assert ("Running", "Running", "P3 Completed (ok)") in edges(always)
+    assert ("Running", "Succeeded", "P3 Completed (ok)") not in edges(always)
+    assert ("Running", "Succeeded", "P3 Completed (ok)") in edges(onfail)
+    assert ("Running", "Succeeded", "P3 Completed (ok)") in edges(never)
+    # S2/S5: error or OOM -> Always/OnFailure stay Running, Never fails.
+    for code in ("P3 Failed (error)", "P3 OOMKilling (oom)"):
+        assert ("Running", "Running", code) in edges(always) & edges(onfail)
+        assert ("Running", "Failed", code) in edges(never)
+        assert ("Running", "Failed", code) not in edges(always) | edges(onfail)
+    # S6/S7: disk failure and grace expiry fail the pod under every policy.
+    for d in (always, onfail, never):
+        assert {("Running", "Failed", "N5 Killing"), ("Running", "Failed", "N4 NodeNotReady")} <= edges(d)
+        assert ("none", "Pending", "R1 SuccessfulCreate") in edges(d)
+    # Only Never-with-2-containers has an error exit that keeps the pod Running without a restart (S3-Never).
+    never2 = pod_lifecycle(Policy.NEVER, 2)
+    assert ("Running", "Running", "P3 Failed (error)") in edges(never2)
+    assert not any("P4" in ev for _, _, ev in edges(never2))
+
+
+def test_container_diagram_has_the_crashloop_wait() -> None:
+    always, onfail, never = (container_lifecycle(p) for p in Policy)
+    assert ("Terminated-error", "Waiting-error", "P4 BackOff") in edges(always) & edges(onfail)
+    assert ("Waiting-error", "Running-error", "P2 Started") in edges(always)
+    assert "CrashLoopBackOff" in always.node("Waiting-error").label
+    assert ("Terminated-ok", "Waiting-ok", "P4 BackOff") in edges(always)
+    assert not any(n.id == "Waiting-ok" for n in onfail.nodes)  # OnFailure never restarts an ok exit
+    assert not any("P4" in ev for _, _, ev in edges(never))
+
+
+def test_node_diagram_covers_registration_partition_grace_disk_and_termination() -> None:
+    d = node_lifecycle()
+    got = edges(d)
+    assert ("Pending-ReadyFalse", "Running-ReadyTrue", "N1 NodeReady") in got
+    assert ("Running-ReadyTrue", "Running-ReadyTrue-unreachable", "N2 partition") in got
+    assert ("Running-ReadyTrue-unreachable", "Running-ReadyUnknown-unreachable", "N4 NodeNotReady") in got
+    assert ("Running-ReadyTrue", "Running-ReadyFalse-diskfailed", "N5 Killing") in got
+    assert {src for src, dst, _ in got if dst == "Terminated"} == {n.id for n in d.nodes} - {"Terminated"}
+
+
+@pytest.mark.parametrize("mutant,policy,containers,edge", [
+    ("crashloop-pending", Policy.ALWAYS, 1, ("Running", "Pending", "P4 BackOff")),
+    ("never-restarts", Policy.NEVER, 2, ("Running", "Running", "P4 BackOff")),
+])
+def test_diagrams_are_derived_from_the_model(mutant: str, policy: Policy, containers: int,
+                                             edge: tuple[str, str, str]) -> None:
+    """A broken semantics draws a different picture: nothing is drawn by hand."""
+    assert edge in edges(pod_lifecycle(policy, containers, MUTANTS[mutant]))
+    assert edge not in edges(pod_lifecycle(policy, containers))
+
+
+# -- deterministic output -----------------------------------------------------------------
+
+
+def test_dot_and_mermaid_are_stable_and_consistent() -> None:
+    a, b = pod_lifecycle(Policy.ON_FAILURE, 2), pod_lifecycle(Policy.ON_FAILURE, 2)
+    assert to_dot(a) == to_dot(b)
+    mer = to_mermaid(a)
+    assert mer.startswith("stateDiagram-v2\n")
+    declared = set(re.findall(r"^    state \".*\" as (\S+)$", mer, re.M))
+    used = set(re.findall(r"^    (\S+) --> (\S+) :", mer, re.M))
+    assert declared == {f"s_{n.id}" for n in a.nodes}
+    assert {x for pair in used for x in pair} <= declared
+    assert len(used) == len(a.edges)
+
+
+@needs_dot
+def test_svg_is_byte_identical_and_carries_no_version_banner() -> None:
+    src = to_dot(node_lifecycle())
+    one, two = render_svg(src), render_svg(src)
+    assert one == two
+    assert "Generated by graphviz" not in one
+    assert one.count("<g id=\"node") == len(node_lifecycle().nodes) + 1  # + the start point
+
+
+# -- checkers through their contracts --------------------------------------------------------
+
+
+def _fake_prove(monkeypatch: pytest.MonkeyPatch, statuses: dict[str, str]) -> None:
+    class Result:
+        def to_json(self) -> dict[str, object]:
+            return {"ok": True, "seconds": 1.5,
+                    "rows": {k: {"status": v, "witness": f"state for {k}"} for k, v in statuses.items()},
+                    "properties": {"restart counts never decrease": {"status": "proved"}}}
+
+    mod = types.ModuleType("kubelife.prove")
+    mod.prove_all = lambda *a, **k: Result()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kubelife.prove", mod)
+
+
+def test_z3_results_reach_the_matrix_without_timings(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_prove(monkeypatch, {"S1-Always": "proved", "S2-Never": "refuted", "S3-Never": "unknown"})
+    res = gather(["z3"])
+    assert res.runs["z3"].ran and "seconds" not in res.runs["z3"].to_json(False)
+    rep = assemble(res)
+    z3col = rep.matrix_head.index("Z3")
+    cells = {r.cells[0].text: r.cells[z3col] for r in rep.matrix}
+    assert (cells["S1-Always"].text, cells["S1-Always"].cls) == ("pass", "ok")
+    assert (cells["S2-Never"].text, cells["S2-Never"].cls) == ("fail", "bad")
+    assert cells["S3-Never"].text == "unknown"
+    assert cells["S4-Never"].text == "not run"
+    assert cells["S2-Never"].link == "z3-S2-Never"
+    assert any(a == "z3-S2-Never" and "state for S2-Never" in t for a, t in rep.details["z3"])
+    prop = {r.cells[0].text: r.cells[4] for r in rep.properties}
+    assert prop["restart counts never decrease"].text == "proved"
+    assert prop["states are well formed"].text == "not run"
+
+
+@pytest.mark.parametrize("module,name", [("kubelife.prove", "z3"), ("kubelife.stateful", "hypothesis"),
+                                         ("kubelife.oracle", "oracle")])
+def test_a_missing_checker_is_not_run(monkeypatch: pytest.MonkeyPatch, module: str, name: str) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import fails with ImportError
+    run = gather([name]).runs[name]
+    assert not run.ran and "not available" in run.note
+    rep = assemble(gather([]))
+    assert all(c.text == "not run" for r in rep.matrix for c in r.cells[3:])
+    assert len(rep.matrix) == 19
+
+
+def test_a_checker_that_raises_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    mod = types.ModuleType("kubelife.prove")
+
+    def boom() -> None:
+        raise RuntimeError("solver exploded\nsecond line")
+
+    mod.prove_all = boom  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kubelife.prove", mod)
+    run = gather(["z3"]).runs["z3"]
+    assert not run.ran and run.note == "prove_all() failed: RuntimeError: solver exploded"
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def test_without_dot_it_writes_dot_markdown_html_and_says_how_to_get_svg(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no dot anywhere
+    out = tmp_path / "rep"
+    assert main(["report", "--out", str(out), "--checkers", "none"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert len(printed) == 2 and "apt-get install graphviz" in printed[1]
+    assert not (out / "svg").exists()
+    dots = sorted(p.stem for p in (out / "dot").glob("*.dot"))
+    assert {"pod-Always-1c", "container-Never", "node", "cluster-R1"} <= set(dots)
+    html = (out / "index.html").read_text()
+    assert html.count('<figure class="diagram"') == len(dots) and "<svg" not in html
+    md = (out / "README.md").read_text()
+    assert md.count("```mermaid") == 11 and "svg/" not in md
+
+
+def test_bad_arguments_exit_2_with_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--out", str(tmp_path), "--checkers", "exhaustive,tla"]) == 2
+    err = capsys.readouterr().err
+    assert "'tla' is not a checker" in err and "Traceback" not in err
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["report", "--out", str(f), "--checkers", "none"]) == 2
+    assert "is a file" in capsys.readouterr().err
