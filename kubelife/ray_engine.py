@@ -152,3 +152,30 @@ def check_model_ray(m: ClusterModel, *, workers: int = 2, address: str | None = 
         return r
     finally:
         explorer.close()
+
+
+def add_ray_args(p: Any) -> None:
+    """The ``--engine ray`` options of ``kubelife check``."""
+    g = p.add_argument_group("--engine ray (distributed; pip install 'kubelife[ray]')")
+    g.add_argument("--address", default=None, help="Ray cluster to join, e.g. ray://head:10001 or auto "
+                   "(default: start a local Ray instance)")
+    g.add_argument("--workers", type=int, default=2, help="partitions, one Ray actor each (default 2)")
+    g.add_argument("--checkpoint", metavar="DIR", default=None,
+                   help="save every completed level in DIR and resume from it after a lost worker")
+
+
+def check_for_args(m: ClusterModel, args: Any, progress: Progress | None) -> CheckResult:
+    """``kubelife check --engine ray``: bad input and lost workers end in one sentence (exit 2)."""
+    from kubelife.cli import usage_error
+
+    if not ray_available():
+        usage_error(INSTALL_HINT)
+    if args.workers < 1:
+        usage_error(f"--workers {args.workers} is out of range; give a whole number from 1 up.")
+    from model.engine.distributed.coordinator import CheckpointMismatch, WorkerLost
+
+    try:
+        return check_model_ray(m, workers=args.workers, address=args.address, checkpoint=args.checkpoint,
+                               symmetry=not args.no_symmetry, progress=progress, max_states=args.max_states)
+    except (WorkerLost, CheckpointMismatch) as e:
+        usage_error(str(e)[0].upper() + str(e)[1:])

@@ -10,6 +10,7 @@ from rich.console import Console
 from kubelife.check import check_model
 from kubelife.cli import add_config_args, config_from_args, emit_json, mutants_for, semantics_from_args, usage_error
 from kubelife.progress import exploration_progress
+from kubelife.ray_engine import add_ray_args, check_for_args
 from kubelife.suite import merge
 from kubelife.textout import print_check, print_suite
 from model.engine.explore import StateLimitExceeded
@@ -35,8 +36,10 @@ def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--show-deadlock", action="store_true", help="print a shortest path to a deadlock state")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
     p.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
-    p.add_argument("--engine", choices=["auto", "fast", "python"], default="auto",
-                   help="fast = compiled C, python = the reference explorer, auto = fast unless tiny (default)")
+    p.add_argument("--engine", choices=["auto", "fast", "python", "ray"], default="auto",
+                   help="fast = compiled C, python = the reference explorer, auto = fast unless tiny (default), "
+                   "ray = partitioned over Ray workers")
+    add_ray_args(p)
     p.add_argument("--no-symmetry", action="store_true",
                    help="store every state, not one per orbit of interchangeable nodes and slots")
 
@@ -57,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         for c in configs:
             m = build(c, semantics)
             with exploration_progress(m.name, enabled=not args.json) as progress:
+                if args.engine == "ray":
+                    results.append(check_for_args(m, args, progress))
+                    continue
                 results.append(check_model(m, progress=progress, max_states=args.max_states,
                                            engine=_engine(args), symmetry=not args.no_symmetry))
     except StateLimitExceeded as e:
