@@ -176,6 +176,19 @@ def modern_properties(m: ClusterModel) -> list[Property]:
                        rules.on_healthy_node(v, o, p), o.or_(*(started(v, o, c) for c in p.all)))
                 for p in pods]
 
+    def kubelet_ends(a: V, b: V, o: Ops, p: Any) -> Any:
+        # The kubelet's own phase computation makes the pod terminal (not an eviction, PodGC or a kill).
+        return o.and_(same_pod(a, b, o, p), o.not_(terminal(o, a[p.phase])), terminal(o, b[p.phase]),
+                      o.eq(a[p.deleting], 0), o.eq(b[p.disruption], 0), rules.on_healthy_node(b, o, p))
+
+    @all_
+    def terminal_consistent(a: V, b: V, o: Ops) -> list[Any]:
+        return [o.implies(kubelet_ends(a, b, o, p), o.eq(b[p.phase], reference_phase(b, o, p))) for p in pods]
+
+    @any_
+    def terminal_consistent_witness(a: V, b: V, o: Ops) -> list[Any]:
+        return [kubelet_ends(a, b, o, p) for p in pods]
+
     @all_
     def restarts_monotone(a: V, b: V, o: Ops) -> list[Any]:
         return [o.implies(same_pod(a, b, o, p), o.le(a[c.restarts], b[c.restarts])) for p in pods for c in p.all]
@@ -318,6 +331,9 @@ def modern_properties(m: ClusterModel) -> list[Property]:
         Property("the phase is what the kubelet's getPhase gives", "invariant", consistent, consistent_witness,
                  "§5.5 (modern)", "for pods that are not terminal, not Terminating, and unbound or on a node "
                  "whose kubelet reports"),
+        Property("a terminal phase the kubelet computes is what getPhase gives", "step", terminal_consistent,
+                 terminal_consistent_witness, "§5.5 (modern)",
+                 "the step that makes a pod Succeeded or Failed, other than an eviction, PodGC or a kill"),
         Property("restart counts never decrease", "step", restarts_monotone, restarts_witness, "§5.6"),
         Property("the ReplicaSet never has more than R active pods", "invariant", replicas_bounded,
                  replicas_witness, "§5.7 (modern)", "active = not terminal and not Terminating (IsPodActive)"),
