@@ -1,0 +1,110 @@
+"""The adapter protocol: how the Hypothesis machine drives an implementation under test.
+
+The machine picks each step from the model (so the model decides what may
+happen next), hands the same :class:`~model.engine.system.Action` to the
+implementation through :meth:`Adapter.apply`, and after every step compares
+:meth:`Adapter.observe` with the model's state.  An implementation therefore
+only has to do three things::
+
+    class MyKubelet:
+        def reset(self, config: Config) -> None: ...    # a fresh cluster of that size
+        def apply(self, action: Action) -> None: ...    # perform one step, e.g. ("P3", pod=0, container=1, code="oom")
+        def observe(self) -> ClusterState: ...          # what it reports now
+
+Actions are the spec's transitions (``action.kind`` N1-N6, P1-P5, R1 and
+``action.arg("pod")`` ...); an implementation that cannot perform an action
+the model allows raises :class:`ActionRefused`.  Observations use the
+decoded :class:`~model.k8s.types.ClusterState`: node phase and conditions,
+pod phases and bindings, container states, last exits and restart counts.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from model.engine.system import Action
+from model.k8s.cluster import ClusterModel, build
+from model.k8s.config import Config
+from model.k8s.seed import SeedSemantics
+from model.k8s.types import ClusterState
+
+__all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
+
+
+class ActionRefused(RuntimeError):
+    """The implementation cannot perform an action the model allows."""
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """An implementation under test, as the state machine sees it."""
+
+    def reset(self, config: Config) -> None:
+        """Start over with a fresh cluster of this configuration (the spec's initial state)."""
+
+    def apply(self, action: Action) -> None:
+        """Perform one step; raise :class:`ActionRefused` if it cannot."""
+
+    def observe(self) -> ClusterState:
+        """What the implementation reports now."""
+
+
+class ModelAdapter:
+    """The model itself as an implementation (optionally a variant such as a mutant)."""
+
+    def __init__(self, semantics: type[SeedSemantics] = SeedSemantics) -> None:
+        self.semantics = semantics
+        self.model: ClusterModel | None = None
+        self.values: tuple[int, ...] = ()
+
+    def __repr__(self) -> str:
+        name = getattr(self.semantics, "mutant", None)
+        return f"ModelAdapter(MUTANTS[{name!r}])" if name else "ModelAdapter()"
+
+    def reset(self, config: Config) -> None:
+        self.model = build(config, self.semantics)
+        self.values = self.model.system.initial
+
+    def apply(self, action: Action) -> None:
+        assert self.model is not None, "reset() first"
+        i = self.model.transition_index(action.kind, **dict(action.args))
+        nxt = None if i is None else self.model.system.step(self.values, i)
+        if nxt is None:
+            raise ActionRefused(f"{action} is not enabled here")
+        self.values = nxt
+
+    def observe(self) -> ClusterState:
+        assert self.model is not None, "reset() first"
+        return self.model.shape.decode(self.values)
+
+
+def differences(expected: ClusterState, observed: ClusterState) -> list[str]:
+    """Readable field-by-field differences, ``[]`` when the implementation agrees with the model."""
+    out: list[str] = []
+    if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
+        return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
+                f"{len(observed.nodes)} and {len(observed.pods)}"]
+    for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
+        for f in ("phase", "reachable", "ready", "disk_ok"):
+            x, y = getattr(a, f), getattr(b, f)
+            if x != y:
+                out.append(f"node n{n} {f}: model {x}, implementation {y}")
+    for p, (a, b) in enumerate(zip(expected.pods, observed.pods)):
+        if a.exists != b.exists:
+            out.append(f"pod p{p} exists: model {a.exists}, implementation {b.exists}")
+            continue
+        if not a.exists:
+            continue
+        for f in ("phase", "node"):
+            x, y = getattr(a, f), getattr(b, f)
+            if x != y:
+                out.append(f"pod p{p} {f}: model {x}, implementation {y}")
+        if len(a.containers) != len(b.containers):
+            out.append(f"pod p{p} containers: model {len(a.containers)}, implementation {len(b.containers)}")
+            continue
+        for c, (x, y) in enumerate(zip(a.containers, b.containers)):
+            for f in ("state", "last_exit", "restarts"):
+                u, w = getattr(x, f), getattr(y, f)
+                if u != w:
+                    out.append(f"pod p{p} container c{c} {f}: model {u}, implementation {w}")
+    return out
