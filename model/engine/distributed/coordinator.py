@@ -58,6 +58,7 @@ class DistributedRun:
     depth: int = 0
     seconds: float = 0.0
     resumed_from: int | None = None
+    driver_bytes: int = 0
     summaries: list[dict[str, Any]] = field(default_factory=list)
 
     def locate(self, sid: int) -> tuple[int, int]:
@@ -131,7 +132,7 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
         else:
             owner = int(owners_of(keys_of(to_words([init], run._words)), workers)[0])
             actors[owner].seed.remote(init)
-            sizes, edges, _ = _settle(actors, 0)
+            sizes, edges, _ = _settle(actors, 0, run)
             run.states = 1
         done_level = run.depth
         if ckdir:
@@ -145,7 +146,7 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
                     recv += [actors[k].receive.remote(outs[k]) for k in range(workers) if k != j]
                     del outs  # the receiver holds the batch now; let the object store free it after
             ray.get(recv)
-            sizes, edges, n_new = _settle(actors, run.states)
+            sizes, edges, n_new = _settle(actors, run.states, run)
             if n_new == 0:
                 break
             run.states += n_new
@@ -173,10 +174,11 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     return run
 
 
-def _settle(actors: list[Any], base: int) -> tuple[list[int], int, int]:
+def _settle(actors: list[Any], base: int, run: DistributedRun) -> tuple[list[int], int, int]:
     """Barrier: gather the level's order keys, hand out global ids in single-machine order."""
     okeys = ray.get([a.finish_level.remote() for a in actors])
     allk = np.sort(np.concatenate(okeys))
+    run.driver_bytes += 2 * allk.nbytes  # order keys in, ids out
     got = ray.get([a.commit.remote(base + np.searchsorted(allk, k).astype(np.int64))
                    for a, k in zip(actors, okeys)])
     return [n for n, _ in got], sum(e for _, e in got), len(allk)

@@ -131,9 +131,9 @@ class Partition:
                 ts.append(c)
                 oks.append(base + i)
         acc["edges"] += len(ts)
-        arr = to_words(ts, self.words)
-        okeys = np.array(oks, dtype=np.int64)
-        owner = owners_of(keys_of(arr), self.parts)
+        # Send each successor once per chunk (with its first edge): most BFS edges lead to known states.
+        arr, okeys, keys = _first_per_state(to_words(ts, self.words), np.array(oks, dtype=np.int64))
+        owner = owners_of(keys, self.parts)
         out_batches: list[Batch] = []
         for j in range(self.parts):
             sel = owner == j
@@ -158,18 +158,11 @@ class Partition:
 
     def _dedup(self) -> tuple[np.ndarray, np.ndarray]:
         """Pending candidates minus visited ones, one per state: the one with the smallest order key."""
-        arr = np.concatenate([b[0] for b in self.pending])
-        ok = np.concatenate([b[1] for b in self.pending])
+        arr, ok, keys = _first_per_state(np.concatenate([b[0] for b in self.pending]),
+                                         np.concatenate([b[1] for b in self.pending]))
         self.pending = []
-        keys = keys_of(arr)
-        order = np.argsort(ok, kind="stable")
-        order = order[np.argsort(keys[order], kind="stable")]
-        ks = keys[order]
-        first = np.ones(len(ks), dtype=bool)
-        first[1:] = ks[1:] != ks[:-1]
-        sel = order[first]
-        sel = sel[~self.visited.contains(keys[sel])]
-        return arr[sel], ok[sel]
+        new = ~self.visited.contains(keys)
+        return arr[new], ok[new]
 
     def finish_level(self) -> np.ndarray:
         """Settle this level's new states; return their order keys, ascending."""
@@ -260,3 +253,15 @@ class Partition:
         if p.restore is not None and data["observers"] is not None:
             p.restore(p.observers, data["observers"])
         return len(self.frontier_ids)
+
+
+def _first_per_state(arr: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per distinct state, the one with the smallest order key; returns (states, order keys, keys)."""
+    keys = keys_of(arr)
+    order = np.argsort(ok, kind="stable")
+    order = order[np.argsort(keys[order], kind="stable")]
+    ks = keys[order]
+    first = np.ones(len(ks), dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    sel = order[first]
+    return arr[sel], ok[sel], keys[sel]

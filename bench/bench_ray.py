@@ -1,0 +1,90 @@
+"""Single machine vs Ray with 1 and 2 workers on one configuration (default B1, issue 10).
+
+Each run is a fresh subprocess, so peak memory is its own.  Prints, per
+engine: states, seconds of exploration, states/s, bytes sent per state
+(between partitions, and through the coordinator) and peak memory per
+worker.  Usage: ``python bench/bench_ray.py [--preset B1] [--symmetry] [--workers 1 2]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+
+def _one(kind: str, preset_name: str, symmetry: bool, workers: int) -> dict[str, Any]:
+    from kubelife.check import check_model
+    from model.k8s.cluster import build
+    from model.k8s.presets import preset
+
+    m = build(preset(preset_name))
+    t0 = time.perf_counter()
+    if kind == "ray":
+        import ray
+
+        from kubelife.ray_engine import check_model_ray
+
+        ray.init(num_cpus=workers, logging_level="ERROR", log_to_driver=False, include_dashboard=False)
+        r = check_model_ray(m, workers=workers, symmetry=symmetry)
+    else:
+        r = check_model(m, engine=kind, symmetry=symmetry)
+    wall = time.perf_counter() - t0
+    ex = r.exploration
+    out: dict[str, Any] = {"engine": kind, "workers": workers, "states": ex.states, "transitions": ex.transitions,
+                           "seconds": ex.seconds, "wall": wall, "layout_bits": m.shape.layout.bits,
+                           "driver_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+                           "ok": r.ok, "verdicts": {p.name: p.status for p in r.properties}}
+    if kind == "ray":
+        out["ray"] = r.meta["ray"]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--preset", default="B1")
+    ap.add_argument("--symmetry", action="store_true", help="canonicalise states (default: full state space)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--fast", action="store_true", help="also time the compiled C engine")
+    ap.add_argument("--one", nargs=2, metavar=("ENGINE", "WORKERS"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.one:
+        print(json.dumps(_one(a.one[0], a.preset, a.symmetry, int(a.one[1]))))
+        return
+    runs = [("python", 1)] + ([("fast", 1)] if a.fast else []) + [("ray", w) for w in a.workers]
+    print(f"configuration {a.preset}, symmetry {'on' if a.symmetry else 'off'}, {os.cpu_count()} cores, "
+          f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
+    base: dict[str, Any] | None = None
+    for kind, w in runs:
+        cmd = [sys.executable, __file__, "--preset", a.preset, "--one", kind, str(w)] + (
+            ["--symmetry"] if a.symmetry else [])
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        rate = r["states"] / r["seconds"]
+        label = f"ray x{w}" if kind == "ray" else kind
+        line = f"{label:8} {r['states']:>10,} states  {r['seconds']:8.1f} s  {rate:>9,.0f} states/s"
+        if kind == "ray":
+            parts = r["ray"]["partitions"]
+            sent = sum(p["bytes_out"] for p in parts) / r["states"]
+            coord = r["ray"]["driver_bytes"] / r["states"]
+            peak = max(p["peak_rss"] for p in parts) / 2**20
+            held = max(p["held_bytes"] for p in parts) / 2**20
+            line += (f"  sent {sent:5.1f} B/state between partitions + {coord:4.1f} B/state via the coordinator"
+                     f" (state = {-(-r['layout_bits'] // 64) * 8} B)  peak RSS/worker {peak:,.0f} MiB"
+                     f" (search data {held:,.0f} MiB)  driver {r['driver_rss'] / 2**20:,.0f} MiB")
+        else:
+            line += f"  peak RSS {r['driver_rss'] / 2**20:,.0f} MiB"
+        print(line, flush=True)
+        if base is None:
+            base = r
+        elif (r["states"], r["verdicts"]) != (base["states"], base["verdicts"]):
+            print(f"  MISMATCH with {runs[0][0]}: states {r['states']} vs {base['states']}", flush=True)
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
