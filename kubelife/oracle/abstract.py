@@ -25,6 +25,7 @@ ANY: Values = frozenset()  # the empty set reads "no constraint"
 EXITED: Values = frozenset({int(Exit.OK), int(Exit.ERROR), int(Exit.OOM)})
 CONTROLLERS = ("ReplicaSet", "ReplicationController")
 _PHASES = {p.label: frozenset({int(p)}) for p in PodPhase}
+_POLICIES = {p.label: p for p in Policy}
 _READY = {r.label: int(r) for r in Ready}
 
 
@@ -32,7 +33,7 @@ def one(v: int) -> Values:
     return frozenset({int(v)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContainerObs:
     name: str
     state: Values
@@ -46,7 +47,7 @@ class ContainerObs:
         return s + (f" r{self.restarts}" if self.restarts else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PodObs:
     deleted: bool
     deletion_requested: bool
@@ -158,11 +159,9 @@ class Profile:
             missing.append("spec.containers")
             names = list(statuses)
         pol_text = spec.get("restartPolicy")
-        try:
-            policy = Policy.parse(pol_text) if pol_text else Policy.ALWAYS
-        except ValueError:
+        policy = _POLICIES.get(pol_text, Policy.ALWAYS) if pol_text else Policy.ALWAYS
+        if pol_text and pol_text not in _POLICIES:
             missing.append(f"a known spec.restartPolicy (found {pol_text!r})")
-            policy = Policy.ALWAYS
         if not pol_text:
             missing.append("spec.restartPolicy (Always assumed)")
         phase_text = status.get("phase")

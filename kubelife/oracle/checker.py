@@ -50,7 +50,7 @@ class _Live:
     node_seen: int = -1  # sequence number of the node observation the pod's states match
     node_free: bool = True  # the start states carry no node constraint
     last_target: Target | None = None
-    last_obs: str = ""
+    last_obs: PodObs | None = None
     events: Counter[str] = field(default_factory=Counter)
 
 
@@ -79,7 +79,9 @@ class Oracle:
         self.states: set[str] = set()
         self.lines = 0
         self.records = 0
-        self._labels: dict[tuple[int, int], str] = {}
+        self._targets: dict[tuple[Any, ...], Target] = {}
+        self._used: list[dict[str, Any]] = []  # explanations used, with how often: coverage is summed at the end
+        self._node_targets: dict[NodeC, Target] = {}
         self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile.semantics)
 
     # -- feeding ---------------------------------------------------------------------
@@ -196,7 +198,7 @@ class Oracle:
         if res.matches:
             self._explained(live, lm, res)
             live.node_seen, live.node_free = node_at, not node_seq[-1]
-            live.last_target, live.last_obs = target, obs.describe()
+            live.last_target, live.last_obs = target, obs
             if not obs.deleted:
                 live.restarts = tuple(c if c is not None else p for c, p in zip(counts, live.restarts))
             return
@@ -235,6 +237,18 @@ class Oracle:
         return tuple((f, vs) for f, vs in zip(lm.node_fields, vals) if vs)
 
     def _pod_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
+        same = obs.node_name is None or obs.node_name == live.node_name
+        key = (id(lm), obs.deleted, obs.phase, obs.node_name is None, same,
+               tuple((c.state, c.exit, c.restarts if c.restarts is None else min(c.restarts, self.profile.restart_cap))
+                     for c in obs.containers))
+        t = self._targets.get(key)
+        if t is None:
+            if len(self._targets) > 100_000:
+                self._targets.clear()
+            t = self._targets[key] = self._make_target(lm, live, obs)
+        return t
+
+    def _make_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
         p = lm.shape.pods[0]
         fields: list[tuple[int, frozenset[int]]] = []
         if obs.deleted:
@@ -277,7 +291,9 @@ class Oracle:
         if first:
             live.lm, live.starts = lm, frozenset({lm.initial})
             live.events.update(self.events.pop(v.name, {}))
-        target = Target(c)
+        target = self._node_targets.get(c)
+        if target is None:
+            target = self._node_targets[c] = Target(c)
         bound = self.max_hidden + (2 if first else 0)
         res = search(lm, live.starts, target, (ANY_COUNT,), bound)
         self.stats["searches"] += 1
@@ -291,22 +307,22 @@ class Oracle:
     def _explained(self, live: _Live, lm: LocalModel, res: SearchResult, pod: bool = True) -> None:
         live.starts = res.matches
         v = live.verdict
+        info = res.info
+        if not info:
+            acts = [lm.action(i) for i in res.path]
+            info["kinds"] = Counter(a.kind for a in acts)
+            info["actions"] = Counter(f"{a.kind} {a.name}" for a in acts)
+            info["reasons"] = {r for a in acts for r in a.reasons}
+            info["label"] = str(lm.model.decode(next(iter(res.matches))).pods[0]) if pod else None
+            info["used"] = 0
+            self._used.append(info)
+        info["used"] += 1
         v.hidden_steps += len(res.path)
-        reasons: set[str] = set()
-        for i in res.path:
-            a = lm.action(i)
-            self.kinds[a.kind] += 1
-            self.actions[f"{a.kind} {a.name}"] += 1
-            reasons.update(a.reasons)
         if live.events:
-            v.corroborated += sum(1 for r in live.events if r in reasons)
+            v.corroborated += sum(1 for r in live.events if r in info["reasons"])
             live.events.clear()
-        if pod:
-            s = next(iter(res.matches))
-            lab = self._labels.get((id(lm), s))
-            if lab is None:
-                lab = self._labels[(id(lm), s)] = str(lm.model.decode(s).pods[0])
-            self.states.add(lab)
+        if info["label"] is not None:
+            self.states.add(info["label"])
 
     def _describe(self, lm: LocalModel, s: int, node: str | None) -> str:
         st = lm.model.decode(s)
@@ -385,12 +401,19 @@ class Oracle:
             deltas = (0,) * len(live.restarts)
             res = search(lm, live.starts, t, deltas, self.max_hidden, seq)
             if not res.matches:
-                self._diverged(live, lm, res, self.lines, None, f"{live.last_obs} (no later update)", t, deltas,
+                seen = live.last_obs.describe() if live.last_obs else "?"
+                self._diverged(live, lm, res, self.lines, None, f"{seen} (no later update)", t, deltas,
                                self.max_hidden, seq, reason=(
                                    "the trace ends with the pod as last seen, but the later observations of its "
                                    "node leave the model no way to keep it so"))
 
     def result(self, fmt: str = "") -> OracleResult:
+        for info in self._used:
+            for counter, part in ((self.kinds, "kinds"), (self.actions, "actions")):
+                for k, x in info[part].items():
+                    counter[k] += x * info["used"]
+            info["used"] = 0
+        self._used.clear()
         objects = self.finished + [live.verdict for live in self.live.values()]
         objects.sort(key=lambda o: o.first_line)
         return OracleResult(fmt, self.profile.name, objects, list(self.diagnostics), self.lines, self.records,

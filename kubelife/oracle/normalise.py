@@ -37,6 +37,8 @@ def to_camel_key(key: str) -> str:
 
 def is_snake(obj: dict[str, Any]) -> bool:
     """Whether an object (or watch event) is in the client's snake_case form."""
+    if "apiVersion" in obj:  # the wire form always has it; to_dict() spells it api_version
+        return False
     for d in (obj, obj.get("metadata"), obj.get("spec"), obj.get("status"), obj.get("object")):
         if isinstance(d, dict) and any(m in d for m in _SNAKE_MARKERS):
             return True

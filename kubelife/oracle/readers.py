@@ -20,15 +20,22 @@ from typing import IO, Any
 
 from kubelife.oracle.normalise import is_snake, normalise
 
+try:  # several times faster than the standard library on large objects; optional
+    from orjson import JSONDecodeError as _FastError
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - depends on the environment
+    _fast_loads, _FastError = None, None
+
 __all__ = ["Record", "Diagnostic", "FORMATS", "detect_format", "read_records", "KNOWN_KINDS", "trace_schema"]
 
 FORMATS = ("kubelife", "watch", "objects")
 KNOWN_KINDS = ("Pod", "Node", "Event")
 WATCH_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 _CHUNK = 1 << 16
+_OBJECT_TYPES = frozenset({"ADDED", "MODIFIED", "DELETED"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     line: int
     kind: str  # Pod, Node, Event, or a control record: BOOKMARK, ERROR, LIST-END
@@ -141,27 +148,42 @@ def _json_error(text: str, e: json.JSONDecodeError, last: bool) -> str:
 
 
 def _read_lines(stream: IO[bytes], fmt: str) -> Iterator[Record | Diagnostic]:
-    loads = json.loads
-    pending: tuple[int, str | None, str] | None = None
-    for item in _lines(stream):
-        if pending is not None:
-            yield from _one_line(*pending, fmt, loads, last=False)
-        pending = item
-    if pending is not None:
-        yield from _one_line(*pending, fmt, loads, last=True)
+    """One JSON value per line.  The common case (a wire-form watch event) takes a fast path."""
+    loads = _fast_loads if _fast_loads is not None else json.loads
+    own = fmt == "kubelife"
+    for n, raw in enumerate(stream, 1):
+        try:
+            value = loads(raw)
+        except ValueError:
+            if raw.strip():
+                yield from _bad_line(n, raw)
+            continue
+        if not own and type(value) is dict:
+            t = value.get("type")
+            obj = value.get("object")
+            if t in _OBJECT_TYPES and type(obj) is dict and "apiVersion" in obj:
+                kind = obj.get("kind")
+                if kind in KNOWN_KINDS and type(obj.get("metadata")) is dict:
+                    yield Record(n, kind, t, obj)
+                    continue
+        yield from _one_value(n, value, fmt)
 
 
-def _one_line(n: int, text: str | None, err: str, fmt: str, loads: Any, last: bool) -> Iterator[Record | Diagnostic]:
-    if text is None:
-        yield Diagnostic(n, err)
-        return
-    if not text.strip():
+def _bad_line(n: int, raw: bytes) -> Iterator[Diagnostic]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        yield Diagnostic(n, f"not UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1}); skipped")
         return
     try:
-        value = loads(text)
+        json.loads(text)
     except json.JSONDecodeError as e:
-        yield Diagnostic(n, _json_error(text, e, last))
-        return
+        yield Diagnostic(n, _json_error(text, e, last=not raw.endswith(b"\n")))
+    except ValueError as e:
+        yield Diagnostic(n, f"not valid JSON ({e}); skipped")
+
+
+def _one_value(n: int, value: Any, fmt: str) -> Iterator[Record | Diagnostic]:
     if not isinstance(value, dict):
         yield Diagnostic(n, f"expected a JSON object, found {type(value).__name__}; skipped")
     elif fmt == "kubelife":
@@ -170,6 +192,12 @@ def _one_line(n: int, text: str | None, err: str, fmt: str, loads: Any, last: bo
         yield from _watch_event(value, n)
     else:
         yield from _object_records(value, n, "MODIFIED", None)
+
+
+def _loads(text: str) -> Any:
+    if _fast_loads is not None:
+        return _fast_loads(text)
+    return json.loads(text)
 
 
 def _read_objects(stream: IO[bytes]) -> Iterator[Record | Diagnostic]:

@@ -13,7 +13,7 @@ on restarts is the observed one, not the model's saturating counter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -80,9 +80,12 @@ def local_model(key: tuple[Any, ...], config: Config, semantics: type[SeedSemant
     return lm
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Target:
-    """Allowed values per constrained field; a field with no entry is free."""
+    """Allowed values per constrained field; a field with no entry is free.
+
+    Compared by identity: the oracle interns its targets, which keeps the search cache's keys cheap.
+    """
 
     fields: tuple[tuple[int, frozenset[int]], ...]
 
@@ -103,6 +106,7 @@ class SearchResult:
     closest: int | None = None  # when nothing matched: the nearest state reached
     closest_path: tuple[int, ...] = ()
     closest_start: int | None = None
+    info: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # filled by the oracle
 
 
 def _path(parent: dict[int, tuple[int, int] | None], k: int) -> tuple[tuple[int, ...], int]:
