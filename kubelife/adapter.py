@@ -89,20 +89,20 @@ def differences(expected: ClusterState, observed: ClusterState) -> list[str]:
             x, y = getattr(a, f), getattr(b, f)
             if x != y:
                 out.append(f"node n{n} {f}: model {x}, implementation {y}")
-    for p, (a, b) in enumerate(zip(expected.pods, observed.pods)):
-        if a.exists != b.exists:
-            out.append(f"pod p{p} exists: model {a.exists}, implementation {b.exists}")
+    for p, (pa, pb) in enumerate(zip(expected.pods, observed.pods)):
+        if pa.exists != pb.exists:
+            out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")
             continue
-        if not a.exists:
+        if not pa.exists:
             continue
         for f in ("phase", "node"):
-            x, y = getattr(a, f), getattr(b, f)
+            x, y = getattr(pa, f), getattr(pb, f)
             if x != y:
                 out.append(f"pod p{p} {f}: model {x}, implementation {y}")
-        if len(a.containers) != len(b.containers):
-            out.append(f"pod p{p} containers: model {len(a.containers)}, implementation {len(b.containers)}")
+        if len(pa.containers) != len(pb.containers):
+            out.append(f"pod p{p} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
             continue
-        for c, (x, y) in enumerate(zip(a.containers, b.containers)):
+        for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
             for f in ("state", "last_exit", "restarts"):
                 u, w = getattr(x, f), getattr(y, f)
                 if u != w:

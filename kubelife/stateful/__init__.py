@@ -11,7 +11,13 @@ from kubelife.stateful.configs import LARGE, config_named
 from kubelife.stateful.failure import ModelViolation, check_trace, minimize, replay_code
 from kubelife.stateful.machine import KIND_WEIGHTS, Tally, machine_for
 from kubelife.stateful.run import (
-    PROFILES, StatefulRun, check_implementation, profile_settings, run_coverage, run_rows, run_stateful,
+    PROFILES,
+    StatefulRun,
+    check_implementation,
+    profile_settings,
+    run_coverage,
+    run_rows,
+    run_stateful,
 )
 
 __all__ = [

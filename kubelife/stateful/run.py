@@ -82,14 +82,19 @@ class StatefulRun:
 
 def run_stateful(config: Config | None = None, profile: str = "ci",
                  semantics: type[SeedSemantics] = SeedSemantics, strict: bool = False,
-                 **overrides: Any) -> StatefulRun:
-    """Run the machine once and tally rows and coverage; a stopping failure is kept in ``error``."""
+                 settings_: settings | None = None, **overrides: Any) -> StatefulRun:
+    """Run the machine once and tally rows and coverage; a stopping failure is kept in ``error``.
+
+    ``settings_`` replaces the named profile (tests pass the loaded one). Shrinking is off:
+    a tally wants coverage, and a stopping failure is shortened on its own (see ``failure``).
+    """
     m = build(config or LARGE, semantics)
     tally = Tally()
     run = StatefulRun(m, tally)
+    base = settings_ if settings_ is not None else profile_settings(profile)
     try:
         run_state_machine_as_test(machine_for(m, tally=tally, strict=strict),
-                                  settings=profile_settings(profile, phases=[Phase.generate], **overrides))
+                                  settings=settings(base, phases=[Phase.generate], **overrides))
     except AssertionError as e:
         run.error = str(e).splitlines()[0]
     return run
@@ -118,7 +123,10 @@ def check_implementation(adapter: Adapter, config: Config | None = None,
     """Drive ``adapter`` with the machine and compare it with the model after every step.
 
     Raises :class:`~kubelife.stateful.failure.ModelViolation` with a shrunk trace and replay code
-    on the first divergence (or a property or row failure of the model itself).
+    on the first divergence (or a property or row failure of the model itself).  ``settings_``
+    defaults to the loaded Hypothesis profile without a deadline.
     """
     m = build(config or LARGE)
-    run_state_machine_as_test(machine_for(m, adapter), settings=settings_ or profile_settings("ci"))
+    if settings_ is None:  # the loaded profile (so --hypothesis-profile applies), without a deadline
+        settings_ = settings(settings.default, deadline=None, suppress_health_check=_COMMON["suppress_health_check"])
+    run_state_machine_as_test(machine_for(m, adapter), settings=settings_)
