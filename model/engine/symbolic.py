@@ -30,8 +30,8 @@ import z3
 from model.engine.system import Layout, TransitionSystem, apply
 
 __all__ = [
-    "Z3Ops", "Z3", "CountingOps", "state_vars", "domain", "posts", "values_of", "Session", "Query",
-    "bmc", "BmcResult", "evaluate_successors", "successor_terms", "z3_to_python",
+    "Z3Ops", "Z3", "CountingOps", "state_vars", "domain", "posts", "relation", "values_of", "Session", "Query",
+    "bmc", "BmcResult", "bits_for", "evaluate_successors", "successor_terms", "z3_to_python",
 ]
 
 StatePred = Callable[[Sequence[Any], Any], Any]
@@ -51,14 +51,26 @@ def _bool(x: Any) -> Any:
 
 
 class Z3Ops:
-    """Ops over Z3 terms, folding Python constants like :class:`PyOps` does."""
+    """Ops over Z3 terms, folding Python constants like :class:`PyOps` does.
+
+    Field values are ``Int`` terms, or bit-vectors of ``bits`` bits (unsigned
+    comparisons), which bit-blast to SAT: much faster for deep BMC unrollings.
+    """
+
+    def __init__(self, bits: int | None = None) -> None:
+        self.bits = bits
+
+    def _int(self, x: Any) -> Any:
+        if isinstance(x, z3.ExprRef):
+            return x
+        return z3.BitVecVal(int(x), self.bits) if self.bits else z3.IntVal(int(x))
 
     def eq(self, a: Any, b: Any) -> Any:
         if _const(a) and _const(b):
             return a == b
         if z3.is_bool(a) or z3.is_bool(b):
             return _bool(a) == _bool(b)
-        return _int(a) == _int(b)
+        return self._int(a) == self._int(b)
 
     def ne(self, a: Any, b: Any) -> Any:
         return self.not_(self.eq(a, b))
@@ -66,12 +78,12 @@ class Z3Ops:
     def lt(self, a: Any, b: Any) -> Any:
         if _const(a) and _const(b):
             return a < b
-        return _int(a) < _int(b)
+        return z3.ULT(self._int(a), self._int(b)) if self.bits else self._int(a) < self._int(b)
 
     def le(self, a: Any, b: Any) -> Any:
         if _const(a) and _const(b):
             return a <= b
-        return _int(a) <= _int(b)
+        return z3.ULE(self._int(a), self._int(b)) if self.bits else self._int(a) <= self._int(b)
 
     def and_(self, *xs: Any) -> Any:
         parts = []
@@ -110,7 +122,7 @@ class Z3Ops:
             return a
         if z3.is_bool(a) or z3.is_bool(b) or (isinstance(a, bool) and isinstance(b, bool)):
             return z3.If(c, _bool(a), _bool(b))
-        return z3.If(c, _int(a), _int(b))
+        return z3.If(c, self._int(a), self._int(b))
 
     def add(self, *xs: Any) -> Any:
         total, parts = 0, []
@@ -118,20 +130,20 @@ class Z3Ops:
             if _const(x):
                 total += int(x)
             else:
-                parts.append(z3.If(x, 1, 0) if z3.is_bool(x) else x)
+                parts.append(z3.If(x, self._int(1), self._int(0)) if z3.is_bool(x) else x)
         if not parts:
             return total
         if total:
-            parts.append(z3.IntVal(total))
+            parts.append(self._int(total))
         return parts[0] if len(parts) == 1 else z3.Sum(*parts)
 
     def count(self, bs: Iterable[Any]) -> Any:
-        return self.add(*(int(bool(b)) if _const(b) else z3.If(b, 1, 0) for b in bs))
+        return self.add(*(int(bool(b)) if _const(b) else z3.If(b, self._int(1), self._int(0)) for b in bs))
 
     def min_(self, a: Any, b: Any) -> Any:
         if _const(a) and _const(b):
             return min(int(a), int(b))
-        return z3.If(_int(a) <= _int(b), _int(a), _int(b))
+        return z3.If(self.le(a, b), self._int(a), self._int(b))
 
     def truth(self, v: Any) -> Any:
         return self.eq(v, 1)
@@ -150,6 +162,7 @@ class CountingOps(Z3Ops):
     """
 
     def __init__(self, weights: Sequence[Any]) -> None:
+        super().__init__()
         self.weights = list(weights)
 
     def count(self, bs: Iterable[Any]) -> Any:
@@ -162,17 +175,51 @@ class CountingOps(Z3Ops):
 # -- symbolic records -------------------------------------------------------------------
 
 
-def state_vars(layout: Layout, tag: str) -> list[Any]:
+def state_vars(layout: Layout, tag: str, bits: int | None = None) -> list[Any]:
+    if bits:
+        return [z3.BitVec(f"{tag}.{f.name}", bits) for f in layout.fields]
     return [z3.Int(f"{tag}.{f.name}") for f in layout.fields]
 
 
+def _below(x: Any, n: int) -> Any:
+    return z3.ULT(x, n) if z3.is_bv(x) else z3.And(0 <= x, x < n)
+
+
 def domain(layout: Layout, v: Sequence[Any]) -> Any:
-    return z3.And(*(z3.And(0 <= x, x < f.size) for x, f in zip(v, layout.fields)))
+    return z3.And(*(_below(x, f.size) for x, f in zip(v, layout.fields)))
 
 
-def posts(system: TransitionSystem, v: Sequence[Any]) -> list[tuple[Any, list[Any]]]:
+def bits_for(system: TransitionSystem) -> int:
+    """Bit-vector width that holds every value, count and ``x + 1`` a builder can form."""
+    top = max(len(system.layout), len(system.transitions), *(f.size for f in system.layout.fields))
+    return (2 * top).bit_length() + 1
+
+
+def posts(system: TransitionSystem, v: Sequence[Any], ops: Z3Ops | None = None) -> list[tuple[Any, list[Any]]]:
     """Guard and successor record of every transition, as Z3 terms over ``v``."""
-    return [apply(t, v, Z3) for t in system.transitions]
+    return [apply(t, v, ops or Z3) for t in system.transitions]
+
+
+def relation(v: Sequence[Any], w: Sequence[Any], a: Any, steps: Sequence[tuple[Any, Sequence[Any]]]) -> Any:
+    """``T(v, w)`` with ``a`` the transition taken, in frame form.
+
+    Each transition constrains only the fields it writes; a field keeps its
+    value unless the transition taken writes it.  Much smaller than spelling
+    out every field of every transition, which matters once BMC unrolls it.
+    """
+    writers: list[list[int]] = [[] for _ in v]
+    parts = [_below(a, len(steps))]
+    for i, (g, post) in enumerate(steps):
+        writes = [k for k, (x, y) in enumerate(zip(v, post)) if not (isinstance(y, z3.ExprRef) and y.eq(x))]
+        for k in writes:
+            writers[k].append(i)
+        parts.append(z3.Implies(a == i, z3.And(_bool(g), *(w[k] == post[k] for k in writes))))
+    for k, (x, y) in enumerate(zip(v, w)):
+        if writers[k]:
+            parts.append(z3.Or(*(a == i for i in writers[k]), y == x))
+        else:
+            parts.append(y == x)
+    return z3.And(*parts)
 
 
 def values_of(model: z3.ModelRef, v: Sequence[Any]) -> tuple[int, ...]:
@@ -311,11 +358,7 @@ class Session:
         self.solver.set("timeout", timeout_ms)
         self.solver.set("core.minimize", True)
         self.solver.add(domain(layout, self.v))
-        steps = [
-            z3.And(self.a == i, _bool(g), *(x == _int(y) for x, y in zip(self.w, post)))
-            for i, (g, post) in enumerate(self.posts)
-        ]
-        self.solver.add(z3.Or(*steps) if steps else z3.BoolVal(False))
+        self.solver.add(relation(self.v, self.w, self.a, self.posts))
         self.preds: dict[str, StatePred] = {}
         self.lits: dict[str, Any] = {}
         for name, pred in invariants:
@@ -401,13 +444,19 @@ class BmcResult:
 
 
 def bmc(system: TransitionSystem, bad: StatePred | None = None, *, bad_step: StepPred | None = None,
-        depth: int = 12, timeout_ms: int = 60_000) -> BmcResult:
-    """Search paths from the initial record, shortest first, for a ``bad`` state or step."""
+        depth: int = 12, timeout_ms: int = 60_000, bitvectors: bool = True) -> BmcResult:
+    """Search paths from the initial record, shortest first, for a ``bad`` state or step.
+
+    With ``bitvectors`` (the default) fields are bit-vectors and the solver
+    bit-blasts to SAT, which keeps deep unrollings fast.
+    """
     layout = system.layout
     start = time.perf_counter()
-    solver = z3.Solver()
+    bits = bits_for(system) if bitvectors else None
+    ops = Z3Ops(bits)
+    solver = z3.SolverFor("QF_BV") if bits else z3.Solver()
     solver.set("timeout", timeout_ms)
-    frames = [state_vars(layout, "k0")]
+    frames = [state_vars(layout, "k0", bits)]
     acts: list[Any] = []
     solver.add(*(x == c for x, c in zip(frames[0], system.initial)))
 
@@ -419,21 +468,20 @@ def bmc(system: TransitionSystem, bad: StatePred | None = None, *, bad_step: Ste
 
     for k in range(depth + 1):
         if bad is not None:
-            r = solver.check(_bool(bad(frames[k], Z3)))
+            r = solver.check(_bool(bad(frames[k], ops)))
             if r == z3.sat:
                 return BmcResult(k, time.perf_counter() - start, path_of(solver.model(), k), "found")
             if r == z3.unknown:
                 return BmcResult(k, time.perf_counter() - start, None, "unknown")
         if k == depth:
             break
-        nxt, act = state_vars(layout, f"k{k + 1}"), z3.Int(f"a{k}")
-        steps = [z3.And(act == i, _bool(g), *(x == _int(y) for x, y in zip(nxt, post)))
-                 for i, (g, post) in enumerate(posts(system, frames[k]))]
-        solver.add(z3.Or(*steps))
+        nxt = state_vars(layout, f"k{k + 1}", bits)
+        act = z3.BitVec(f"a{k}", bits) if bits else z3.Int(f"a{k}")
+        solver.add(relation(frames[k], nxt, act, posts(system, frames[k], ops)))
         frames.append(nxt)
         acts.append(act)
         if bad_step is not None:
-            r = solver.check(_bool(bad_step(frames[k], nxt, Z3)))
+            r = solver.check(_bool(bad_step(frames[k], nxt, ops)))
             if r == z3.sat:
                 return BmcResult(k + 1, time.perf_counter() - start, path_of(solver.model(), k + 1), "found")
             if r == z3.unknown:
