@@ -30,8 +30,7 @@ from typing import Any
 import z3
 
 from model.engine.ops import PY
-from model.engine.symbolic import Z3 as _Z3
-from model.engine.symbolic import BmcResult, Query, Session, bmc
+from model.engine.symbolic import BmcResult, Query, Session, bmc, domain
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config
 from model.k8s.presets import DEFAULT_SUITE
@@ -117,7 +116,7 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
             continue
         guard = s.posts[i][0]
         for f in row.focus(m, a):
-            pre = row.pre(m, s.v, _Z3, f, a)
+            pre = row.pre(m, s.v, s.ops, f, a)
             if pre is False or guard is False:
                 continue
             base = z3.And(s.a == i, _b(pre), _b(guard))
@@ -126,7 +125,7 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
                 if w.status == "sat":
                     assert w.before is not None
                     witness = f"{m.shape.decode(w.before)} --{a}--> {m.shape.decode(w.after or w.before)}"
-            out = row.outcome(m, s.v, s.w, _Z3, f, a)
+            out = row.outcome(m, s.v, s.w, s.ops, f, a)
             goal = z3.And(base, z3.Not(_b(out)))
             q = s.query(goal, assume)
             if q.status == "sat":
@@ -140,7 +139,7 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
 
 
 def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[Row] = ROWS,
-                expected: bool = True) -> ConfigProof:
+                expected: bool = True, bitvectors: bool = True) -> ConfigProof:
     """Every proof obligation for one configuration."""
     start = time.perf_counter()
     props = properties_for(m)
@@ -148,8 +147,8 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
     state_props = [p for p in props if p.kind == "invariant"]
     candidates: list[Property] = [*state_props, *aux]
     lay = m.shape.layout
-    s = Session(m.system, [(p.name, p.pred) for p in candidates])
-    s.add_invariant(DOMAIN, lambda v, o: z3.And(*(z3.And(0 <= x, x < f.size) for x, f in zip(v, lay.fields))))
+    s = Session(m.system, [(p.name, p.pred) for p in candidates], bitvectors=bitvectors)
+    s.add_invariant(DOMAIN, lambda v, o: domain(lay, v))
 
     # Initiation is a concrete evaluation; consecution is Houdini over the rest.
     verdicts: dict[str, Verdict] = {}
@@ -173,9 +172,9 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
             continue
         t0 = time.perf_counter()
         alone = s.preserved(p.name, [p.name, DOMAIN])
-        post = z3.Not(_b(p.pred(s.w, _Z3)))
+        post = z3.Not(_b(p.pred(s.w, s.ops)))
         q = alone if alone.status == "unsat" else s.minimise(post, s.preserved(p.name, kept))
-        wit = s.query(_b(p.witness(s.v, _Z3)), kept)
+        wit = s.query(_b(p.witness(s.v, s.ops)), kept)
         status = "proved" if q.status == "unsat" else "unknown"
         if status == "proved" and wit.status != "sat":
             status = "vacuous"
@@ -193,9 +192,9 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         if p.kind != "step":
             continue
         t0 = time.perf_counter()
-        goal = z3.Not(_b(p.pred(s.v, s.w, _Z3)))
+        goal = z3.Not(_b(p.pred(s.v, s.w, s.ops)))
         q = s.minimise(goal, s.query(goal, kept))
-        wit = s.query(_b(p.witness(s.v, s.w, _Z3)), kept)
+        wit = s.query(_b(p.witness(s.v, s.w, s.ops)), kept)
         if q.status == "sat":
             v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"), query=q)
             r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)

@@ -54,10 +54,11 @@ def test_z3_simplify_agrees_on_a_sample(reached: tuple[ClusterModel, list[int]])
         assert slow(m.shape.layout.unpack(s)) == explicit(s)
 
 
-def test_solver_enables_exactly_the_explicit_actions(reached: tuple[ClusterModel, list[int]]) -> None:
+@pytest.mark.parametrize("bitvectors", [False, True], ids=["int", "bv"])
+def test_solver_enables_exactly_the_explicit_actions(reached: tuple[ClusterModel, list[int]], bitvectors: bool) -> None:
     """The relation a Session proves over: with the state fixed, the sat actions and successors."""
     m, states = reached
-    sess = Session(m.system)
+    sess = Session(m.system, bitvectors=bitvectors)
     explicit = compile_successors(m.system)
     lay = m.shape.layout
     for s in states[:: max(1, len(states) // 12)]:
@@ -70,6 +71,20 @@ def test_solver_enables_exactly_the_explicit_actions(reached: tuple[ClusterModel
                 assert q.status == "sat" and q.after is not None and lay.pack(q.after) == expected[i]
             else:
                 assert q.status == "unsat"
+
+
+def test_bitvector_predicates_agree(reached: tuple[ClusterModel, list[int]]) -> None:
+    """The bit-vector encoding ``kubelife prove`` uses: each predicate decided by the solver."""
+    m, states = reached
+    preds = [p for p in [*properties_for(m), *auxiliary_for(m)] if not p.is_step]
+    sess = Session(m.system, [(p.name, p.pred) for p in preds], bitvectors=True)
+    lay = m.shape.layout
+    for s in states[:: max(1, len(states) // 10)]:
+        values = lay.unpack(s)
+        at = z3.And(*(x == c for x, c in zip(sess.v, values)))
+        for p in preds:
+            holds = sess.query(z3.And(at, z3.Not(_bool(p.pred(sess.v, sess.ops))))).status == "unsat"
+            assert holds == bool(p.pred(values, PY)), p.name
 
 
 def test_properties_and_rows_agree(reached: tuple[ClusterModel, list[int]]) -> None:

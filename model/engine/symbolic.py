@@ -348,13 +348,15 @@ class Session:
     """
 
     def __init__(self, system: TransitionSystem, invariants: Sequence[tuple[str, StatePred]] = (),
-                 timeout_ms: int = 20_000) -> None:
+                 timeout_ms: int = 20_000, bitvectors: bool = False) -> None:
         self.system = system
         layout = system.layout
-        self.v, self.w = state_vars(layout, "s"), state_vars(layout, "t")
-        self.a = z3.Int("action")
-        self.posts = posts(system, self.v)
-        self.solver = z3.Solver()
+        bits = bits_for(system) if bitvectors else None
+        self.ops = Z3Ops(bits)
+        self.v, self.w = state_vars(layout, "s", bits), state_vars(layout, "t", bits)
+        self.a = z3.BitVec("action", bits) if bits else z3.Int("action")
+        self.posts = posts(system, self.v, self.ops)
+        self.solver = z3.SolverFor("QF_BV") if bits else z3.Solver()
         self.solver.set("timeout", timeout_ms)
         self.solver.set("core.minimize", True)
         self.solver.add(domain(layout, self.v))
@@ -368,7 +370,7 @@ class Session:
         lit = z3.Bool(f"assume: {name}")
         self.preds[name] = pred
         self.lits[name] = lit
-        self.solver.add(z3.Implies(lit, _bool(pred(self.v, Z3))))
+        self.solver.add(z3.Implies(lit, _bool(pred(self.v, self.ops))))
 
     def query(self, goal: Any, assume: Iterable[str] = ()) -> Query:
         """Is ``goal`` satisfiable with the named invariants assumed for ``s``?"""
@@ -404,7 +406,7 @@ class Session:
 
     def preserved(self, name: str, assume: Iterable[str]) -> Query:
         """Can one step from a state satisfying ``assume`` break invariant ``name``?"""
-        return self.query(z3.Not(_bool(self.preds[name](self.w, Z3))), list(assume))
+        return self.query(z3.Not(_bool(self.preds[name](self.w, self.ops))), list(assume))
 
     def houdini(self, names: Sequence[str]) -> tuple[list[str], dict[str, Query]]:
         """The largest subset of ``names`` that is inductive together (init is the caller's).
