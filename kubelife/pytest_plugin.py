@@ -47,7 +47,8 @@ def load_adapter(spec: str) -> Any:
     except (ImportError, AttributeError) as e:
         raise pytest.UsageError(f"--kubelife-adapter {spec!r} cannot be loaded ({e}); "
                                 "give MODULE:NAME of an importable adapter.") from None
-    adapter = obj() if callable(obj) and not isinstance(obj, Adapter) else obj
+    # A class also "has" reset/apply/observe, so test for classes before the protocol.
+    adapter = obj() if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Adapter)) else obj
     if not isinstance(adapter, Adapter):
         raise pytest.UsageError(f"--kubelife-adapter {spec!r} gives {type(adapter).__name__}, which lacks "
                                 "reset, apply and observe; give an object following kubelife.adapter.Adapter.")

@@ -14,6 +14,8 @@ from hypothesis import settings
 
 from kubelife.stateful.run import PROFILES
 
+pytest_plugins = ["pytester"]  # tests/test_adapter.py runs the kubelife pytest plugin in a scratch project
+
 for _name, _kw in PROFILES.items():
     settings.register_profile(_name, **_kw)
 
