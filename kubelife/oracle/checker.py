@@ -80,7 +80,7 @@ class Oracle:
         self.lines = 0
         self.records = 0
         self._targets: dict[tuple[Any, ...], Target] = {}
-        self._used: list[dict[str, Any]] = []  # explanations used, with how often: coverage is summed at the end
+        self._used: dict[int, list[Any]] = {}  # explanations used, and how often: coverage is summed at the end
         self._node_targets: dict[NodeC, Target] = {}
         self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile.semantics)
 
@@ -105,7 +105,7 @@ class Oracle:
         elif item.kind == "ERROR":
             self.stats["watch errors (relist follows)"] += 1
         else:
-            self.stats[item.kind.lower()] += 1
+            self.stats[{"LIST": "lists", "BOOKMARK": "bookmarks"}.get(item.kind, item.kind.lower())] += 1
 
     def _object(self, rec: Record, check: Any) -> None:
         md = rec.obj["metadata"]
@@ -314,9 +314,11 @@ class Oracle:
             info["actions"] = Counter(f"{a.kind} {a.name}" for a in acts)
             info["reasons"] = {r for a in acts for r in a.reasons}
             info["label"] = str(lm.model.decode(next(iter(res.matches))).pods[0]) if pod else None
-            info["used"] = 0
-            self._used.append(info)
-        info["used"] += 1
+        used = self._used.get(id(info))
+        if used is None:
+            self._used[id(info)] = [info, 1]
+        else:
+            used[1] += 1
         v.hidden_steps += len(res.path)
         if live.events:
             v.corroborated += sum(1 for r in live.events if r in info["reasons"])
@@ -408,11 +410,10 @@ class Oracle:
                                    "node leave the model no way to keep it so"))
 
     def result(self, fmt: str = "") -> OracleResult:
-        for info in self._used:
+        for info, times in self._used.values():
             for counter, part in ((self.kinds, "kinds"), (self.actions, "actions")):
                 for k, x in info[part].items():
-                    counter[k] += x * info["used"]
-            info["used"] = 0
+                    counter[k] += x * times
         self._used.clear()
         objects = self.finished + [live.verdict for live in self.live.values()]
         objects.sort(key=lambda o: o.first_line)

@@ -92,7 +92,7 @@ def _object_records(obj: Any, line: int, type_: str, time: str | None) -> Iterat
     if isinstance(items, list) and (str(obj.get("kind", "List")).endswith("List")):
         for it in items or []:
             yield from _object_records(it, line, "LISTED", time)
-        yield Record(line, "LIST-END", "LISTED", obj, time)
+        yield Record(line, "LIST", "LISTED", obj, time)
         return
     kind = _kind_of(obj)
     if kind is None:
@@ -142,7 +142,7 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, str | None, str]]:
 
 
 def _json_error(text: str, e: json.JSONDecodeError, last: bool) -> str:
-    if last and not text.endswith("\n") and e.pos >= len(text.rstrip()) - 1:
+    if last and not text.endswith("\n"):
         return "truncated JSON at the end of the file; skipped"
     return f"not valid JSON ({e.msg} at column {e.colno}); skipped"
 
