@@ -32,7 +32,7 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
     # Witness and counterexample cells link to the step-by-step SVG, other details to the HTML page.
     links = {t.anchor: (f"svg/{t.diagram.name}.svg" if svg else f"dot/{t.diagram.name}.dot") for t in rep.traces}
     for items in rep.details.values():
-        links.update({a: f"index.html#{a}" for a, _ in items})
+        links.update({a: f"#{a}" for a, _ in items})  # the details are at the end of this file
     lines = ["# kubelife report", "", *(x for para in intro for x in (para, "")),
              "The self-contained page is [index.html](index.html) (diagrams inlined); this file renders on any "
              "Git host.", ""]

@@ -9,6 +9,7 @@ any machine with the same Graphviz version.  The version banner is stripped.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
@@ -87,6 +88,7 @@ def _plugin_dir() -> str | None:
         if not picks:
             continue
         out = Path(tempfile.mkdtemp(prefix="kubelife-gv-"))
+        atexit.register(shutil.rmtree, out, True)
         for p in picks:
             (out / p.name).symlink_to(p)
         dot = shutil.which("dot")
