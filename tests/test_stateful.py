@@ -141,3 +141,21 @@ def test_row_checks_are_the_exhaustive_checkers_observers() -> None:
     ids = {rid for per in checks.rows.values() for rid, _, _ in per}
     assert ids == set(ROW_IDS)
     assert replay(build(LARGE), []).final == build(LARGE).system.initial
+
+
+# -- deep runs (opt-in: pytest -m slow [--hypothesis-profile deep]) -------------------------------
+
+
+@pytest.mark.slow
+def test_deep_profile_run_holds_everywhere() -> None:
+    run = run_stateful(LARGE, "deep", strict=True)
+    assert run.error is None
+    assert all(v["status"] == "pass" for v in run.rows.values()), run.rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_each_mutant_shrinks_to_a_short_trace(name: str) -> None:
+    with pytest.raises(ModelViolation) as info:
+        run_state_machine_as_test(machine_for(build(LARGE, MUTANTS[name])), settings=settings())
+    assert len(info.value.trace) <= 12, info.value

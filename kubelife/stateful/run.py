@@ -32,7 +32,7 @@ _COMMON: dict[str, Any] = {
 PROFILES: dict[str, dict[str, Any]] = {
     "ci": {**_COMMON, "max_examples": 100, "stateful_step_count": 40, "derandomize": True, "database": None,
            "print_blob": False},
-    "deep": {**_COMMON, "max_examples": 3000, "stateful_step_count": 150},
+    "deep": {**_COMMON, "max_examples": 1000, "stateful_step_count": 100},
 }
 """Keyword arguments of ``hypothesis.settings`` per profile; tests/conftest.py registers them."""
 
