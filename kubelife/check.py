@@ -202,7 +202,7 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
         sometimes=[p.witness for p in inv], sometimes_steps=[p.witness for p in stp],
         progress=progress, max_states=max_states, canon=canon,
     )
-    use_fast = engine == "fast" or (engine == "auto" and fast.available() and m.shape.layout.bits <= 64)
+    use_fast = engine == "fast" or (engine == "auto" and fast.available() and m.shape.layout.bits <= 63)
     observers = [RowObserver(m, r) for r in rows]
     ex: Exploration | None = None
     if explorer is not None:  # another engine with explore's signature (kubelife.ray_engine)

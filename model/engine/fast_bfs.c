@@ -9,19 +9,21 @@ static inline u64 mix(u64 x) {
     return x;
 }
 
+typedef struct { u64 key; i64 id; } slot_t;  /* key = state + 1, 0 = empty; one cache line per probe */
+
 typedef struct {
     u64 *states; int32_t *parent; int16_t *via; i64 n, cap;
-    uint32_t *tab; u64 tmask;  /* open addressing: id + 1, 0 = empty */
+    slot_t *tab; u64 tmask;
 } store_t;
 
 static int grow_table(store_t *st) {
     u64 size = (st->tmask + 1) * 2;
-    uint32_t *tab = calloc(size, sizeof *tab);
+    slot_t *tab = calloc(size, sizeof *tab);
     if (!tab) return -1;
     for (i64 id = 0; id < st->n; id++) {
         u64 h = mix(st->states[id]) & (size - 1);
-        while (tab[h]) h = (h + 1) & (size - 1);
-        tab[h] = (uint32_t)(id + 1);
+        while (tab[h].key) h = (h + 1) & (size - 1);
+        tab[h].key = st->states[id] + 1; tab[h].id = id;
     }
     free(st->tab); st->tab = tab; st->tmask = size - 1;
     return 0;
@@ -38,17 +40,17 @@ static int grow_arrays(store_t *st) {
 
 /* Returns the id of c, inserting it (with parent/via) if new; *fresh says which. -1 on out of memory. */
 static inline i64 lookup_insert(store_t *st, u64 c, i64 parent, int via, int *fresh) {
-    u64 h = mix(c) & st->tmask;
+    u64 h = mix(c) & st->tmask, key = c + 1;
     for (;;) {
-        uint32_t e = st->tab[h];
-        if (!e) break;
-        if (st->states[e - 1] == c) { *fresh = 0; return (i64)e - 1; }
+        u64 k = st->tab[h].key;
+        if (!k) break;
+        if (k == key) { *fresh = 0; return st->tab[h].id; }
         h = (h + 1) & st->tmask;
     }
     if (st->n == st->cap && grow_arrays(st)) return -1;
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
-    st->tab[h] = (uint32_t)(id + 1);
+    st->tab[h].key = key; st->tab[h].id = id;
     *fresh = 1;
     if ((u64)st->n * 2 > st->tmask + 1 && grow_table(st)) return -1;
     return id;

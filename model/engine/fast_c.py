@@ -265,8 +265,8 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
              sometimes: Sequence[StatePred] = (), sometimes_steps: Sequence[StepPred] = (),
              observers: Sequence[EdgeSpec] = (), symmetry: SymmetrySpec | None = None) -> str:
     layout = system.layout
-    if layout.bits > 64:
-        raise ValueError(f"the state needs {layout.bits} bits; the fast engine packs at most 64")
+    if layout.bits > 63:
+        raise ValueError(f"the state needs {layout.bits} bits; the fast engine packs at most 63")
     nobs = max(1, len(observers))
     parts = [
         _PRELUDE,
