@@ -108,12 +108,24 @@ def test_svg_is_byte_identical_and_carries_no_version_banner() -> None:
 # -- checkers through their contracts --------------------------------------------------------
 
 
+_BEFORE = "nodes[n0: Running ready=True] pods[p0: Running@n0[Running]; p1: -]"
+_AFTER = "nodes[n0: Running ready=True] pods[p0: Running@n0[Terminated(error)]; p1: -]"
+# A BMC trace in the shape of Trace.to_json()["steps"]: register, create, schedule, start.
+_BMC = [{"kind": "N1", "args": {"node": 0}}, {"kind": "R1", "args": {"slot": 0}},
+        {"kind": "P1", "args": {"pod": 0, "node": 0}}, {"kind": "P2", "args": {"pod": 0, "container": 0}}]
+
+
 def _fake_prove(monkeypatch: pytest.MonkeyPatch, statuses: dict[str, str]) -> None:
     class Result:
         def to_json(self) -> dict[str, object]:
-            return {"ok": True, "seconds": 1.5,
-                    "rows": {k: {"status": v, "witness": f"state for {k}"} for k, v in statuses.items()},
-                    "properties": {"restart counts never decrease": {"status": "proved"}}}
+            rows = {k: {"status": v, "witness": f"state for {k}"} for k, v in statuses.items()}
+            rows["S2-Never"]["counterexample"] = {"config": "Never-1c", "before": _BEFORE,
+                                                  "action": "P3 exit(pod=0, container=0, code=error)",
+                                                  "after": _AFTER}
+            return {"ok": True, "seconds": 1.5, "rows": rows,
+                    "properties": {"restart counts never decrease": {"status": "proved"},
+                                   "a Running pod is bound": {"status": "refuted", "config": "R1",
+                                                              "trace": _BMC}}}
 
     mod = types.ModuleType("kubelife.prove")
     mod.prove_all = lambda *a, **k: Result()  # type: ignore[attr-defined]
@@ -131,11 +143,21 @@ def test_z3_results_reach_the_matrix_without_timings(monkeypatch: pytest.MonkeyP
     assert (cells["S2-Never"].text, cells["S2-Never"].cls) == ("fail", "bad")
     assert cells["S3-Never"].text == "unknown"
     assert cells["S4-Never"].text == "not run"
-    assert cells["S2-Never"].link == "z3-S2-Never"
-    assert any(a == "z3-S2-Never" and "state for S2-Never" in t for a, t in rep.details["z3"])
+    assert cells["S1-Always"].link == "z3-S1-Always"
+    assert any(a == "z3-S1-Always" and "state for S1-Always" in t for a, t in rep.details["z3"])
     prop = {r.cells[0].text: r.cells[4] for r in rep.properties}
     assert prop["restart counts never decrease"].text == "proved"
     assert prop["states are well formed"].text == "not run"
+    # Counterexamples become pictures: the refuted row as before/after, the BMC trace replayed on the model.
+    pics = {t.anchor: t for t in rep.traces}
+    assert cells["S2-Never"].link == "z3-cex-S2-Never"
+    row_pic = pics["z3-cex-S2-Never"].diagram
+    assert [n.label.splitlines()[0] for n in row_pic.nodes] == ["before", "after"]
+    assert "p0: Running@n0[Terminated(error)]" in row_pic.node("s1").label
+    assert prop["a Running pod is bound"].link == "z3-trace-a-running-pod-is-bound"
+    bmc = pics["z3-trace-a-running-pod-is-bound"].diagram
+    assert len(bmc.nodes) == 5 and bmc.edges[-1].label.startswith("P2 start(pod=0, container=0)")
+    assert "p0: Running@n0[Running]" in bmc.node("s4").label
 
 
 @pytest.mark.parametrize("module,name", [("kubelife.prove", "z3"), ("kubelife.stateful", "hypothesis"),

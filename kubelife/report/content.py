@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelife.report.diagram import Diagram
-from kubelife.report.extract import lifecycle_diagrams, trace_diagram
+from kubelife.report.extract import lifecycle_diagrams, step_diagram, trace_diagram
 from kubelife.report.gather import CHECKERS, Results
 from model.k8s.trace import Trace
 from properties.rows import ROWS, SCENARIO_IDS
@@ -89,7 +89,8 @@ def _row_anchor(rid: str) -> str:
     return f"trace-row-{rid}"
 
 
-def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[str, str]]]) -> Cell:
+def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[str, str]]],
+          z3_pictures: dict[str, TraceEntry]) -> Cell:
     run = res.runs[checker]
     if not run.ran:
         return Cell("not run", "none", title=run.note)
@@ -105,7 +106,9 @@ def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[st
     else:
         extra = {k: x for k, x in v.items() if k != "status"}
         title = f"{status}" + (f", {extra.get('hits'):,} hits" if isinstance(extra.get("hits"), int) else "")
-        if any(k not in ("hits",) for k in extra):
+        if checker == "z3" and rid in z3_pictures:
+            link = z3_pictures[rid].anchor
+        elif any(k not in ("hits",) for k in extra):
             link = f"{checker}-{rid}"
             details.setdefault(checker, []).append((link, _describe(rid, v)))
     return Cell(word, status_class(status), link, title)
@@ -160,17 +163,62 @@ def _traces(res: Results) -> list[TraceEntry]:
     return out
 
 
-def _matrix(res: Results, ids: tuple[str, ...], details: dict[str, list[tuple[str, str]]]) -> list[TableRow]:
+def _config_named(name: str) -> Any:
+    from model.k8s.presets import PRESETS
+
+    return PRESETS.get(name)
+
+
+def _z3_traces(res: Results) -> dict[str, TraceEntry]:
+    """Z3's counterexamples as pictures, keyed by row id or property name.
+
+    A BMC trace is replayed action by action against the model (which also checks it);
+    a refuted row's one-step counterexample is drawn from its readable states.
+    """
+    from model.k8s.cluster import build
+    from model.k8s.trace import ReplayError, replay
+
+    z3 = res.runs["z3"]
+    out: dict[str, TraceEntry] = {}
+    if not z3.ran:
+        return out
+    for name, v in z3.properties.items():
+        steps, cfg = v.get("trace"), _config_named(str(v.get("config", "")))
+        if not isinstance(steps, list) or not steps or cfg is None:
+            continue
+        try:
+            tr = replay(build(cfg), [(str(st["kind"]), dict(st["args"])) for st in steps])
+        except (ReplayError, KeyError, TypeError):
+            continue
+        expected = str(v.get("status", "")).endswith("as expected")
+        out[name] = _trace_entry(
+            f"z3-trace-{slug(name)}", f"Z3 (bounded model checking): {name}",
+            f"Counterexample found by Z3 in {v.get('config')}, {len(tr)} steps, replayed against the model"
+            + ("; Kubernetes is known to break this property." if expected else "."), tr, bad=True)
+    for rid, v in z3.rows.items():
+        cex = v.get("counterexample")
+        if str(v.get("status")) != "refuted" or not isinstance(cex, dict) or "before" not in cex:
+            continue
+        d = step_diagram(f"z3-cex-{rid}", f"Row {rid} refuted by Z3", f"In {cex.get('config', '?')}: a state "
+                         "satisfying the row's precondition where its event breaks the expected outcome.",
+                         str(cex["before"]), str(cex.get("action", "?")), str(cex.get("after", "?")))
+        out[rid] = TraceEntry(d.name, d.title, d.caption, d, _describe(rid, v))
+    return out
+
+
+def _matrix(res: Results, ids: tuple[str, ...], details: dict[str, list[tuple[str, str]]],
+            z3_pictures: dict[str, TraceEntry]) -> list[TableRow]:
     out = []
     for rid in ids:
         row = next(x for x in ROWS if x.id == rid)
         cells = [Cell(rid), Cell(row.title), Cell(row.expect)]
-        cells += [_cell(c, rid, res, details) for c in MATRIX_CHECKERS]
+        cells += [_cell(c, rid, res, details, z3_pictures) for c in MATRIX_CHECKERS]
         out.append(TableRow(tuple(cells)))
     return out
 
 
-def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[tuple[str, str]]]) -> list[TableRow]:
+def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[tuple[str, str]]],
+                z3_pictures: dict[str, TraceEntry]) -> list[TableRow]:
     out: list[TableRow] = []
     names = _property_specs()
     anchors = {t.anchor for t in traces}
@@ -189,7 +237,9 @@ def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[
             zv = z3.properties[name]
             st = str(zv.get("status", "?"))
             link = ""
-            if any(k != "status" for k in zv):
+            if name in z3_pictures:
+                link = z3_pictures[name].anchor
+            elif any(k != "status" for k in zv):
                 link = f"z3-prop-{slug(name)}"
                 details.setdefault("z3", []).append((link, _describe(name, zv)))
             zc = Cell(st, status_class(st), link)
@@ -334,16 +384,17 @@ def _checkers(res: Results) -> list[TableRow]:
 
 def assemble(res: Results) -> Report:
     details: dict[str, list[tuple[str, str]]] = {}
+    z3_pictures = _z3_traces(res)
     traces = _traces(res)
     cov_rows, cov_totals = _coverage(res)
     time_col = ("time",) if res.timings else ()
     return Report(
         lifecycles=list(lifecycle_diagrams()),
         matrix_head=("row", "situation", "expected", *(CHECKER_TITLES[c] for c in MATRIX_CHECKERS)),
-        matrix=_matrix(res, SCENARIO_IDS, details),
-        node_rows=_matrix(res, tuple(r.id for r in ROWS if r.id not in SCENARIO_IDS), details),
+        matrix=_matrix(res, SCENARIO_IDS, details, z3_pictures),
+        node_rows=_matrix(res, tuple(r.id for r in ROWS if r.id not in SCENARIO_IDS), details, z3_pictures),
         prop_head=("property", "spec", "kind", "Exhaustive", "Z3"),
-        properties=_properties(res, traces, details),
+        properties=_properties(res, traces, details, z3_pictures),
         config_head=("configuration", "states", "transitions", "depth", "deadlock states", "properties ok",
                      "rows reached", *time_col),
         configs=_configs(res),
@@ -353,6 +404,6 @@ def assemble(res: Results) -> Report:
         oracle_traces=_oracle_traces(res),
         checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
-        traces=traces,
+        traces=[*traces, *z3_pictures.values()],
         details=details,
     )

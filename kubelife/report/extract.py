@@ -26,7 +26,7 @@ from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = [
     "event_label", "pod_lifecycle", "container_lifecycle", "node_lifecycle", "cluster_graph", "trace_diagram",
-    "lifecycle_diagrams", "CLUSTER_CONFIG",
+    "lifecycle_diagrams", "CLUSTER_CONFIG", "state_text", "step_diagram",
 ]
 
 Values = tuple[int, ...]
@@ -239,6 +239,19 @@ def trace_diagram(name: str, title: str, caption: str, trace: Trace, *, bad: boo
         events = ", ".join(st.action.reasons) or "no event"
         edges.append(DEdge(f"s{k - 1}", f"s{k}", f"{st.action}\n{events} by {st.action.actor}", 0, style))
     return Diagram.make(name, title, caption, nodes, edges, ("s0",), chain=True)
+
+
+def state_text(s: str) -> str:
+    """A ``ClusterState`` string (``nodes[n0: ...; n1: ...] pods[p0: ...]``) one entity per line."""
+    s = s.replace("] pods[", "; ").removeprefix("nodes[").removesuffix("]")
+    return "\n".join(part.strip() for part in s.split("; "))
+
+
+def step_diagram(name: str, title: str, caption: str, before: str, action: str, after: str) -> Diagram:
+    """A one-step counterexample given as readable states (a solver's answer): before, the step, after."""
+    nodes = {"s0": DNode("s0", "before\n" + state_text(before), "initial"),
+             "s1": DNode("s1", "after\n" + state_text(after), "bad")}
+    return Diagram.make(name, title, caption, nodes, [DEdge("s0", "s1", action, 0, "bad")], ("s0",), chain=True)
 
 
 @functools.cache
