@@ -29,7 +29,14 @@ from model.k8s.cluster import ClusterModel
 from model.k8s.config import Config
 from model.k8s.trace import Trace, trace_from_path
 from model.k8s.types import Policy
-from properties.liveness import FAIRNESS, LIVENESS_PROPERTIES, SYMMETRIES, LivenessProperty, expand_fairness
+from properties.liveness import (
+    FAIRNESS,
+    LIVENESS_PROPERTIES,
+    SYMMETRIES,
+    Instance,
+    LivenessProperty,
+    expand_fairness,
+)
 
 __all__ = ["LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "LIVENESS_SUITE"]
 
@@ -136,6 +143,7 @@ class _Graphs:
     def __init__(self, m: ClusterModel, symmetry: bool, max_states: int | None) -> None:
         self.m, self.symmetry, self.max_states = m, symmetry, max_states
         self.cache: dict[str, tuple[Graph, Callable[[int], int] | None]] = {}
+        self.mask_cache: dict[tuple[str, str], Any] = {}
 
     def get(self, level: str) -> tuple[str, Graph, Callable[[int], int] | None]:
         canon = _canonicalizer(self.m, level) if self.symmetry and level != "full" else None
@@ -145,6 +153,16 @@ class _Graphs:
             self.cache[level] = (explore_graph(self.m.system, canon=canon, max_states=self.max_states), canon)
         g, c = self.cache[level]
         return level, g, c
+
+    def masks(self, level: str, g: Graph, name: str, insts: Sequence[Instance]) -> Any:
+        """Predicate values per state, computed once per graph and property (cases share them)."""
+        key = (level, name)
+        if key not in self.mask_cache:
+            preds: list[Callable[..., Any]] = []
+            for inst in insts:
+                preds += [inst.p, inst.q, *inst.visits]
+            self.mask_cache[key] = state_masks(g, preds)
+        return self.mask_cache[key]
 
     def info(self) -> dict[str, dict[str, Any]]:
         return {k: {"states": g.n_states, "edges": g.n_edges, "seconds": round(g.seconds, 3)}
@@ -209,10 +227,7 @@ def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...
     level, g, canon = graphs.get(_level(prop, fairness))
     v.graph = level
     a = _assumptions(m, fairness)
-    preds: list[Callable[..., Any]] = []
-    for inst in insts:
-        preds += [inst.p, inst.q, *inst.visits]
-    masks = state_masks(g, preds)
+    masks = graphs.masks(level, g, prop.name, insts)
     k = 0
     witnesses: list[int] = []
     for inst in insts:
