@@ -38,7 +38,9 @@ from properties.liveness import (
     expand_fairness,
 )
 
-__all__ = ["LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "LIVENESS_SUITE"]
+__all__ = [
+    "LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "lasso_diagram", "LIVENESS_SUITE",
+]
 
 
 def _u(name: str, **kw: Any) -> Config:
@@ -319,3 +321,37 @@ def render_liveness(r: LivenessResult, *, lassos: bool = True) -> str:
         for p in v.lasso_problems:
             lines.append(f"  LASSO CHECK FAILED: {p}")
     return "\n".join(lines)
+
+
+def lasso_diagram(v: LivenessVerdict, name: str) -> Any:
+    """A report :class:`~kubelife.report.diagram.Diagram` of a verdict's lasso: the prefix, then the cycle
+    (highlighted) whose last step points back to the state it repeats; a stuttering end loops on itself."""
+    from kubelife.report.diagram import DEdge, Diagram, DNode
+
+    t = v.lasso
+    if t is None or t.loop_at is None:
+        raise ValueError(f"{v.key} has no lasso")
+    sh = t.model.shape
+    states = t.states()
+    last = len(states) - 1
+    stutter = last == t.loop_at
+    ids = [f"s{k}" for k in range(last + (1 if stutter else 0))]
+    nodes = {}
+    for k, sid in enumerate(ids):
+        st = sh.decode(states[k])
+        label = "\n".join([*(f"n{i}: {n}" for i, n in enumerate(st.nodes)),
+                           *(f"p{i}: {p}" for i, p in enumerate(st.pods))])
+        style = "initial" if k == 0 else "focus" if k >= t.loop_at else ""
+        nodes[sid] = DNode(sid, f"{k}. {label}", style)
+    edges = []
+    for k, step in enumerate(t.steps, 1):
+        dst = ids[k] if k < len(ids) else f"s{t.loop_at}"
+        events = ", ".join(step.action.reasons) or "no event"
+        edges.append(DEdge(f"s{k - 1}", dst, f"{step.action}\n{events} by {step.action.actor}", 0,
+                           "focus" if k > t.loop_at else ""))
+    if stutter:
+        edges.append(DEdge(ids[-1], ids[-1], "stutters forever", 0, "bad"))
+    title = f"{v.name}{f' ({v.instance})' if v.instance else ''} under [{', '.join(v.fairness) or 'no fairness'}]"
+    caption = (f"{v.status}: a {t.loop_at}-step prefix, then the highlighted cycle forever"
+               + (f"; hypothesis: {v.hypothesis}" if v.hypothesis else ""))
+    return Diagram.make(name, title, caption, nodes, edges, ("s0",), chain=True)

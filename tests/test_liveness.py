@@ -166,3 +166,27 @@ def test_cli_fairness_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["liveness", "--nodes", "1", "--fairness", "wf-bogus"]) == 2
     err = capsys.readouterr().err
     assert "wf-bogus" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_lasso_is_drawn_with_its_back_edge(tmp_path: object) -> None:
+    from kubelife.liveness import lasso_diagram
+
+    r = suite_result("live-Always-1c")
+    v = next(x for x in r.verdicts if x.name == PENDING and x.fairness == ("wf-scheduler",))
+    d = lasso_diagram(v, "pending")
+    assert v.lasso is not None and v.lasso.loop_at is not None
+    assert len(d.nodes) == len(v.lasso)  # the state the cycle returns to is drawn once
+    back = d.edges[-1]
+    assert back.dst == f"s{v.lasso.loop_at}" and back.style == "focus"
+    stutter = next(x for x in r.verdicts if x.name == "a terminal pod is eventually deleted" and not x.fairness)
+    assert lasso_diagram(stutter, "kept").edges[-1].label == "stutters forever"
+
+
+def test_cli_writes_lasso_drawings(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "lassos"
+    assert main(["liveness", "--nodes", "1", "--slots", "1", "--dot", str(out)]) == 0
+    files = sorted(out.glob("*.dot"))
+    assert len(files) == 3  # pending pod, replicas without the environment assumption, terminal pod kept
+    assert all(f.read_text().startswith("digraph") for f in files)

@@ -22,6 +22,7 @@ def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lassos", action="store_true", help="in the suite, print the lassos of expected violations too")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("--dot", metavar="DIR", help="also write every lasso as a Graphviz DOT drawing into DIR")
     p.add_argument("--list-fairness", action="store_true", help="list the fairness assumptions and exit")
 
 
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     except StateLimitExceeded as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     ok = all(r.ok for r in results)
+    if args.dot:
+        _draw(results, args.dot)
     if args.json:
         emit_json(results[0].to_json() if cfg is not None else {"ok": ok, "configs": [r.to_json() for r in results]})
     else:
@@ -77,3 +80,22 @@ def run(args: argparse.Namespace) -> int:
             print()
         print("all liveness verdicts as expected" if ok else "LIVENESS FAILED")
     return 0 if ok else 1
+
+
+def _draw(results: list[Any], where: str) -> None:
+    import re
+    from pathlib import Path
+
+    from kubelife.liveness import lasso_diagram
+    from kubelife.report.render import to_dot
+
+    out = Path(where)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        usage_error(f"--dot {where!r} cannot be created ({e.strerror}); give a writable directory.")
+    for r in results:
+        for v in r.verdicts:
+            if v.lasso is not None:
+                name = re.sub(r"[^a-z0-9]+", "-", f"{r.model.name} {v.key}".lower()).strip("-")[:120]
+                (out / f"{name}.dot").write_text(to_dot(lasso_diagram(v, name)))
