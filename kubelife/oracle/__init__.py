@@ -27,8 +27,8 @@ def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str
                  unseen_nodes: str = "healthy", max_hidden: int = 12, strict: bool = False) -> OracleResult:
     """Check a binary stream; raises :class:`BadInput` in strict mode at the first bad line."""
     oracle = Oracle(profile_name, unseen_nodes=unseen_nodes, max_hidden=max_hidden, strict=strict)
-    if not isinstance(stream, io.BufferedReader):
-        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
     fmt, items = read_records(stream, fmt)
     feed = oracle.feed
     for item in items:

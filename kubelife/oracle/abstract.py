@@ -29,8 +29,20 @@ _POLICIES = {p.label: p for p in Policy}
 _READY = {r.label: int(r) for r in Ready}
 
 
+_ONE: dict[int, Values] = {}
+
+
 def one(v: int) -> Values:
-    return frozenset({int(v)})
+    """The set of just ``v``; shared, so its hash is computed once."""
+    out = _ONE.get(v)
+    if out is None:
+        out = _ONE[int(v)] = frozenset({int(v)})
+    return out
+
+
+S_WAITING, S_RUNNING, S_TERMINATED = one(CState.WAITING), one(CState.RUNNING), one(CState.TERMINATED)
+E_NONE = one(Exit.NONE)
+E_OF = {e: one(e) for e in Exit}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,7 @@ class PodObs:
     containers: tuple[ContainerObs, ...]
     node_lost: bool  # the pod's own status says its node is gone or disrupted
     missing: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # container names, in spec order
 
     def describe(self) -> str:
         if self.deleted:
@@ -99,11 +112,11 @@ def _cond(status: dict[str, Any], kind: str) -> dict[str, Any] | None:
     return None
 
 
-def exit_kind(term: dict[str, Any]) -> int:
+def exit_kind(term: dict[str, Any]) -> Exit:
     """Exit code 0 is ``ok``; the OOM killer's reason is ``oom``; anything else is ``error``."""
     if term.get("reason") == "OOMKilled":
-        return int(Exit.OOM)
-    return int(Exit.OK) if term.get("exitCode") == 0 else int(Exit.ERROR)
+        return Exit.OOM
+    return Exit.OK if term.get("exitCode") == 0 else Exit.ERROR
 
 
 @dataclass
@@ -140,13 +153,13 @@ class Profile:
         state = cs.get("state") or {}
         last = (cs.get("lastState") or {}).get("terminated")
         # With no lastState, a container that has restarted still had *some* exit.
-        prev = one(exit_kind(last)) if isinstance(last, dict) else (one(Exit.NONE) if rc == 0 else EXITED)
+        prev = E_OF[exit_kind(last)] if isinstance(last, dict) else (E_NONE if rc == 0 else EXITED)
         if "running" in state:
-            return ContainerObs(name, one(CState.RUNNING), prev, rc)
+            return ContainerObs(name, S_RUNNING, prev, rc)
         if "terminated" in state:
-            return ContainerObs(name, one(CState.TERMINATED), one(exit_kind(state["terminated"] or {})), rc)
+            return ContainerObs(name, S_TERMINATED, E_OF[exit_kind(state["terminated"] or {})], rc)
         if "waiting" in state:
-            return ContainerObs(name, one(CState.WAITING), prev, rc)
+            return ContainerObs(name, S_WAITING, prev, rc)
         missing.append(f"state of container {name}")
         return ContainerObs(name, ANY, ANY, rc)
 
@@ -170,7 +183,7 @@ class Profile:
         phase = _PHASES.get(phase_text, ANY) if phase_text else ANY
         if not statuses and phase_text in (None, "Pending"):
             # A pod no kubelet has reported on yet: every container is waiting to start.
-            cobs = tuple(ContainerObs(n, one(CState.WAITING), one(Exit.NONE), 0) for n in names)
+            cobs = tuple(ContainerObs(n, S_WAITING, E_NONE, 0) for n in names)
         else:
             cobs = tuple(self.container(statuses.get(n), n, missing) for n in names)
         dt = _cond(status, "DisruptionTarget")
@@ -179,7 +192,7 @@ class Profile:
         owners = md.get("ownerReferences") or ()
         controlled = any(isinstance(o, dict) and o.get("kind") in CONTROLLERS for o in owners)
         return PodObs(deleted, bool(md.get("deletionTimestamp")), policy, controlled, spec.get("nodeName") or None,
-                      phase, cobs, node_lost, tuple(missing))
+                      phase, cobs, node_lost, tuple(missing), tuple(names))
 
     # -- nodes ---------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class _Live:
     verdict: ObjectVerdict
     uid: str | None
     rv: str | None = None
+    rv_int: int | None = None
     lm: LocalModel | None = None
     starts: frozenset[int] = frozenset()
     restarts: tuple[int | None, ...] = ()
@@ -122,11 +123,11 @@ class Oracle:
         if rv is not None and rv == live.rv and rec.type != "DELETED":
             self.stats["duplicate resourceVersion"] += 1
             return
-        old, new = _rv_int(live.rv), _rv_int(rv)
-        if old is not None and new is not None and new < old:
+        new = _rv_int(rv)
+        if live.rv_int is not None and new is not None and new < live.rv_int:
             self.stats["stale resourceVersion"] += 1
             return
-        live.rv = rv
+        live.rv, live.rv_int = rv, new
         v = live.verdict
         v.observations += 1
         v.last_line = rec.line
@@ -148,7 +149,8 @@ class Oracle:
             self.stats["events ignored"] += 1
             return
         key = object_key({"metadata": inv}, kind)
-        count = rec.obj.get("count") if isinstance(rec.obj.get("count"), int) else 1
+        n = rec.obj.get("count")
+        count = n if isinstance(n, int) else 1
         live = self.live.get(key)
         target = live.events if live is not None else self.events.setdefault(key, Counter())
         target[reason] += 1
@@ -160,10 +162,11 @@ class Oracle:
     def _pod(self, live: _Live, rec: Record) -> None:
         obs = self.profile.pod(rec.obj, rec.type == "DELETED")
         v = live.verdict
-        for m in obs.missing:
-            if m not in v.missing:
-                v.missing.append(m)
-                v.worsen("incomplete")
+        if obs.missing:
+            for m in obs.missing:
+                if m not in v.missing:
+                    v.missing.append(m)
+                    v.worsen("incomplete")
         n = len(obs.containers)
         first = live.lm is None
         if first:
@@ -177,22 +180,26 @@ class Oracle:
             live.lm = local_model((self.profile.name, obs.policy, n, obs.controlled), cfg, self.profile.semantics)
             live.starts = frozenset({live.lm.initial})
             live.restarts = (0,) * n
-            live.containers = tuple(c.name for c in obs.containers)
+            live.containers = obs.names
             live.events.update(self.events.pop(v.name, {}))
             v.events.update(live.events)
         lm = live.lm
         assert lm is not None
-        if tuple(c.name for c in obs.containers) != live.containers:
+        if obs.names != live.containers:
             v.note("the container list changed; containers are matched by position")
         if live.node_name is None and obs.node_name:
             live.node_name = obs.node_name
         target = self._pod_target(lm, live, obs)
         node_seq, node_at = self._node_seq(lm, live, obs)
         counts = [c.restarts for c in obs.containers][: len(live.restarts)]
-        deltas = tuple(ANY_COUNT if (c is None or p is None) else c - p for c, p in zip(counts, live.restarts))
-        if obs.deleted:
-            deltas = tuple(ANY_COUNT for _ in deltas)
-        bound = self.max_hidden + 3 * sum(d for d in deltas if 0 < d < ANY_COUNT) + (2 * n + 2 if first else 0)
+        ds, grown = [], 0
+        for c, p in zip(counts, live.restarts):
+            d = ANY_COUNT if (c is None or p is None or obs.deleted) else c - p
+            ds.append(d)
+            if 0 < d < ANY_COUNT:
+                grown += d
+        deltas = tuple(ds)
+        bound = self.max_hidden + 3 * grown + (2 * n + 2 if first else 0)
         res = search(lm, live.starts, target, deltas, bound, node_seq)
         self.stats["searches"] += 1
         if res.matches:

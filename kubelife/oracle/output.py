@@ -77,9 +77,9 @@ def write_junit(r: OracleResult, path: str) -> None:
         elif o.status == "incomplete":
             case.result = [Skipped("incomplete: " + ", ".join(o.missing + o.notes))]
         suite.add_testcase(case)
-    for d in r.diagnostics:
-        case = TestCase(f"input line {d.line}", classname="kubelife.oracle.input")
-        case.result = [Skipped(d.message)]
+    for diag in r.diagnostics:
+        case = TestCase(f"input line {diag.line}", classname="kubelife.oracle.input")
+        case.result = [Skipped(diag.message)]
         suite.add_testcase(case)
     xml = JUnitXml()
     xml.add_testsuite(suite)

@@ -20,11 +20,11 @@ from typing import IO, Any
 
 from kubelife.oracle.normalise import is_snake, normalise
 
+_fast_loads: Any = None
 try:  # several times faster than the standard library on large objects; optional
-    from orjson import JSONDecodeError as _FastError
     from orjson import loads as _fast_loads
 except ImportError:  # pragma: no cover - depends on the environment
-    _fast_loads, _FastError = None, None
+    pass
 
 __all__ = ["Record", "Diagnostic", "FORMATS", "detect_format", "read_records", "KNOWN_KINDS", "trace_schema"]
 
