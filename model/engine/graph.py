@@ -79,12 +79,15 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
     index: dict[int, int] = {init: 0}
     packed = [init]
     parent, via = array("q", [-1]), array("q", [-1])
-    src, dst, tr = array("q"), array("q"), array("q")
+    dst, tr, out_degree = array("q"), array("q"), array("q")
     seen: dict[int, int] = {}
+    # Bound methods: this loop runs once per edge, millions of times.
+    lookup, add_dst, add_tr, add_deg = index.get, dst.append, tr.append, out_degree.append
     head = 0
     while head < len(packed):
         sid, s = head, packed[head]
         head += 1
+        k = 0
         for i, t in succ(s):
             if t == s:
                 continue  # a no-op step is stuttering
@@ -93,7 +96,7 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
                 if c is None:
                     c = seen[t] = canon(t)
                 t = c
-            tid = index.get(t)
+            tid = lookup(t)
             if tid is None:
                 tid = len(packed)
                 index[t] = tid
@@ -102,11 +105,13 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
                 via.append(i)
                 if max_states is not None and tid >= max_states:
                     raise StateLimitExceeded(max_states)
-            src.append(sid)
-            dst.append(tid)
-            tr.append(i)
-    arr = [np.frombuffer(a, dtype=np.int64) for a in (src, dst, tr, parent, via)]
-    g = Graph(system, packed, arr[0], arr[1], arr[2], arr[3], arr[4], reduced=canon is not None)
+            add_dst(tid)
+            add_tr(i)
+            k += 1
+        add_deg(k)
+    arr = [np.frombuffer(a, dtype=np.int64) for a in (dst, tr, parent, via, out_degree)]
+    src = np.repeat(np.arange(len(packed), dtype=np.int64), arr[4])
+    g = Graph(system, packed, src, arr[0], arr[1], arr[2], arr[3], reduced=canon is not None)
     g.seconds = time.perf_counter() - start
     return g
 
