@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations_with_replacement
 
-from kubelife.prove_counts import CLASSES, COUNT_PROPERTIES, phase_of_counts, prove_counts
+from kubelife.prove_counts import CLASSES, COUNT_PROPERTIES, EXIT_ROWS, phase_of_counts, prove_counts
 from model.k8s.cluster import build
 from model.k8s.config import Config
 from model.k8s.mutants import MUTANTS
@@ -28,7 +28,7 @@ def test_counting_matches_the_phase_function_on_every_pod_up_to_four_containers(
 
 def test_all_count_properties_proved() -> None:
     res = prove_counts()
-    assert set(COUNT_PROPERTIES) <= set(res)
+    assert set(COUNT_PROPERTIES) | set(EXIT_ROWS.values()) <= set(res)
     assert {k: v.status for k, v in res.items()} == dict.fromkeys(res, "proved")
 
 
@@ -43,3 +43,11 @@ def test_restart_guard_mutants_refuted() -> None:
     assert prove_counts(MUTANTS["never-restarts"])["policy Never never restarts a container"].status == "refuted"
     res = prove_counts(MUTANTS["onfailure-restarts-success"])
     assert res["OnFailure never restarts a container that exited ok"].status == "refuted"
+
+
+def test_exit_rows_for_any_count_catch_restart_mutants() -> None:
+    res = prove_counts(MUTANTS["onfailure-restarts-success"])
+    v = res[EXIT_ROWS[Policy.ON_FAILURE]]
+    assert v.status == "refuted" and v.counterexample is not None and v.counterexample["code"] == "ok"
+    assert res[EXIT_ROWS[Policy.ALWAYS]].status == "proved"
+    assert prove_counts(MUTANTS["never-restarts"])[EXIT_ROWS[Policy.NEVER]].status == "refuted"
