@@ -12,13 +12,19 @@ is a deadlock of the model, not an error of the search.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from model.engine.fast_c import COps
 from model.engine.system import TransitionSystem
 
-__all__ = ["PromelaOps", "PROMELA", "promela_model", "promela_name"]
+__all__ = ["PromelaOps", "PROMELA", "promela_model", "promela_name", "run_spin", "SpinRun"]
 
 
 def _is_const(x: object) -> bool:
@@ -89,3 +95,47 @@ def promela_model(system: TransitionSystem, title: str = "") -> str:
         "",
     ]
     return "\n".join(out)
+
+
+@dataclass
+class SpinRun:
+    """SPIN's own figures for one exhaustive safety search."""
+
+    states: int
+    transitions: int
+    errors: int
+    seconds: float  # wall time of ./pan (the search), not of spin -a or gcc
+    peak_kb: int  # peak resident set of ./pan
+    compile_seconds: float
+    output: str
+
+
+def run_spin(model: str, workdir: str | Path, *, cflags: Sequence[str] = ("-O2",), hash_bits: int = 24,
+             max_depth: int = 10_000_000) -> SpinRun:
+    """``spin -a``, ``gcc -DSAFETY -DNOREDUCE``, ``./pan``: exhaustive safety search, no partial-order
+    reduction, so SPIN stores exactly the reachable states of the model."""
+    wd = Path(workdir)
+    wd.mkdir(parents=True, exist_ok=True)
+    (wd / "model.pml").write_text(model)
+    t0 = time.perf_counter()
+    subprocess.run(["spin", "-a", "model.pml"], cwd=wd, check=True, capture_output=True, text=True)
+    subprocess.run(["gcc", *cflags, "-DSAFETY", "-DNOREDUCE", "-DMEMLIM=16000", "-o", "pan", "pan.c"],
+                   cwd=wd, check=True, capture_output=True, text=True)
+    t1 = time.perf_counter()
+    with open(wd / "pan.out", "w") as f:
+        proc = subprocess.Popen(["./pan", f"-m{max_depth}", f"-w{hash_bits}"], cwd=wd, stdout=f,
+                                stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)  # wait4: the child's own peak memory
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - t1
+    out = (wd / "pan.out").read_text()
+    peak = usage.ru_maxrss
+
+    def grab(pattern: str) -> int:
+        found = re.search(pattern, out)
+        if not found:
+            raise RuntimeError(f"unexpected output from pan:\n{out[-2000:]}")
+        return int(found.group(1))
+
+    return SpinRun(grab(r"(\d+) states, stored"), grab(r"(\d+) transitions \(= stored\+matched\)"),
+                   grab(r"errors: (\d+)"), seconds, peak, t1 - t0, out)
