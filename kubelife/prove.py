@@ -171,8 +171,8 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
                                        {"kind": "initial state", "config": m.name,
                                         "before": str(m.shape.decode(m.system.initial))})
     kept, dropped = s.houdini([*at_init, DOMAIN])
-    if DOMAIN not in kept:  # a builder wrote a value outside its field: nothing else is sound
-        kept = []
+    # A builder that writes a value outside its field's domain voids every proof over domains.
+    sound = DOMAIN in kept
     for p in candidates:
         if p.name in verdicts:
             continue
@@ -187,7 +187,7 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         post = z3.Not(_b(p.pred(s.w, s.ops)))
         q = alone if alone.status == "unsat" else s.minimise(post, s.preserved(p.name, kept))
         wit = s.query(_b(p.witness(s.v, s.ops)), kept)
-        status = "proved" if q.status == "unsat" else "unknown"
+        status = "proved" if q.status == "unsat" and sound else "unknown"
         if status == "proved" and wit.status != "sat":
             status = "vacuous"
         verdicts[p.name] = Verdict(status, time.perf_counter() - t0, m.name,
@@ -212,7 +212,8 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
             r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)
             v.trace = _trace(m, r)
         else:
-            status = "unknown" if q.status != "unsat" else ("proved" if wit.status == "sat" else "vacuous")
+            status = "unknown" if q.status != "unsat" or not sound else (
+                "proved" if wit.status == "sat" else "vacuous")
             v = Verdict(status, time.perf_counter() - t0, m.name,
                         strengthening=[n for n in q.core if n != DOMAIN])
         verdicts[p.name] = v
@@ -225,6 +226,9 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         bmc_verdict = Verdict(status, r.seconds, m.name, trace=_trace(m, r))
         bmc_verdict.counterexample = {"kind": "bmc", "depth": depth, "length": r.depth if r.found else None}
     row_verdicts = {row.id: _prove_row(m, s, row, kept) for row in rows}
+    if not sound:
+        for v in row_verdicts.values():
+            v.status = "unknown" if v.status == "proved" else v.status
     names = {p.name for p in state_props} | {p.name for p in props if p.kind == "step"}
     return ConfigProof(
         m, kept,
