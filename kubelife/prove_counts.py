@@ -232,7 +232,7 @@ def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, An
         s.add(e >= 0, e < len(Exit), allowed, *([e == int(exits)] if exits is not None else []))
         r = s.check()
         status = "proved" if r == z3.unsat else "refuted" if r == z3.sat else "unknown"
-        cex = None
+        cex: dict[str, Any] | None = None
         if r == z3.sat:
             cex = {"kind": "restart guard", "policy": pol.label,
                    "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
