@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from model.engine.compile import compile_state_checks, compile_successors
 from model.engine.graph import Graph, Path, concretize_lasso, explore_graph
 from model.engine.liveness import Assumptions, LeadsTo, Method, check_lasso, eventually_always, leads_to, state_masks
@@ -220,7 +222,7 @@ def _lasso(m: ClusterModel, g: Graph, canon: Callable[[int], int] | None, res: L
 
 def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...], graphs: _Graphs,
                method: Method, why: str = "") -> LivenessVerdict:
-    expected = prop.expected(fairness)
+    expected = prop.expected(fairness, m.config)
     v = LivenessVerdict(prop.name, prop.kind, fairness, expected, True, hypothesis=prop.hypothesis, why=why)
     insts = prop.instances(m)
     if not insts:
@@ -237,6 +239,8 @@ def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...
         k += 2 + len(inst.visits)
         if prop.kind == "eventually-always":
             res = eventually_always(g, q, a, vis, method)
+        elif prop.kind == "always-eventually":
+            res = leads_to(g, np.ones_like(q), q, a, vis, method)
         else:
             res = leads_to(g, p, q, a, vis, method)
         if res.witness is not None:
@@ -249,11 +253,12 @@ def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...
         states = [s for _, s in path]
         steps = [int(i) for i, _ in path[1:] if i is not None]
         if prop.kind == "eventually-always":
-            not_q = _concrete(m, inst.q)
+            q_holds = _concrete(m, inst.q)
             pf, qf = (lambda s: True), (lambda s: False)
-            vf = [_concrete(m, x) for x in inst.visits] + [lambda s, nq=not_q: not nq(s)]
+            vf = [_concrete(m, x) for x in inst.visits] + [lambda s, qh=q_holds: not qh(s)]
         else:
-            pf, qf, vf = _concrete(m, inst.p), _concrete(m, inst.q), [_concrete(m, x) for x in inst.visits]
+            pf = (lambda s: True) if prop.kind == "always-eventually" else _concrete(m, inst.p)
+            qf, vf = _concrete(m, inst.q), [_concrete(m, x) for x in inst.visits]
         v.lasso_problems = check_lasso(compile_successors(m.system), states, steps, loop_at, target, pf, qf, a, vf)
         break
     v.vacuous = not witnesses
@@ -278,7 +283,7 @@ def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symme
         if chosen is not None:
             verdicts.append(_check_one(m, prop, chosen, graphs, method))
             continue
-        for case in prop.cases:
+        for case in prop.cases_for(m.config):
             verdicts.append(_check_one(m, prop, expand_fairness(case.fairness), graphs, method, case.why))
     return LivenessResult(m, verdicts, graphs.info(), time.perf_counter() - start)
 

@@ -14,8 +14,8 @@ others being scheduled), ``()`` one group for the whole action set.  A
 group keyed by pod is unchanged by renaming nodes, a group keyed by nothing
 also by renaming slots; that decides where symmetry reduction may be used.
 
-A :class:`LivenessProperty` is ``P ~> Q`` (leads-to) or ``<>[] Q``
-(eventually always), instantiated per pod or once per configuration, with
+A :class:`LivenessProperty` is ``P ~> Q`` (leads-to), ``[]<> Q`` (always
+eventually, i.e. ``true ~> Q``) or ``<>[] Q`` (eventually always), instantiated per pod or once per configuration, with
 optional cycle hypotheses ``[]<> H`` ("a healthy, ready node exists
 infinitely often"), and *cases*: fairness sets under which it is expected to
 hold or to fail.  Adding assumptions only removes behaviours, so a property
@@ -31,6 +31,7 @@ from typing import Any, Literal
 from model.engine.ops import Ops
 from model.engine.system import Action
 from model.k8s.cluster import ClusterModel
+from model.k8s.config import Config
 from model.k8s.seed import C_TERMINATED, FAILED, PENDING, R_TRUE, RUNNING, SUCCEEDED
 from model.k8s.types import Policy
 
@@ -139,25 +140,34 @@ class Instance:
 
 @dataclass(frozen=True)
 class Case:
+    """Under ``fairness`` the property holds (or not); ``when`` limits the case to some configurations."""
+
     fairness: tuple[str, ...]
     holds: bool
     why: str
+    when: Callable[[Config], bool] | None = None
+
+    def applies(self, config: Config | None) -> bool:
+        return self.when is None or config is None or self.when(config)
 
 
 @dataclass(frozen=True)
 class LivenessProperty:
     name: str
-    kind: Literal["leads-to", "eventually-always"]
+    kind: Literal["leads-to", "always-eventually", "eventually-always"]
     instances: Callable[[ClusterModel], list[Instance]]
     invariant_under: frozenset[str]
     cases: tuple[Case, ...]
     doc: str
     hypothesis: str = ""
 
-    def expected(self, fairness: Sequence[str]) -> bool | None:
+    def cases_for(self, config: Config | None) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if c.applies(config))
+
+    def expected(self, fairness: Sequence[str], config: Config | None = None) -> bool | None:
         """What the cases imply for these assumptions (``None``: nothing declared covers them)."""
         have = set(expand_fairness(fairness))
-        for c in self.cases:
+        for c in self.cases_for(config):
             need = set(expand_fairness(c.fairness))
             if c.holds and need <= have:
                 return True
@@ -241,6 +251,12 @@ def _terminal_deleted(m: ClusterModel) -> list[Instance]:
 
 
 NODES = frozenset({"nodes"})
+
+
+def _all_always(c: Config) -> bool:
+    return all(s.policy is Policy.ALWAYS for s in c.slots if s.controlled)
+
+
 HEALTHY_IO = "a healthy, ready node exists infinitely often"
 _STOP = ("disruptions-stop",)
 
@@ -272,6 +288,11 @@ LIVENESS_PROPERTIES: tuple[LivenessProperty, ...] = (
         (
             Case((*FAIR, *_STOP, "exits-stop"), True,
                  "once containers stop exiting and disruptions stop, the R pods settle Running"),
+            Case((*FAIR, *_STOP), True, "under Always an ok exit is restarted and the pod stays Running",
+                 when=_all_always),
+            Case((*FAIR, *_STOP), False, "a pod that completes (exit ok) under Never or OnFailure is replaced, "
+                                         "again and again, so R Running never becomes permanent",
+                 when=lambda c: not _all_always(c)),
         ),
         "<>[] (R controlled pods Running); completions (exits ok) must stop too, else a Never/OnFailure "
         "pod that succeeds is replaced forever.", HEALTHY_IO),

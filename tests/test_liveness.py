@@ -190,3 +190,21 @@ def test_cli_writes_lasso_drawings(tmp_path: object, capsys: pytest.CaptureFixtu
     files = sorted(out.glob("*.dot"))
     assert len(files) == 3  # pending pod, replicas without the environment assumption, terminal pod kept
     assert all(f.read_text().startswith("digraph") for f in files)
+
+
+def test_always_eventually_is_leads_to_from_not_q() -> None:
+    from dataclasses import replace
+
+    m = build(SUITE["live-Never-1c"])
+    rep = liveness_property(REPLICAS)
+    ae = replace(rep, name="[]<> R pods Running", kind="always-eventually")
+    a, b = check_liveness(m, props=[rep]), check_liveness(m, props=[ae])
+    assert [v.holds for v in a.verdicts] == [v.holds for v in b.verdicts] == [False, True]
+    assert all(v.lasso_problems == [] for v in b.verdicts)
+
+
+def test_eventually_always_depends_on_the_policy_without_exits_stop() -> None:
+    key = ("eventually the controller always has R pods Running [" +
+           ", ".join(expand_fairness(["fair", "disruptions-stop"])) + "]")
+    assert verdicts(suite_result("live-Always-1c"))[key] == "holds"
+    assert verdicts(suite_result("live-Never-1c"))[key] == "violated as expected"
