@@ -232,9 +232,9 @@ def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, An
         s.add(e >= 0, e < len(Exit), allowed, *([e == int(exits)] if exits is not None else []))
         r = s.check()
         status = "proved" if r == z3.unsat else "refuted" if r == z3.sat else "unknown"
-        cex: dict[str, Any] | None = None
+        guard_cex: dict[str, Any] | None = None
         if r == z3.sat:
-            cex = {"kind": "restart guard", "policy": pol.label,
+            guard_cex = {"kind": "restart guard", "policy": pol.label,
                    "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
-        out[name] = Verdict(status, time.perf_counter() - start, "any number of containers", cex)
+        out[name] = Verdict(status, time.perf_counter() - start, "any number of containers", guard_cex)
     return out
