@@ -30,20 +30,22 @@ from model.k8s.shape import PodIx
 __all__ = ["symmetry_spec", "canonicalizer", "symmetry_group_size"]
 
 
-def _pod_block(p: PodIx) -> tuple[int, ...]:
-    fields = [p.exists, p.phase, p.node]
-    for c in p.containers:
-        fields += [c.state, c.last_exit, c.restarts]
-    return tuple(fields)
-
-
-POD_REF = 2  # position of ``node`` in a pod block
+def _block(m: ClusterModel, prefix: str) -> tuple[int, ...]:
+    """Every field of one node or pod, by name (``n0.`` / ``p1.``), in layout order."""
+    return tuple(i for i, f in enumerate(m.shape.layout.fields) if f.name.startswith(prefix))
 
 
 def symmetry_spec(m: ClusterModel, *, slots: bool = True) -> SymmetrySpec:
-    """Node blocks plus classes of interchangeable slots (``slots=False``: nodes only)."""
+    """Node blocks plus classes of interchangeable slots (``slots=False``: nodes only).
+
+    Only the ``seed`` semantics (and its mutants) is known to be symmetric; any other profile
+    gets the trivial group, which is always sound.
+    """
+    if getattr(m.rules, "profile", None) != "seed":
+        return SymmetrySpec()
     sh = m.shape
-    owners = tuple((n.phase, n.reachable, n.ready, n.disk_ok) for n in sh.nodes)
+    names = [f.name for f in sh.layout.fields]
+    owners = tuple(_block(m, f"n{n.n}.") for n in sh.nodes)
     specs = m.config.slots
     controlled = {s for s in specs if s.controlled}
     classes: dict[object, list[PodIx]] = {}
@@ -52,8 +54,15 @@ def symmetry_spec(m: ClusterModel, *, slots: bool = True) -> SymmetrySpec:
         # Controlled slots of several kinds: R1's slot order matters, so each stays put.
         key: object = spec if slots and not (spec.controlled and len(controlled) > 1) else ("fixed", p.p)
         classes.setdefault(key, []).append(p)
-    members = tuple(BlockClass(tuple(_pod_block(p) for p in ps), POD_REF) for ps in classes.values())
-    return SymmetrySpec(owners, members)
+    members = []
+    for ps in classes.values():
+        blocks = tuple(_block(m, f"p{p.p}.") for p in ps)
+        ref = blocks[0].index(names.index(f"p{ps[0].p}.node"))
+        members.append(BlockClass(blocks, ref))
+    covered = {f for b in owners for f in b} | {f for c in members for b in c.blocks for f in b}
+    if len(covered) != len(names):  # a field that belongs to no node or pod: do not guess
+        return SymmetrySpec()
+    return SymmetrySpec(owners, tuple(members))
 
 
 def canonicalizer(m: ClusterModel, *, slots: bool = True) -> Callable[[int], int]:
