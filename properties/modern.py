@@ -14,15 +14,27 @@ Phase consistency uses the *reference* function
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from model.engine.ops import Ops
 from model.k8s.cluster import ClusterModel
 from model.k8s.modern.phase import modern_phase
 from model.k8s.modern.semantics import (
-    ABSENT, C_RUNNING, C_TERMINATED, FAILED, N_DELETED, N_REGISTERED, NONE, OK, PENDING, R_TRUE, RUNNING,
+    ABSENT,
+    C_RUNNING,
+    C_TERMINATED,
+    FAILED,
+    N_DELETED,
+    N_REGISTERED,
+    NONE,
+    OK,
+    PENDING,
+    R_TRUE,
+    RUNNING,
     SUCCEEDED,
+    ModernSemantics,
 )
+from model.k8s.modern.shape import ModernShape
 from model.k8s.types import Policy
 from properties.core import Property
 
@@ -35,7 +47,7 @@ SIDECAR_VIOLATION = "a sidecar is running whenever a main container is"
 
 
 def modern_properties(m: ClusterModel) -> list[Property]:
-    sh, rules, cfg = m.shape, m.rules, m.config
+    sh, rules, cfg = cast(ModernShape, m.shape), cast(ModernSemantics, m.rules), m.config
     pods, nodes = sh.pods, sh.nodes
 
     def exists(v: V, o: Ops, p: Any) -> Any:

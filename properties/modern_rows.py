@@ -15,16 +15,29 @@ still Running) and is replaced at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from model.engine.ops import Ops
 from model.engine.system import Action, apply
 from model.k8s.cluster import ClusterModel
 from model.k8s.modern.semantics import (
-    C_RUNNING, C_TERMINATED, ERROR, FAILED, N_DELETED, N_PENDING, N_REGISTERED, OK, PENDING, R_TRUE, R_UNKNOWN,
-    RUNNING, SUCCEEDED, T_UNREACHABLE, WAITING,
+    C_RUNNING,
+    C_TERMINATED,
+    ERROR,
+    FAILED,
+    N_PENDING,
+    N_REGISTERED,
+    OK,
+    PENDING,
+    R_TRUE,
+    R_UNKNOWN,
+    RUNNING,
+    SUCCEEDED,
+    T_UNREACHABLE,
+    WAITING,
+    ModernSemantics,
 )
-from model.k8s.modern.shape import MNodeIx, MPodIx
+from model.k8s.modern.shape import MNodeIx, ModernShape, MPodIx
 from model.k8s.modern.types import Kind, MExit
 from model.k8s.types import Policy
 from properties.rows import Row, replacement
@@ -34,16 +47,24 @@ __all__ = ["MODERN_ROWS", "MODERN_ROW_IDS", "COMPARISON", "comparison_markdown"]
 V = Sequence[Any]
 
 
+def _r(m: ClusterModel) -> ModernSemantics:
+    return cast(ModernSemantics, m.rules)
+
+
+def _sh(m: ClusterModel) -> ModernShape:
+    return cast(ModernShape, m.shape)
+
+
 def _pod_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [m.shape.pods[a.arg("pod")]]
+    return [_sh(m).pods[a.arg("pod")]]
 
 
 def _pods(m: ClusterModel, a: Action) -> list[Any]:
-    return list(m.shape.pods)
+    return list(_sh(m).pods)
 
 
 def _node_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [m.shape.nodes[a.arg("node")]]
+    return [_sh(m).nodes[a.arg("node")]]
 
 
 def _cname(c: Any) -> str:
@@ -59,7 +80,7 @@ def _plain(m: ClusterModel, p: MPodIx) -> bool:
 
 
 def _live_on_kubelet(m: ClusterModel, v: V, o: Ops, p: MPodIx) -> Any:
-    return o.and_(m.rules.live(v, o, p), m.rules.on_healthy_node(v, o, p))
+    return o.and_(_r(m).live(v, o, p), _r(m).on_healthy_node(v, o, p))
 
 
 def restart_outcome(m: ClusterModel, after: V, o: Ops, p: MPodIx, c: Any) -> Any:
@@ -88,7 +109,7 @@ def _exit_row(row: str, title: str, codes: tuple[MExit, ...], containers: int, p
         return a.kind == "P3" and a.arg("code") in labels and str(a.arg("container")).startswith("c")
 
     def pre(m: ClusterModel, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
-        if not (row_obj.applies(m, p) and _plain(m, p)):
+        if not (row_obj.applies(m, cast(Any, p)) and _plain(m, p)):
             return False
         c = _container(p, a.arg("container"))
         parts = [_live_on_kubelet(m, v, o, p), o.eq(v[p.phase], RUNNING), o.eq(v[c.state], C_RUNNING)]
@@ -155,12 +176,12 @@ def _exit_rows() -> list[Row]:
 
 def _room(m: ClusterModel, v: V, o: Ops, p: MPodIx) -> Any:
     """Within the slot bound a replacement fits: every other controlled slot is empty or terminal."""
-    return o.and_(*(o.or_(o.not_(o.truth(v[q.exists])), m.rules.terminal(o, v[q.phase]))
-                    for q in m.shape.pods if q is not p and m.config.slots[q.p].controlled))
+    return o.and_(*(o.or_(o.not_(o.truth(v[q.exists])), _r(m).terminal(o, v[q.phase]))
+                    for q in _sh(m).pods if q is not p and m.config.slots[q.p].controlled))
 
 
 def _other_ready(m: ClusterModel, v: V, o: Ops, lost: MNodeIx) -> Any:
-    return o.or_(*(m.rules.healthy(v, o, n) for n in m.shape.nodes if n.n != lost.n))
+    return o.or_(*(_r(m).healthy(v, o, n) for n in _sh(m).nodes if n.n != lost.n))
 
 
 def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
@@ -170,10 +191,10 @@ def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
     def pre(m: ClusterModel, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
         if controlled and not m.config.slots[p.p].controlled:
             return False
-        n = m.shape.nodes[a.arg("node")]
-        parts = [m.rules.live(v, o, p), o.eq(v[p.phase], RUNNING), m.rules.bound_to(v, o, p, n)]
+        n = _sh(m).nodes[a.arg("node")]
+        parts = [_r(m).live(v, o, p), o.eq(v[p.phase], RUNNING), _r(m).bound_to(v, o, p, n)]
         if kind == "N5":
-            parts.append(m.rules.kubelet_up(v, o, n))
+            parts.append(_r(m).kubelet_up(v, o, n))
         else:  # heartbeats stopped, grace period not yet expired
             parts += [o.eq(v[n.obj], N_REGISTERED), o.eq(v[n.heartbeat], 0), o.ne(v[n.ready], R_UNKNOWN)]
         if controlled:
@@ -181,7 +202,7 @@ def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
         return o.and_(*parts)
 
     def outcome(m: ClusterModel, before: V, after: V, o: Ops, p: MPodIx, a: Action) -> Any:
-        n = m.shape.nodes[a.arg("node")]
+        n = _sh(m).nodes[a.arg("node")]
         if kind == "N5":
             parts = [o.eq(after[p.phase], FAILED), o.truth(after[p.disruption])]
             parts += [o.ne(after[c.state], C_RUNNING) for c in p.all]
@@ -192,7 +213,7 @@ def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
         # after the toleration the taint manager evicts: Terminating, phase still Running.
         ge, ev = apply(m.transition("E1", pod=p.p), after, o)
         parts = [o.eq(after[p.phase], RUNNING), o.eq(after[n.ready], R_UNKNOWN),
-                 o.eq(m.rules.taint(after, o, n), T_UNREACHABLE), o.not_(m.rules.pod_ready(after, o, p)),
+                 o.eq(_r(m).taint(after, o, n), T_UNREACHABLE), o.not_(_r(m).pod_ready(after, o, p)),
                  ge, o.truth(ev[p.deleting]), o.truth(ev[p.disruption]), o.eq(ev[p.phase], RUNNING)]
         if controlled:
             parts.append(replacement(m, ev, o, n))  # type: ignore[arg-type]
@@ -228,11 +249,11 @@ def _node_rows() -> list[Row]:
         return True
 
     def gone_out(m: ClusterModel, b: V, v: V, o: Ops, n: MNodeIx, a: Action) -> Any:
-        return o.and_(*(o.not_(apply(m.transition("P1", pod=p.p, node=n.n), v, o)[0]) for p in m.shape.pods))
+        return o.and_(*(o.not_(apply(m.transition("P1", pod=p.p, node=n.n), v, o)[0]) for p in _sh(m).pods))
 
     def orphan_pre(m: ClusterModel, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
-        n = m.shape.nodes[a.arg("node")]
-        return o.and_(o.truth(v[p.exists]), m.rules.bound_to(v, o, p, n), o.not_(m.rules.terminal(o, v[p.phase])))
+        n = _sh(m).nodes[a.arg("node")]
+        return o.and_(o.truth(v[p.exists]), _r(m).bound_to(v, o, p, n), o.not_(_r(m).terminal(o, v[p.phase])))
 
     def orphan_out(m: ClusterModel, b: V, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
         g, w = apply(m.transition("G1", pod=p.p), v, o)
@@ -246,7 +267,8 @@ def _node_rows() -> list[Row]:
         Row("N-terminated", "a Node object is deleted", frozenset({"N6"}), is_("N6"), _node_of, gone_pre, gone_out,
             "no pod can be scheduled to it"),
         Row("N-dead-pods", "the Node of a live pod is deleted", frozenset({"N6"}), is_("N6"), _pods, orphan_pre,
-            orphan_out, "the pod stays (orphan) with its phase; PodGC marks it Failed (DisruptionTarget) and deletes it"),
+            orphan_out,
+            "the pod stays (orphan) with its phase; PodGC marks it Failed (DisruptionTarget) and deletes it"),
     ]
 
 
@@ -289,7 +311,7 @@ def _modern_rows() -> list[Row]:
         return o.truth(v[p.exists])
 
     def kill_out(m: ClusterModel, b: V, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
-        return o.and_(m.rules.terminal(o, v[p.phase]), *(o.ne(v[c.state], C_RUNNING) for c in p.all),
+        return o.and_(_r(m).terminal(o, v[p.phase]), *(o.ne(v[c.state], C_RUNNING) for c in p.all),
                       apply(m.transition("K5", pod=p.p), v, o)[0])
 
     def backoff_event(a: Action) -> bool:

@@ -148,7 +148,8 @@ class ModernShape:
         """A field value as Kubernetes spells it."""
         name = self.layout.fields[i].name
         attr = name.rsplit(".", 1)[1]
-        enum = {"object": NodeObj, "ready": Ready, "phase": PodPhase, "state": MState, "last": MExit, "pull": Pull}.get(attr)
+        enum = {"object": NodeObj, "ready": Ready, "phase": PodPhase, "state": MState, "last": MExit,
+                "pull": Pull}.get(attr)
         if enum is not None:
             return enum(v).label  # type: ignore[attr-defined]
         if attr == "node":
