@@ -130,3 +130,105 @@ def test_graph_keeps_every_real_edge() -> None:
     assert g.n_edges == real
     for s, t, i in zip(g.src, g.dst, g.tr):
         assert (int(i), g.packed[int(t)]) in succ(g.packed[int(s)])
+
+
+# -- the fixpoint against a brute-force oracle on small random graphs ---------------------------------
+
+
+def _random_graph(rng: np.random.Generator, n: int, n_tr: int) -> Any:
+    """A random labelled graph, renumbered breadth-first from state 0 (as the explorer numbers states)."""
+    from collections import deque
+
+    from model.engine.graph import Graph
+
+    edges = {(int(a), int(b), int(t)) for a, b, t in zip(rng.integers(0, n, 3 * n), rng.integers(0, n, 3 * n),
+                                                        rng.integers(0, n_tr, 3 * n)) if a != b}
+    order, parent, via, seen = [0], {0: -1}, {0: -1}, {0}
+    q = deque([0])
+    while q:
+        u = q.popleft()
+        for a, b, t in sorted(edges):
+            if a == u and b not in seen:
+                seen.add(b)
+                order.append(b)
+                parent[b], via[b] = u, t
+                q.append(b)
+    new = {old: k for k, old in enumerate(order)}
+    kept = sorted((new[a], new[b], t) for a, b, t in edges if a in new and b in new)
+    layout = Layout([Field("s", n)])
+    system = TransitionSystem(layout, (0,), tuple(Transition(Action(f"T{i}", "t", "toy"), lambda v, o: (False, {}))
+                                                  for i in range(n_tr)))
+
+    def arr(xs: list[int]) -> Any:
+        return np.array(xs, dtype=np.int64)
+    return Graph(system, list(range(len(order))), arr([e[0] for e in kept]), arr([e[1] for e in kept]),
+                 arr([e[2] for e in kept]), arr([new[parent[o]] if parent[o] >= 0 else -1 for o in order]),
+                 arr([via[o] for o in order]))
+
+
+def _oracle(g: Any, p: Any, q: Any, a: Assumptions, visits: Any) -> bool:
+    """``P ~> Q`` holds iff no P-and-not-Q state reaches, inside not-Q, a state set S that is strongly
+    connected (all its non-finite edges; a single state stutters) and fair: each weak group taken in S
+    or disabled somewhere in S, each strong group taken in S or enabled nowhere in S, each visit set met."""
+    import itertools
+
+    import networkx as nx
+
+    n = g.n_states
+    edges = list(zip(g.src.tolist(), g.dst.tolist(), g.tr.tolist()))
+    enabled = [{t for s, _, t in edges if s == x} for x in range(n)]
+    allowed = [x for x in range(n) if not q[x]]
+    fair_sets = []
+    for r in range(1, len(allowed) + 1):
+        for sub in itertools.combinations(allowed, r):
+            ss = set(sub)
+            inner = [(s, d, t) for s, d, t in edges if s in ss and d in ss and t not in a.finite]
+            dg = nx.DiGraph()
+            dg.add_nodes_from(ss)
+            dg.add_edges_from((s, d) for s, d, _ in inner)
+            if len(ss) > 1 and not nx.is_strongly_connected(dg):
+                continue
+            taken = {t for _, _, t in inner}
+            ok = all(taken & grp or any(not enabled[x] & grp for x in ss) for grp in a.weak)
+            ok = ok and all(taken & grp or not any(enabled[x] & grp for x in ss) for grp in a.strong)
+            ok = ok and all(any(v[x] for x in ss) for v in visits)
+            if ok:
+                fair_sets.append(ss)
+    inside = nx.DiGraph()
+    inside.add_nodes_from(allowed)
+    inside.add_edges_from((s, d) for s, d, _ in edges if s in allowed and d in allowed)
+    for x in allowed:
+        if p[x]:
+            reach = nx.descendants(inside, x) | {x}
+            if any(reach & ss for ss in fair_sets):
+                return False
+    return True
+
+
+def test_fixpoint_matches_brute_force_on_random_graphs() -> None:
+    rng = np.random.default_rng(2026)
+    groups = [frozenset({0}), frozenset({1}), frozenset({2, 3})]
+    checked = violated = 0
+    for _ in range(150):
+        g = _random_graph(rng, int(rng.integers(3, 7)), 4)
+        n = g.n_states
+        p, q, v = rng.random(n) < 0.5, rng.random(n) < 0.3, rng.random(n) < 0.6
+        weak = tuple(grp for grp in groups if rng.random() < 0.5)
+        strong = tuple(grp for grp in groups if rng.random() < 0.3)
+        finite = frozenset(t for t in range(4) if rng.random() < 0.2)
+        a = Assumptions(weak, strong, finite)
+        visits = [v] if rng.random() < 0.4 else []
+        res = leads_to(g, p, q, a, visits)
+        assert res.holds == _oracle(g, p, q, a, visits)
+        checked += 1
+        if not res.holds:
+            violated += 1
+            ids = res.prefix + [s for _, s in res.cycle]
+            via = res.prefix_via + [t for t, _ in res.cycle]
+            succ = {s: [(t, d) for s2, d, t in zip(g.src.tolist(), g.dst.tolist(), g.tr.tolist()) if s2 == s]
+                    for s in range(n)}
+            assert res.target is not None
+            assert check_lasso(succ.__getitem__, ids, via, len(res.prefix) - 1, ids.index(res.target),
+                               lambda s, p=p: bool(p[s]), lambda s, q=q: bool(q[s]), a,
+                               [lambda s, v=v: bool(v[s])] if visits else []) == []
+    assert checked == 150 and 20 < violated < 140  # both outcomes are exercised
