@@ -15,6 +15,7 @@ from kubelife.suite import merge
 from kubelife.textout import print_check, print_suite
 from model.engine.explore import StateLimitExceeded
 from model.k8s.cluster import build
+from model.k8s.config import Config
 from model.k8s.presets import DEFAULT_SUITE
 
 NAME = "check"
@@ -22,7 +23,7 @@ ORDER = 0
 HELP = "explore every reachable state; check properties and scenario rows"
 
 
-def default_suite(profile: str) -> tuple[object, ...]:
+def default_suite(profile: str) -> tuple[Config, ...]:
     if profile == "modern":
         from model.k8s.modern.presets import MODERN_SUITE
         return MODERN_SUITE
