@@ -11,42 +11,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubelife.report.coverage import coverage_tables, oracle_trace_table
 from kubelife.report.diagram import Diagram
 from kubelife.report.extract import lifecycle_diagrams, step_diagram, trace_diagram
 from kubelife.report.gather import CHECKERS, Results
+from kubelife.report.table import (
+    CHECKER_TITLES,
+    MATRIX_CHECKERS,
+    MATRIX_WORD,
+    Cell,
+    TableRow,
+    describe,
+    status_class,
+)
 from model.k8s.trace import Trace
 from properties.rows import ROWS, SCENARIO_IDS
 
-__all__ = ["Cell", "TableRow", "TraceEntry", "Report", "assemble", "CHECKER_TITLES", "status_class"]
-
-CHECKER_TITLES = {"exhaustive": "Exhaustive", "z3": "Z3", "hypothesis": "Hypothesis", "oracle": "Oracle"}
-MATRIX_CHECKERS = ("exhaustive", "z3", "hypothesis")
-ORACLE_HEAD = ("trace", "oracle verdict", "transitions used", "abstract pod states")
-
-_OK = {"pass", "holds", "proved", "violated as expected", "refuted as expected", "refuted-as-expected"}
-_BAD = {"fail", "violated", "refuted", "error"}
-# The matrix speaks one language (pass / fail / not run); the checker's own word stays in the tooltip.
-_MATRIX_WORD = {"proved": "pass", "refuted": "fail"}
-
-
-def status_class(status: str) -> str:
-    if status == "not run":
-        return "none"
-    return "ok" if status in _OK else "bad" if status in _BAD else "warn"
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    cls: str = ""  # ok | bad | warn | none | "" (plain text)
-    link: str = ""  # an anchor in the report (without '#')
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class TableRow:
-    cells: tuple[Cell, ...]
-
+__all__ = ["TraceEntry", "Report", "assemble"]
 
 @dataclass(frozen=True)
 class TraceEntry:
@@ -98,7 +79,7 @@ def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[st
     if v is None:
         return Cell("not run", "none", title=f"{CHECKER_TITLES[checker]} reported nothing for {rid}")
     status = str(v.get("status", "?"))
-    word = _MATRIX_WORD.get(status, status)
+    word = MATRIX_WORD.get(status, status)
     link = ""
     if checker == "exhaustive":
         link = _row_anchor(rid) if status in ("pass", "fail") else ""
@@ -110,20 +91,8 @@ def _cell(checker: str, rid: str, res: Results, details: dict[str, list[tuple[st
             link = z3_pictures[rid].anchor
         elif any(k not in ("hits",) for k in extra):
             link = f"{checker}-{rid}"
-            details.setdefault(checker, []).append((link, _describe(rid, v)))
+            details.setdefault(checker, []).append((link, describe(rid, v)))
     return Cell(word, status_class(status), link, title)
-
-
-def _describe(key: str, v: dict[str, Any]) -> str:
-    lines = [f"{key}: {v.get('status')}"]
-    for k, x in v.items():
-        if k == "status":
-            continue
-        if isinstance(x, (dict, list)):
-            import json
-            x = json.dumps(x, indent=2, sort_keys=True, default=str)
-        lines.append(f"{k}: {x}")
-    return "\n".join(lines)
 
 
 def _trace_entry(anchor: str, title: str, caption: str, tr: Trace, *, bad: bool) -> TraceEntry:
@@ -202,7 +171,7 @@ def _z3_traces(res: Results) -> dict[str, TraceEntry]:
         d = step_diagram(f"z3-cex-{rid}", f"Row {rid} refuted by Z3", f"In {cex.get('config', '?')}: a state "
                          "satisfying the row's precondition where its event breaks the expected outcome.",
                          str(cex["before"]), str(cex.get("action", "?")), str(cex.get("after", "?")))
-        out[rid] = TraceEntry(d.name, d.title, d.caption, d, _describe(rid, v))
+        out[rid] = TraceEntry(d.name, d.title, d.caption, d, describe(rid, v))
     return out
 
 
@@ -241,7 +210,7 @@ def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[
                 link = z3_pictures[name].anchor
             elif any(k != "status" for k in zv):
                 link = f"z3-prop-{slug(name)}"
-                details.setdefault("z3", []).append((link, _describe(name, zv)))
+                details.setdefault("z3", []).append((link, describe(name, zv)))
             zc = Cell(st, status_class(st), link)
         else:
             zc = Cell("not run", "none", title="Z3 reported nothing for this property")
@@ -275,101 +244,6 @@ def _configs(res: Results) -> list[TableRow]:
     return out
 
 
-def _kind_order(k: str) -> tuple[str, int]:
-    return (k[0], int(k[1:]) if k[1:].isdigit() else 0)
-
-
-def _coverage(res: Results) -> tuple[list[TableRow], list[TableRow]]:
-    from model.k8s.cluster import build
-    from model.k8s.config import Config
-
-    acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}
-    ex, hy, orc = res.runs["exhaustive"], res.runs["hypothesis"], res.runs["oracle"]
-    traces = orc.coverage.get("traces", {}) if orc.ran else {}
-    rows = []
-    for k in sorted(acts, key=_kind_order):
-        a = acts[k]
-        if ex.ran:
-            inst = ex.coverage["instances"].get(k, {"fired": 0, "of": 0})
-            n = ex.coverage["kinds"].get(k, 0)
-            ec = Cell(f"{n:,} ({inst['fired']}/{inst['of']} actions)", "ok" if inst["fired"] == inst["of"] else "warn")
-        else:
-            ec = Cell("not run", "none")
-        if hy.ran and isinstance(hy.coverage.get("kinds"), dict):
-            n = int(hy.coverage["kinds"].get(k, 0))
-            hc = Cell(f"{n:,}", "ok" if n else "warn")
-        else:
-            hc = Cell("not run", "none")
-        if orc.ran:
-            seen = sorted(name for name, cov in traces.items() if k in _kinds_of(cov.get("kinds")))
-            n = int(orc.coverage.get("kinds", {}).get(k, 0))
-            oc = Cell(f"{n:,} in {len(seen)}/{len(traces)} traces", "ok" if seen else "warn")
-        else:
-            oc = Cell("not run", "none")
-        rows.append(TableRow((Cell(k), Cell(a.name), Cell(a.actor), ec, hc, oc)))
-    totals = []
-    if ex.ran:
-        totals.append(TableRow((Cell("Exhaustive"), Cell(
-            f"{ex.coverage['states']:,} states (all reachable) and {ex.coverage['transitions']:,} edges (all) over "
-            f"{ex.coverage['configurations']} configurations"))))
-    else:
-        totals.append(TableRow((Cell("Exhaustive"), Cell("not run", "none"))))
-    if hy.ran:
-        c = hy.coverage
-        txt = (f"{c.get('distinct_states', '?'):,} distinct states, {c.get('steps', '?'):,} steps in "
-               f"{c.get('examples', '?'):,} runs of {c.get('config', '?')}; {c.get('transitions_fired', '?')}/"
-               f"{c.get('transitions', '?')} actions fired; {c.get('rows_hit', '?')}/{c.get('rows', '?')} rows hit"
-               if "distinct_states" in c else _describe("coverage", c))
-        totals.append(TableRow((Cell("Hypothesis"), Cell(txt))))
-    else:
-        totals.append(TableRow((Cell("Hypothesis"), Cell("not run", "none", title=hy.note))))
-    if orc.ran:
-        verdicts: dict[str, int] = {}
-        for cov in traces.values():
-            verdicts[str(cov.get("verdict"))] = verdicts.get(str(cov.get("verdict")), 0) + 1
-        summary = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
-        totals.append(TableRow((Cell("Oracle"), Cell(
-            f"{len(orc.coverage.get('states', [])):,} distinct abstract pod states over {len(traces)} traces "
-            f"({summary})"))))
-    else:
-        totals.append(TableRow((Cell("Oracle"), Cell("not run", "none", title=orc.note))))
-    return rows, totals
-
-
-def _oracle_traces(res: Results) -> list[TableRow]:
-    orc = res.runs["oracle"]
-    if not orc.ran:
-        return []
-    out = []
-    for name, cov in sorted(orc.coverage.get("traces", {}).items()):
-        verdict = str(cov.get("verdict"))
-        used = sorted((cov.get("kinds") or {}).items(), key=lambda kv: _kind_order(kv[0]))
-        kinds = " ".join(f"{k}×{n}" for k, n in used)
-        # Many traces are built to be rejected (wrong policy, mutants): a violation is not a red flag here.
-        cls = "ok" if verdict == "conformant" else "" if verdict == "violation" else "warn"
-        out.append(TableRow((Cell(name), Cell(verdict, cls), Cell(kinds),
-                             Cell(str(len(cov.get("states") or ()))))))
-    return out
-
-
-def _kinds_of(cov: Any) -> set[str]:
-    """Transition kinds named anywhere in an oracle coverage summary (its shape is the oracle's to choose)."""
-    found: set[str] = set()
-    if isinstance(cov, dict):
-        for k, v in cov.items():
-            if isinstance(k, str) and re.fullmatch(r"[NPR]\d", k):
-                found.add(k)
-            found |= _kinds_of(v)
-    elif isinstance(cov, (list, tuple, set)):
-        for v in cov:
-            found |= _kinds_of(v)
-    elif isinstance(cov, str):
-        m = re.match(r"([NPR]\d)\b", cov)
-        if m:
-            found.add(m.group(1))
-    return found
-
-
 def _checkers(res: Results) -> list[TableRow]:
     out = []
     for c in CHECKERS:
@@ -386,7 +260,7 @@ def assemble(res: Results) -> Report:
     details: dict[str, list[tuple[str, str]]] = {}
     z3_pictures = _z3_traces(res)
     traces = _traces(res)
-    cov_rows, cov_totals = _coverage(res)
+    cov_rows, cov_totals = coverage_tables(res)
     time_col = ("time",) if res.timings else ()
     return Report(
         lifecycles=list(lifecycle_diagrams()),
@@ -401,7 +275,7 @@ def assemble(res: Results) -> Report:
         coverage_head=("kind", "action", "actor", "Exhaustive firings", "Hypothesis firings", "Oracle traces"),
         coverage=cov_rows,
         coverage_totals=cov_totals,
-        oracle_traces=_oracle_traces(res),
+        oracle_traces=oracle_trace_table(res),
         checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
         traces=[*traces, *z3_pictures.values()],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from kubelife.report.content import ORACLE_HEAD, Cell, Report, TableRow
+from kubelife.report.content import Report
 from kubelife.report.diagram import Diagram
 from kubelife.report.render import inline_svg
+from kubelife.report.table import ORACLE_HEAD, Cell, TableRow
 
 __all__ = ["to_html"]
 

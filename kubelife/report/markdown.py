@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kubelife.report.content import ORACLE_HEAD as _ORACLE_HEAD
-from kubelife.report.content import Cell, Report, TableRow
+from kubelife.report.content import Report
 from kubelife.report.render import to_mermaid
+from kubelife.report.table import ORACLE_HEAD, Cell, TableRow
 
 __all__ = ["to_markdown"]
 
@@ -48,7 +48,7 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
               *_table(rep.coverage_head, rep.coverage, links),
               *_table(("checker", "states and edges"), rep.coverage_totals, links)]
     if rep.oracle_traces:
-        lines += ["### Traces checked by the oracle", "", *_table(_ORACLE_HEAD, rep.oracle_traces, links)]
+        lines += ["### Traces checked by the oracle", "", *_table(ORACLE_HEAD, rep.oracle_traces, links)]
     lines += ["## Lifecycle diagrams", ""]
     for d in rep.lifecycles:
         files = f"[SVG](svg/{d.name}.svg) · [DOT](dot/{d.name}.dot)" if svg else f"[DOT](dot/{d.name}.dot)"
