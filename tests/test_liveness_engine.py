@@ -220,6 +220,9 @@ def test_fixpoint_matches_brute_force_on_random_graphs() -> None:
         visits = [v] if rng.random() < 0.4 else []
         res = leads_to(g, p, q, a, visits)
         assert res.holds == _oracle(g, p, q, a, visits)
+        # <>[] Q: no reachable fair cycle that meets not-Q.
+        everywhere, nowhere = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+        assert eventually_always(g, q, a, visits).holds == _oracle(g, everywhere, nowhere, a, [*visits, ~q])
         checked += 1
         if not res.holds:
             violated += 1
