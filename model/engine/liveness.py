@@ -49,7 +49,7 @@ __all__ = [
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-NETWORKX_MAX_EDGES = 5_000  # networkx is the reference; past this the arrays win
+NETWORKX_MAX_EDGES = 5_000  # states or edges; networkx is the reference, past this the arrays win
 Method = Literal["auto", "networkx", "scipy"]
 
 
@@ -88,7 +88,7 @@ def state_masks(g: Graph, preds: Sequence[StatePred]) -> BoolArray:
 
 def scc_labels(n: int, src: IntArray, dst: IntArray, method: Method = "auto") -> tuple[int, IntArray]:
     """Strongly connected components: ``(count, label per state)``."""
-    if method == "networkx" or (method == "auto" and src.shape[0] <= NETWORKX_MAX_EDGES):
+    if method == "networkx" or (method == "auto" and max(n, src.shape[0]) <= NETWORKX_MAX_EDGES):
         import networkx as nx
 
         dg = nx.DiGraph()
