@@ -11,11 +11,13 @@ import pytest
 
 from kubelife.cli import main
 from kubelife.report.content import assemble
-from kubelife.report.extract import container_lifecycle, node_lifecycle, pod_lifecycle
+from kubelife.report.extract import container_lifecycle, lifecycle_diagrams, node_lifecycle, pod_lifecycle
 from kubelife.report.gather import gather
+from kubelife.report.reading import row_steps
 from kubelife.report.render import dot_available, render_svg, to_dot, to_mermaid
 from model.k8s.mutants import MUTANTS
 from model.k8s.types import Policy
+from properties.rows import SCENARIO_IDS, row_by_id
 
 needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz dot is not installed")
 
@@ -48,6 +50,19 @@ def test_pod_diagram_shows_the_restart_policy_rows() -> None:
     never2 = pod_lifecycle(Policy.NEVER, 2)
     assert ("Running", "Running", "P3 Failed (error)") in edges(never2)
     assert not any("P4" in ev for _, _, ev in edges(never2))
+
+
+@pytest.mark.parametrize("rid", SCENARIO_IDS)
+def test_each_row_reads_off_its_pod_diagram(rid: str) -> None:
+    """In the row's situation its event is an edge out of Running to the phase the spec table gives."""
+    expect = row_by_id(rid).expect
+    want = "Succeeded" if "pod Succeeded" in expect else "Failed" if "Failed" in expect else "Running"
+    for name, steps in row_steps(rid):
+        assert steps, f"{rid} never happens in the configuration behind {name}"
+        diagram = next(d for d in lifecycle_diagrams() if d.name == name)
+        for event, target in steps:
+            assert target == want, (rid, name, event, target)
+            assert ("Running", target, event) in edges(diagram)
 
 
 def test_container_diagram_has_the_crashloop_wait() -> None:

@@ -81,6 +81,7 @@ def test_every_diagram_and_table_renders(chromium: str, tmp_path: Path) -> None:
     tables = {t["id"]: t for t in found["tables"]}
     assert tables["matrix"]["rows"] == 19
     assert tables["node-rows"]["rows"] == 3
+    assert tables["reading"]["rows"] >= 19
     assert all(t["rows"] > 0 and t["h"] > 0 for t in found["tables"]), found["tables"]
     assert {"checkers-table", "properties", "configs", "coverage", "coverage-totals"} <= set(tables)
     assert not [i for i in found["imgs"] if not i["ok"]]  # no broken images

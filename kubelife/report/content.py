@@ -15,6 +15,7 @@ from kubelife.report.coverage import coverage_tables, oracle_trace_table
 from kubelife.report.diagram import Diagram
 from kubelife.report.extract import lifecycle_diagrams, step_diagram, trace_diagram
 from kubelife.report.gather import CHECKERS, Results
+from kubelife.report.reading import reading_table
 from kubelife.report.table import (
     CHECKER_TITLES,
     MATRIX_CHECKERS,
@@ -52,6 +53,7 @@ class Report:
     coverage: list[TableRow]
     coverage_totals: list[TableRow]
     oracle_traces: list[TableRow]
+    reading: list[TableRow]
     checkers_head: tuple[str, ...]
     checkers: list[TableRow]
     traces: list[TraceEntry]
@@ -276,6 +278,7 @@ def assemble(res: Results) -> Report:
         coverage=cov_rows,
         coverage_totals=cov_totals,
         oracle_traces=oracle_trace_table(res),
+        reading=reading_table(),
         checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
         traces=[*traces, *z3_pictures.values()],

@@ -26,7 +26,7 @@ from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = [
     "event_label", "pod_lifecycle", "container_lifecycle", "node_lifecycle", "cluster_graph", "trace_diagram",
-    "lifecycle_diagrams", "CLUSTER_CONFIG", "state_text", "step_diagram",
+    "lifecycle_diagrams", "CLUSTER_CONFIG", "state_text", "step_diagram", "explore_edges",
 ]
 
 Values = tuple[int, ...]
@@ -59,6 +59,11 @@ class _Edges:
     model: ClusterModel
     initial: Values
     edges: tuple[tuple[Values, Action, Values], ...]
+
+
+def explore_edges(m: ClusterModel) -> _Edges:
+    """Every edge of ``m``'s reachable graph as unpacked ``(values, action, values)``."""
+    return _explore(m)
 
 
 def _explore(m: ClusterModel) -> _Edges:

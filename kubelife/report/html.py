@@ -6,6 +6,7 @@ from html import escape
 
 from kubelife.report.content import Report
 from kubelife.report.diagram import Diagram
+from kubelife.report.reading import READING_HEAD
 from kubelife.report.render import inline_svg
 from kubelife.report.table import ORACLE_HEAD, Cell, TableRow
 
@@ -70,6 +71,9 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
               "<p>The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to "
               "the shortest witness, a failure to its counterexample; hover a cell for the checker's own "
               "words.</p>", _table("matrix", rep.matrix_head, rep.matrix),
+              "<h3>Reading the rows on the pod diagrams</h3>",
+              "<p>What each row's event does in the row's situation, found by exploring the model; every entry is "
+              "an edge leaving Running on the named pod diagram.</p>", _table("reading", READING_HEAD, rep.reading),
               "<h3>Node lifecycle rows</h3>", _table("node-rows", rep.matrix_head, rep.node_rows)]
     parts += ['<h2 id="properties-section">Properties</h2>', _table("properties", rep.prop_head, rep.properties)]
     parts += ['<h2 id="configs-section">Configurations</h2>', _table("configs", rep.config_head, rep.configs)]

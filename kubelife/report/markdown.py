@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from kubelife.report.content import Report
+from kubelife.report.reading import READING_HEAD
 from kubelife.report.render import to_mermaid
 from kubelife.report.table import ORACLE_HEAD, Cell, TableRow
 
 __all__ = ["to_markdown"]
 
+_READING_TEXT = ("What each row's event does in the row's situation, found by exploring the model; every entry is an "
+                 "edge leaving Running on the named pod diagram.")
 _MARK = {"ok": "", "bad": "**", "warn": "_", "none": "", "": ""}
 
 
@@ -31,6 +34,8 @@ def _table(head: tuple[str, ...], rows: list[TableRow], links: dict[str, str]) -
 def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
     # Witness and counterexample cells link to the step-by-step SVG, other details to the HTML page.
     links = {t.anchor: (f"svg/{t.diagram.name}.svg" if svg else f"dot/{t.diagram.name}.dot") for t in rep.traces}
+    for d in rep.lifecycles:
+        links[f"diagram-{d.name}"] = f"svg/{d.name}.svg" if svg else f"dot/{d.name}.dot"
     for items in rep.details.values():
         links.update({a: f"#{a}" for a, _ in items})  # the details are at the end of this file
     lines = ["# kubelife report", "", *(x for para in intro for x in (para, "")),
@@ -41,6 +46,8 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
               "The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
               "shortest witness, a failure to its counterexample.", "",
               *_table(rep.matrix_head, rep.matrix, links)]
+    lines += ["### Reading the rows on the pod diagrams", "", _READING_TEXT, "",
+              *_table(READING_HEAD, rep.reading, links)]
     lines += ["### Node lifecycle rows", "", *_table(rep.matrix_head, rep.node_rows, links)]
     lines += ["## Properties", "", *_table(rep.prop_head, rep.properties, links)]
     lines += ["## Configurations", "", *_table(rep.config_head, rep.configs, links)]
