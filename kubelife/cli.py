@@ -49,11 +49,23 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--containers", type=_positive_int, help="containers per pod (1-6; default 1)")
     g.add_argument("--policy", choices=[p.label for p in Policy], help="restart policy (default Always)")
     g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
+    g.add_argument("--inits", type=_positive_int, help="regular init containers per pod (--profile modern; 0-3)")
+    g.add_argument("--sidecars", type=_positive_int, help="sidecar containers per pod (--profile modern; 0-2)")
     p.add_argument("--profile", default="seed", help="semantics profile (seed, modern)")
     p.add_argument("--mutant", help="run a deliberately broken variant of the model (see --list-mutants)")
 
 
 _SINGLE = ("nodes", "slots", "replicas", "containers", "policy", "restart_cap")
+_MODERN_SINGLE = ("inits", "sidecars")  # read with getattr(..., None): callers may build args by hand
+
+
+def _modern_preset(name: str) -> Any:
+    from model.k8s.config import ConfigError
+    from model.k8s.modern.presets import MODERN_PRESETS
+
+    if name not in MODERN_PRESETS:
+        raise ConfigError(f"preset {name!r} is not a modern preset; use one of: {', '.join(MODERN_PRESETS)}.")
+    return MODERN_PRESETS[name]
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
@@ -63,12 +75,13 @@ def config_from_args(args: argparse.Namespace) -> Any:
     from model.k8s.types import Policy
 
     try:
+        modern = {k: getattr(args, k, None) for k in _MODERN_SINGLE}
         if args.preset:
-            if any(getattr(args, k) is not None for k in _SINGLE):
+            if any(getattr(args, k) is not None for k in _SINGLE) or any(v is not None for v in modern.values()):
                 usage_error("--preset cannot be combined with --nodes, --slots, --replicas, --containers, "
                             "--policy or --restart-cap.")
-            return preset(args.preset)
-        if all(getattr(args, k) is None for k in _SINGLE):
+            return _modern_preset(args.preset) if args.profile == "modern" else preset(args.preset)
+        if all(getattr(args, k) is None for k in _SINGLE) and all(v is None for v in modern.values()):
             return None
         return Config.uniform(
             nodes=1 if args.nodes is None else args.nodes,
@@ -78,6 +91,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
             policy=Policy.parse(args.policy) if args.policy else Policy.ALWAYS,
             restart_cap=1 if args.restart_cap is None else args.restart_cap,
             profile=args.profile,
+            **{k: v for k, v in modern.items() if v is not None},
         )
     except ConfigError as e:
         usage_error(str(e))
