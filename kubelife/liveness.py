@@ -69,6 +69,7 @@ class LivenessVerdict:
     instance: str = ""
     lasso: Trace | None = None
     lasso_problems: list[str] = field(default_factory=list)
+    respects: list[str] = field(default_factory=list)  # how the cycle meets each assumption
     witness_length: int | None = None
     graph: str = "full"
     hypothesis: str = ""
@@ -101,6 +102,7 @@ class LivenessVerdict:
             "fairness": list(self.fairness), "hypothesis": self.hypothesis or None,
             "instance": self.instance or None, "loop_at": lasso.loop_at if lasso else None,
             "graph": self.graph, "lasso_problems": self.lasso_problems, "why": self.why or None,
+            "cycle_respects": self.respects or None,
         }
 
 
@@ -259,7 +261,9 @@ def _check_one(m: ClusterModel, prop: LivenessProperty, fairness: tuple[str, ...
         else:
             pf = (lambda s: True) if prop.kind == "always-eventually" else _concrete(m, inst.p)
             qf, vf = _concrete(m, inst.q), [_concrete(m, x) for x in inst.visits]
-        v.lasso_problems = check_lasso(compile_successors(m.system), states, steps, loop_at, target, pf, qf, a, vf)
+        succ = compile_successors(m.system)
+        v.lasso_problems = check_lasso(succ, states, steps, loop_at, target, pf, qf, a, vf)
+        v.respects = _how_fair(m, fairness, succ, states, steps, loop_at)
         break
     v.vacuous = not witnesses
     if witnesses:
@@ -288,12 +292,35 @@ def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symme
     return LivenessResult(m, verdicts, graphs.info(), time.perf_counter() - start)
 
 
-def _respects(v: LivenessVerdict) -> str:
-    parts = []
-    for name in v.fairness:
+def _how_fair(m: ClusterModel, fairness: Sequence[str], succ: Callable[[int], list[tuple[int, int]]],
+              states: Sequence[int], steps: Sequence[int], loop_at: int) -> list[str]:
+    """Per assumption, how the cycle meets it: which groups it takes, where the others are disabled."""
+    acts = m.system.actions
+    cyc = list(range(loop_at, len(states) - 1)) or [len(states) - 1]
+    taken = {steps[k]: k + 1 for k in range(loop_at, len(steps))}  # transition -> step number
+    enabled = [{i for i, t in succ(states[k]) if t != states[k]} for k in cyc]
+    out = []
+    for name in fairness:
         f = FAIRNESS[name]
-        parts.append(f"{name} ({f.doc})")
-    return "; ".join(parts) if parts else "no fairness: any step may be the last"
+        notes = []
+        for grp in f.groups(acts):
+            a0 = acts[min(grp)]
+            label = " ".join([a0.kind if "kind" in f.per or len({acts[i].kind for i in grp}) == 1 else
+                              "/".join(sorted({acts[i].kind for i in grp})),
+                              *(f"{k}={v}" for k, v in a0.args if k in f.per)])
+            hit = sorted(taken[i] for i in grp if i in taken)
+            if f.kind == "finitely":
+                notes.append(f"{label} never on the cycle" if not hit else f"{label} TAKEN at step {hit[0]}")
+            elif hit:
+                notes.append(f"{label} taken at step {hit[0]}")
+            elif f.kind == "weak":
+                off = next((k for k, e in zip(cyc, enabled) if not e & grp), None)
+                notes.append(f"{label} disabled after step {off}" if off is not None else f"{label} NEVER DISABLED")
+            else:
+                on = any(e & grp for e in enabled)
+                notes.append(f"{label} never enabled" if not on else f"{label} ENABLED, NOT TAKEN")
+        out.append(f"{name}: " + "; ".join(notes))
+    return out
 
 
 def render_liveness(r: LivenessResult, *, lassos: bool = True) -> str:
@@ -315,7 +342,11 @@ def render_liveness(r: LivenessResult, *, lassos: bool = True) -> str:
         lines.append(f"{v.status.upper()}: {v.name}{who} under [{', '.join(v.fairness) or 'no fairness'}]")
         if v.hypothesis:
             lines.append(f"  hypothesis kept on the cycle: {v.hypothesis}")
-        lines.append(f"  the cycle respects: {_respects(v)}")
+        if v.respects:
+            lines.append("  the cycle respects:")
+            lines += [f"    {x}" for x in v.respects]
+        else:
+            lines.append("  no fairness assumed: any state may stutter forever")
         if v.why:
             lines.append(f"  {'expected to hold' if v.status == 'violated' else 'why'}: {v.why}")
         if cyc == 0:

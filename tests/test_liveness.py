@@ -208,3 +208,12 @@ def test_eventually_always_depends_on_the_policy_without_exits_stop() -> None:
            ", ".join(expand_fairness(["fair", "disruptions-stop"])) + "]")
     assert verdicts(suite_result("live-Always-1c"))[key] == "holds"
     assert verdicts(suite_result("live-Never-1c"))[key] == "violated as expected"
+
+
+def test_lasso_says_how_its_cycle_is_fair() -> None:
+    r = suite_result("live-Always-1c")
+    v = next(x for x in r.verdicts if x.name == PENDING and x.fairness == ("wf-scheduler",))
+    # The pod's scheduling is disabled while the node is partitioned: that is what weak fairness allows.
+    assert v.respects == ["wf-scheduler: P1 pod=0 disabled after step 3; P1 pod=1 disabled after step 2"]
+    text = render_liveness(r)
+    assert "the cycle respects:" in text and "NOT TAKEN" not in text and "NEVER DISABLED" not in text
