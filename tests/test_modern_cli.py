@@ -49,3 +49,12 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], words
     assert main(["check", *argv]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err and err.count("\n") <= 2
+
+
+def test_docs_carry_the_comparison_table() -> None:
+    from pathlib import Path
+
+    from properties.modern_rows import comparison_markdown
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "modern.md").read_text()
+    assert comparison_markdown() in text
