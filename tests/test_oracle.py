@@ -132,6 +132,16 @@ def test_relist_duplicates_and_stale_versions_are_skipped() -> None:
     assert r.objects[0].observations == 4
 
 
+def test_objects_absent_from_a_later_list_ended_unseen() -> None:
+    doc = json.loads((DATA / "list-pods.json").read_text())
+    again = dict(doc, items=doc["items"][:2])
+    r = check_trace(json.dumps(doc).encode() + b"\n" + json.dumps(again).encode() + b"\n")
+    assert r.stats["deleted unseen (absent from a list)"] == 3
+    ended = sorted(o.ended or "" for o in r.objects)
+    assert sum("absent from a later list" in e for e in ended) == 3
+    assert r.verdict == "conformant"
+
+
 def test_unseen_nodes_are_healthy_unless_asked() -> None:
     # A pod failed with its containers still running, on a node the trace never shows.
     lines = (DATA / "node-lost.jsonl").read_text().splitlines()

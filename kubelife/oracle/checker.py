@@ -81,6 +81,7 @@ class Oracle:
         self.lines = 0
         self.records = 0
         self._targets: dict[tuple[Any, ...], Target] = {}
+        self._listed: set[str] = set()  # objects in the List being read
         self._used: dict[int, list[Any]] = {}  # explanations used, and how often: coverage is summed at the end
         self._node_targets: dict[NodeC, Target] = {}
         self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile.semantics)
@@ -106,6 +107,8 @@ class Oracle:
         elif item.kind == "ERROR":
             self.stats["watch errors (relist follows)"] += 1
         else:
+            if item.kind == "LIST":
+                self._relisted()
             self.stats[{"LIST": "lists", "BOOKMARK": "bookmarks"}.get(item.kind, item.kind.lower())] += 1
 
     def _object(self, rec: Record, check: Any) -> None:
@@ -118,6 +121,8 @@ class Oracle:
             live = None
         if live is None:
             live = self.live[key] = _Live(ObjectVerdict(rec.kind, key, uid, rec.line), uid)
+        if rec.type == "LISTED":
+            self._listed.add(key)
         # As an informer does: an update with the resourceVersion already held changes nothing,
         # and an older one (a replay after a relist) is stale.
         if rv is not None and rv == live.rv and rec.type != "DELETED":
@@ -135,6 +140,16 @@ class Oracle:
             check(live, rec)
         if rec.type == "DELETED":
             self._finish(key, v.ended or "deleted")
+
+    def _relisted(self) -> None:
+        """After a List, objects of its kinds that it lacks were deleted unseen (client-go's Replace)."""
+        kinds = {k.split(" ", 1)[0] for k in self._listed}
+        gone = [k for k in self.live if k.split(" ", 1)[0] in kinds and k not in self._listed]
+        for k in gone:
+            self._finish(k, "absent from a later list: deleted while unobserved, final state unknown")
+        if gone:
+            self.stats["deleted unseen (absent from a list)"] += len(gone)
+        self._listed.clear()
 
     def _finish(self, key: str, why: str) -> None:
         live = self.live.pop(key)
