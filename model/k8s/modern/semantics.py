@@ -14,13 +14,13 @@ Hooks a mutant may override are methods named for the behaviour
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from model.engine.ops import Ops
 from model.engine.system import Action, Transition
 from model.k8s.modern.phase import Status, modern_phase, restartable
-from model.k8s.modern.shape import MContainerIx, MNodeIx, MPodIx, ModernShape
+from model.k8s.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
 from model.k8s.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
 from model.k8s.types import PodPhase, Policy, Ready
 
