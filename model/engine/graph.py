@@ -2,9 +2,9 @@
 
 Liveness needs the graph, not just the visited set: strongly connected
 components, backward closures and cycles all run over the edges.  Edges are
-kept as three flat NumPy arrays (``src``, ``dst``, ``tr`` = transition
-index), about 20 bytes an edge, so graphs of a few million edges fit easily
-where a networkx ``DiGraph`` would need kilobytes an edge.
+kept as three flat NumPy arrays (``src``, ``dst`` as 4-byte state ids, ``tr``
+= 2-byte transition index), 10 bytes an edge, so graphs of millions of edges
+fit easily where a networkx ``DiGraph`` needs hundreds of bytes an edge.
 
 Steps that leave the state unchanged are not stored: they are stuttering,
 which the liveness algorithm grants every state anyway.  With a
@@ -20,6 +20,7 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +31,7 @@ from model.engine.system import TransitionSystem
 __all__ = ["Graph", "explore_graph", "concretize", "concretize_lasso", "Path"]
 
 Path = list[tuple[int | None, int]]  # [(None, initial packed), (transition, packed), ...]
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.integer[Any]]
 
 
 @dataclass
@@ -79,7 +80,9 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
     index: dict[int, int] = {init: 0}
     packed = [init]
     parent, via = array("q", [-1]), array("q", [-1])
-    dst, tr, out_degree = array("q"), array("q"), array("q")
+    # 4-byte state ids and 2-byte transition indices where they fit: 10 bytes an edge once src is rebuilt.
+    dst, out_degree = array("i"), array("i")
+    tr = array("h" if len(system.transitions) < 2**15 else "i")
     seen: dict[int, int] = {}
     # Bound methods: this loop runs once per edge, millions of times.
     lookup, add_dst, add_tr, add_deg = index.get, dst.append, tr.append, out_degree.append
@@ -109,9 +112,12 @@ def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | Non
             add_tr(i)
             k += 1
         add_deg(k)
-    arr = [np.frombuffer(a, dtype=np.int64) for a in (dst, tr, parent, via, out_degree)]
-    src = np.repeat(np.arange(len(packed), dtype=np.int64), arr[4])
-    g = Graph(system, packed, src, arr[0], arr[1], arr[2], arr[3], reduced=canon is not None)
+    if len(packed) >= 2**31:
+        raise OverflowError("more than 2**31 states do not fit the graph's 4-byte state ids")
+    dst_a, tr_a, deg = (np.frombuffer(a, dtype=np.dtype(a.typecode)) for a in (dst, tr, out_degree))
+    src = np.repeat(np.arange(len(packed), dtype=np.int32), deg)
+    g = Graph(system, packed, src, dst_a, tr_a, np.frombuffer(parent, dtype=np.int64),
+              np.frombuffer(via, dtype=np.int64), reduced=canon is not None)
     g.seconds = time.perf_counter() - start
     return g
 
