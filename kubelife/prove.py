@@ -131,14 +131,14 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
             pre = row.pre(m, s.v, s.ops, f, a)
             if pre is False or guard is False:
                 continue
-            base = z3.And(s.a == i, _b(pre), _b(guard))
+            base = z3.And(s.a == i, s.ops.b(pre), s.ops.b(guard))
             if witness is None:
                 w = s.query(base, assume)
                 if w.status == "sat":
                     assert w.before is not None
                     witness = f"{m.shape.decode(w.before)} --{a}--> {m.shape.decode(w.after or w.before)}"
             out = row.outcome(m, s.v, s.w, s.ops, f, a)
-            goal = z3.And(base, z3.Not(_b(out)))
+            goal = z3.And(base, z3.Not(s.ops.b(out)))
             q = s.query(goal, assume)
             if q.status == "sat":
                 return Verdict("refuted", time.perf_counter() - start, m.name,
@@ -184,9 +184,9 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
             continue
         t0 = time.perf_counter()
         alone = s.preserved(p.name, [p.name, DOMAIN])
-        post = z3.Not(_b(p.pred(s.w, s.ops)))
+        post = z3.Not(s.ops.b(p.pred(s.w, s.ops)))
         q = alone if alone.status == "unsat" else s.minimise(post, s.preserved(p.name, kept))
-        wit = s.query(_b(p.witness(s.v, s.ops)), kept)
+        wit = s.query(s.ops.b(p.witness(s.v, s.ops)), kept)
         status = "proved" if q.status == "unsat" and sound else "unknown"
         if status == "proved" and wit.status != "sat":
             status = "vacuous"
@@ -204,9 +204,9 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         if p.kind != "step":
             continue
         t0 = time.perf_counter()
-        goal = z3.Not(_b(p.pred(s.v, s.w, s.ops)))
+        goal = z3.Not(s.ops.b(p.pred(s.v, s.w, s.ops)))
         q = s.minimise(goal, s.query(goal, kept))
-        wit = s.query(_b(p.witness(s.v, s.w, s.ops)), kept)
+        wit = s.query(s.ops.b(p.witness(s.v, s.w, s.ops)), kept)
         if q.status == "sat":
             v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"), query=q)
             r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)
@@ -245,9 +245,6 @@ def _negated(pred: Callable[..., Any]) -> Callable[[Any, Any], Any]:
 def _negated_step(pred: Callable[..., Any]) -> Callable[[Any, Any, Any], Any]:
     return lambda v, w, o: o.not_(pred(v, w, o))
 
-
-def _b(x: Any) -> Any:
-    return x if isinstance(x, z3.ExprRef) else z3.BoolVal(bool(x))
 
 # -- several configurations ---------------------------------------------------------------
 

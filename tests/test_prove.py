@@ -85,3 +85,22 @@ def test_bmc_beyond_enumeration() -> None:
     again = replay(m, [(m.system.transitions[a].action.kind, dict(m.system.transitions[a].action.args))
                        for a, _ in r.path[1:] if a is not None])
     assert not ev.pred(again.final, PY)
+
+
+def _timeless(obj: object) -> object:
+    if isinstance(obj, dict):
+        return {k: _timeless(v) for k, v in obj.items() if k != "seconds"}
+    if isinstance(obj, list):
+        return [_timeless(v) for v in obj]
+    return obj
+
+
+def test_answers_do_not_depend_on_earlier_runs(result: ProveResult) -> None:
+    """Each session has its own Z3 context, so witnesses and traces are reproducible (reports rely on it)."""
+    from model.k8s.config import Config
+
+    cfg = [Config.uniform(nodes=2, slots=2, replicas=1)]
+    first = prove_all(cfg, any_containers=False, depth=10).to_json()
+    again = prove_all(cfg, any_containers=False, depth=10).to_json()
+    assert _timeless(first) == _timeless(again)
+    assert first["bmc"]["trace"] == result.to_json()["bmc"]["trace"]  # same config, same shortest trace

@@ -83,7 +83,7 @@ def test_bitvector_predicates_agree(reached: tuple[ClusterModel, list[int]]) -> 
         values = lay.unpack(s)
         at = z3.And(*(x == c for x, c in zip(sess.v, values)))
         for p in preds:
-            holds = sess.query(z3.And(at, z3.Not(_bool(p.pred(sess.v, sess.ops))))).status == "unsat"
+            holds = sess.query(z3.And(at, z3.Not(sess.ops.b(p.pred(sess.v, sess.ops))))).status == "unsat"
             assert holds == bool(p.pred(values, PY)), p.name
 
 

@@ -46,8 +46,8 @@ def _int(x: Any) -> Any:
     return x if isinstance(x, z3.ExprRef) else z3.IntVal(int(x))
 
 
-def _bool(x: Any) -> Any:
-    return x if isinstance(x, z3.ExprRef) else z3.BoolVal(bool(x))
+def _bool(x: Any, ctx: z3.Context | None = None) -> Any:
+    return x if isinstance(x, z3.ExprRef) else z3.BoolVal(bool(x), ctx)
 
 
 class Z3Ops:
@@ -57,19 +57,24 @@ class Z3Ops:
     comparisons), which bit-blast to SAT: much faster for deep BMC unrollings.
     """
 
-    def __init__(self, bits: int | None = None) -> None:
+    def __init__(self, bits: int | None = None, ctx: z3.Context | None = None) -> None:
         self.bits = bits
+        self.ctx = ctx  # a private context makes answers independent of what ran before
 
     def _int(self, x: Any) -> Any:
         if isinstance(x, z3.ExprRef):
             return x
-        return z3.BitVecVal(int(x), self.bits) if self.bits else z3.IntVal(int(x))
+        return z3.BitVecVal(int(x), self.bits, self.ctx) if self.bits else z3.IntVal(int(x), self.ctx)
+
+    def b(self, x: Any) -> Any:
+        """A Python or Z3 boolean as a Z3 ``Bool`` of this backend's context."""
+        return _bool(x, self.ctx)
 
     def eq(self, a: Any, b: Any) -> Any:
         if _const(a) and _const(b):
             return a == b
         if z3.is_bool(a) or z3.is_bool(b):
-            return _bool(a) == _bool(b)
+            return self.b(a) == self.b(b)
         return self._int(a) == self._int(b)
 
     def ne(self, a: Any, b: Any) -> Any:
@@ -121,7 +126,7 @@ class Z3Ops:
         if _const(a) and _const(b) and a == b and type(a) is type(b):
             return a
         if z3.is_bool(a) or z3.is_bool(b) or (isinstance(a, bool) and isinstance(b, bool)):
-            return z3.If(c, _bool(a), _bool(b))
+            return z3.If(c, self.b(a), self.b(b))
         return z3.If(c, self._int(a), self._int(b))
 
     def add(self, *xs: Any) -> Any:
@@ -175,10 +180,10 @@ class CountingOps(Z3Ops):
 # -- symbolic records -------------------------------------------------------------------
 
 
-def state_vars(layout: Layout, tag: str, bits: int | None = None) -> list[Any]:
+def state_vars(layout: Layout, tag: str, bits: int | None = None, ctx: z3.Context | None = None) -> list[Any]:
     if bits:
-        return [z3.BitVec(f"{tag}.{f.name}", bits) for f in layout.fields]
-    return [z3.Int(f"{tag}.{f.name}") for f in layout.fields]
+        return [z3.BitVec(f"{tag}.{f.name}", bits, ctx) for f in layout.fields]
+    return [z3.Int(f"{tag}.{f.name}", ctx) for f in layout.fields]
 
 
 def _below(x: Any, n: int) -> Any:
@@ -213,7 +218,7 @@ def relation(v: Sequence[Any], w: Sequence[Any], a: Any, steps: Sequence[tuple[A
         writes = [k for k, (x, y) in enumerate(zip(v, post)) if not (isinstance(y, z3.ExprRef) and y.eq(x))]
         for k in writes:
             writers[k].append(i)
-        parts.append(z3.Implies(a == i, z3.And(_bool(g), *(w[k] == post[k] for k in writes))))
+        parts.append(z3.Implies(a == i, z3.And(_bool(g, a.ctx), *(w[k] == post[k] for k in writes))))
     for k, (x, y) in enumerate(zip(v, w)):
         if writers[k]:
             parts.append(z3.Or(*(a == i for i in writers[k]), y == x))
@@ -352,11 +357,12 @@ class Session:
         self.system = system
         layout = system.layout
         bits = bits_for(system) if bitvectors else None
-        self.ops = Z3Ops(bits)
-        self.v, self.w = state_vars(layout, "s", bits), state_vars(layout, "t", bits)
-        self.a = z3.BitVec("action", bits) if bits else z3.Int("action")
+        self.ctx = z3.Context()
+        self.ops = Z3Ops(bits, self.ctx)
+        self.v, self.w = state_vars(layout, "s", bits, self.ctx), state_vars(layout, "t", bits, self.ctx)
+        self.a = z3.BitVec("action", bits, self.ctx) if bits else z3.Int("action", self.ctx)
         self.posts = posts(system, self.v, self.ops)
-        self.solver = z3.SolverFor("QF_BV") if bits else z3.Solver()
+        self.solver = z3.SolverFor("QF_BV", ctx=self.ctx) if bits else z3.Solver(ctx=self.ctx)
         self.solver.set("timeout", timeout_ms)
         self.solver.set("core.minimize", True)
         self.solver.add(domain(layout, self.v))
@@ -367,10 +373,10 @@ class Session:
             self.add_invariant(name, pred)
 
     def add_invariant(self, name: str, pred: StatePred) -> None:
-        lit = z3.Bool(f"assume: {name}")
+        lit = z3.Bool(f"assume: {name}", self.ctx)
         self.preds[name] = pred
         self.lits[name] = lit
-        self.solver.add(z3.Implies(lit, _bool(pred(self.v, self.ops))))
+        self.solver.add(z3.Implies(lit, self.ops.b(pred(self.v, self.ops))))
 
     def query(self, goal: Any, assume: Iterable[str] = ()) -> Query:
         """Is ``goal`` satisfiable with the named invariants assumed for ``s``?"""
@@ -379,7 +385,7 @@ class Session:
         names = {str(lit): n for n, lit in zip(assumed, lits)}
         start = time.perf_counter()
         self.solver.push()
-        self.solver.add(_bool(goal))
+        self.solver.add(self.ops.b(goal))
         r = self.solver.check(*lits)
         q = Query(str(r), 0.0)
         if r == z3.sat:
@@ -406,7 +412,7 @@ class Session:
 
     def preserved(self, name: str, assume: Iterable[str]) -> Query:
         """Can one step from a state satisfying ``assume`` break invariant ``name``?"""
-        return self.query(z3.Not(_bool(self.preds[name](self.w, self.ops))), list(assume))
+        return self.query(z3.Not(self.ops.b(self.preds[name](self.w, self.ops))), list(assume))
 
     def houdini(self, names: Sequence[str]) -> tuple[list[str], dict[str, Query]]:
         """The largest subset of ``names`` that is inductive together (init is the caller's).
@@ -455,10 +461,11 @@ def bmc(system: TransitionSystem, bad: StatePred | None = None, *, bad_step: Ste
     layout = system.layout
     start = time.perf_counter()
     bits = bits_for(system) if bitvectors else None
-    ops = Z3Ops(bits)
-    solver = z3.SolverFor("QF_BV") if bits else z3.Solver()
+    ctx = z3.Context()
+    ops = Z3Ops(bits, ctx)
+    solver = z3.SolverFor("QF_BV", ctx=ctx) if bits else z3.Solver(ctx=ctx)
     solver.set("timeout", timeout_ms)
-    frames = [state_vars(layout, "k0", bits)]
+    frames = [state_vars(layout, "k0", bits, ctx)]
     acts: list[Any] = []
     solver.add(*(x == c for x, c in zip(frames[0], system.initial)))
 
@@ -470,20 +477,20 @@ def bmc(system: TransitionSystem, bad: StatePred | None = None, *, bad_step: Ste
 
     for k in range(depth + 1):
         if bad is not None:
-            r = solver.check(_bool(bad(frames[k], ops)))
+            r = solver.check(ops.b(bad(frames[k], ops)))
             if r == z3.sat:
                 return BmcResult(k, time.perf_counter() - start, path_of(solver.model(), k), "found")
             if r == z3.unknown:
                 return BmcResult(k, time.perf_counter() - start, None, "unknown")
         if k == depth:
             break
-        nxt = state_vars(layout, f"k{k + 1}", bits)
-        act = z3.BitVec(f"a{k}", bits) if bits else z3.Int(f"a{k}")
+        nxt = state_vars(layout, f"k{k + 1}", bits, ctx)
+        act = z3.BitVec(f"a{k}", bits, ctx) if bits else z3.Int(f"a{k}", ctx)
         solver.add(relation(frames[k], nxt, act, posts(system, frames[k], ops)))
         frames.append(nxt)
         acts.append(act)
         if bad_step is not None:
-            r = solver.check(_bool(bad_step(frames[k], nxt, ops)))
+            r = solver.check(ops.b(bad_step(frames[k], nxt, ops)))
             if r == z3.sat:
                 return BmcResult(k + 1, time.perf_counter() - start, path_of(solver.model(), k + 1), "found")
             if r == z3.unknown:
