@@ -13,7 +13,6 @@ from kubelife.oracle.render import container_status, pod_object
 from kubelife.oracle.search import ANY_COUNT, LocalModel, Target, search
 from kubelife.oracle.vectors import CONTAINER_FORMS
 from model.k8s.config import Config, SlotSpec
-from model.k8s.seed import SeedSemantics
 from model.k8s.types import ContainerState, CState, Exit, PodPhase, PodState, Policy
 
 
@@ -22,7 +21,7 @@ def test_restart_detection_agrees_with_the_models_counter(policy: Policy) -> Non
     """The search counts a start as a restart exactly when the model's own restart counter grows."""
     cfg = Config(1, (SlotSpec(policy=policy, containers=2, controlled=False, initial=True),), replicas=0,
                  restart_cap=3)
-    lm = LocalModel(cfg, SeedSemantics)
+    lm = LocalModel(cfg, PROFILES["seed"])
     seen, order, checked = {lm.initial}, [lm.initial], 0
     for s in order:
         for i, t in lm.succ(s):
@@ -42,7 +41,7 @@ def test_restart_detection_agrees_with_the_models_counter(policy: Policy) -> Non
 
 def test_search_counts_restarts_exactly() -> None:
     prof = PROFILES["seed"]
-    lm = LocalModel(prof.local_config(Policy.ALWAYS, 1, False), SeedSemantics)
+    lm = LocalModel(prof.local_config(Policy.ALWAYS, 1, False), prof)
     p = lm.shape.pods[0]
     c = p.containers[0]
     running = Target(((p.exists, frozenset({1})), (c.state, frozenset({int(CState.RUNNING)}))))
@@ -56,7 +55,7 @@ def test_search_counts_restarts_exactly() -> None:
 
 
 def test_search_reports_a_gap_when_the_bound_is_too_small() -> None:
-    lm = LocalModel(PROFILES["seed"].local_config(Policy.ALWAYS, 1, False), SeedSemantics)
+    lm = LocalModel(PROFILES["seed"].local_config(Policy.ALWAYS, 1, False), PROFILES["seed"])
     c = lm.shape.pods[0].containers[0]
     running = Target(((c.state, frozenset({int(CState.RUNNING)})),))
     short = search(lm, frozenset({lm.initial}), running, (0,), 2)

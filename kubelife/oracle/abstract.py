@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from model.k8s.cluster import ClusterModel
 from model.k8s.config import Config, SlotSpec
 from model.k8s.seed import SeedSemantics
+from model.k8s.shape import Shape
 from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = ["ContainerObs", "PodObs", "NodeObs", "Profile", "PROFILES", "register_profile", "profile",
@@ -22,6 +24,8 @@ __all__ = ["ContainerObs", "PodObs", "NodeObs", "Profile", "PROFILES", "register
 
 Values = frozenset[int]
 ANY: Values = frozenset()  # the empty set reads "no constraint"
+NEVER: Values = frozenset({255})  # a value no field takes: the observation cannot match
+Fields = tuple[tuple[int, Values], ...]
 EXITED: Values = frozenset({int(Exit.OK), int(Exit.ERROR), int(Exit.OOM)})
 CONTROLLERS = ("ReplicaSet", "ReplicationController")
 _PHASES = {p.label: frozenset({int(p)}) for p in PodPhase}
@@ -139,6 +143,49 @@ class Profile:
         """A node with no pod: node lifecycle steps only."""
         spec = SlotSpec(containers=1, controlled=False, initial=False)
         return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="seed", name="oracle node")
+
+    # -- model fields (a profile with another state layout overrides these) ---------------
+
+    def pod_fields(self, shape: Shape, obs: PodObs, same_node: bool) -> Fields:
+        """The constraints an observed pod puts on the fields of slot 0 (``same_node``: bound where it was)."""
+        p = shape.pods[0]
+        if obs.deleted:
+            return ((p.exists, one(0)),)
+        fields: list[tuple[int, Values]] = [(p.exists, one(1))]
+        if obs.phase:
+            fields.append((p.phase, obs.phase))
+        if obs.node_name is None:
+            fields.append((p.node, one(0)))
+        else:
+            fields.append((p.node, one(1) if same_node else NEVER))
+        for ci, c in zip(p.containers, obs.containers):
+            if c.state:
+                fields.append((ci.state, c.state))
+            if c.exit:
+                fields.append((ci.last_exit, c.exit))
+            if c.restarts is not None:
+                fields.append((ci.restarts, one(min(c.restarts, self.restart_cap))))
+        return tuple(fields)
+
+    def node_fields(self, shape: Shape, obs: NodeObs) -> Fields:
+        """The constraints an observed node puts on the fields of node 0."""
+        n = shape.nodes[0]
+        pairs = ((n.phase, obs.phase), (n.reachable, obs.reachable), (n.ready, obs.ready), (n.disk_ok, obs.disk_ok))
+        return tuple((f, vs) for f, vs in pairs if vs)
+
+    def restart_steps(self, model: ClusterModel) -> dict[int, tuple[int, int]]:
+        """Transition index -> (container, last-exit field) for the steps that are a restart when that field is set.
+
+        P2 counts a restart exactly when the container has a last exit (spec section 3);
+        ``tests/test_oracle_search.py`` pins this against the model's own restart counter.
+        """
+        out = {}
+        for i, t in enumerate(model.system.transitions):
+            a = t.action
+            if a.kind == "P2":
+                c = a.arg("container")
+                out[i] = (c, model.shape.pods[a.arg("pod")].containers[c].last_exit)
+        return out
 
     # -- pods ----------------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
 
 __all__ = ["Oracle", "BadInput"]
 
-NEVER = frozenset({255})  # a value no field takes: the observation cannot match
 UNSEEN = ("healthy", "unknown")
 NODE_HISTORY = 64  # node observations kept per node; a pod seen less often is checked against the latest only
 NodeC = tuple[tuple[int, frozenset[int]], ...]
@@ -84,7 +83,7 @@ class Oracle:
         self._listed: set[str] = set()  # objects in the List being read
         self._used: dict[int, list[Any]] = {}  # explanations used, and how often: coverage is summed at the end
         self._node_targets: dict[NodeC, Target] = {}
-        self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile.semantics)
+        self._node_lm = local_model(("node", self.profile.name), self.profile.node_config(), self.profile)
 
     # -- feeding ---------------------------------------------------------------------
 
@@ -192,7 +191,7 @@ class Oracle:
                 live.done = True
                 return
             cfg = self.profile.local_config(obs.policy, n, obs.controlled)
-            live.lm = local_model((self.profile.name, obs.policy, n, obs.controlled), cfg, self.profile.semantics)
+            live.lm = local_model((self.profile.name, obs.policy, n, obs.controlled), cfg, self.profile)
             live.starts = frozenset({live.lm.initial})
             live.restarts = (0,) * n
             live.containers = obs.names
@@ -255,8 +254,7 @@ class Oracle:
         return tuple(seq), hist[-1][0]
 
     def _node_target(self, lm: LocalModel, n: NodeObs) -> NodeC:
-        vals = (n.phase, n.reachable, n.ready, n.disk_ok)
-        return tuple((f, vs) for f, vs in zip(lm.node_fields, vals) if vs)
+        return self.profile.node_fields(lm.shape, n)
 
     def _pod_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
         same = obs.node_name is None or obs.node_name == live.node_name
@@ -267,31 +265,8 @@ class Oracle:
         if t is None:
             if len(self._targets) > 100_000:
                 self._targets.clear()
-            t = self._targets[key] = self._make_target(lm, live, obs)
+            t = self._targets[key] = Target(self.profile.pod_fields(lm.shape, obs, same))
         return t
-
-    def _make_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
-        p = lm.shape.pods[0]
-        fields: list[tuple[int, frozenset[int]]] = []
-        if obs.deleted:
-            fields.append((p.exists, frozenset({0})))
-            return Target(tuple(fields))
-        fields.append((p.exists, frozenset({1})))
-        if obs.phase:
-            fields.append((p.phase, obs.phase))
-        if obs.node_name is None:
-            fields.append((p.node, frozenset({0})))
-        else:
-            fields.append((p.node, frozenset({1}) if obs.node_name == live.node_name else NEVER))
-        cap = self.profile.restart_cap
-        for ci, c in zip(p.containers, obs.containers):
-            if c.state:
-                fields.append((ci.state, c.state))
-            if c.exit:
-                fields.append((ci.last_exit, c.exit))
-            if c.restarts is not None:
-                fields.append((ci.restarts, frozenset({min(c.restarts, cap)})))
-        return Target(tuple(fields))
 
     def _node(self, live: _Live, rec: Record) -> None:
         name = (rec.obj.get("metadata") or {}).get("name", "?")

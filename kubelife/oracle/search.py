@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from kubelife.oracle.abstract import Profile
 from model.engine.compile import compile_successors
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config
-from model.k8s.seed import SeedSemantics
 from model.k8s.types import Exit
 
 __all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model"]
@@ -33,38 +32,20 @@ ANY_COUNT = 1 << 20  # a container whose restartCount was not observed
 class LocalModel:
     """A small configuration (one pod, its node) with its compiled successor function."""
 
-    def __init__(self, config: Config, semantics: type[SeedSemantics]) -> None:
-        self.model: ClusterModel = build(config, semantics)
+    def __init__(self, config: Config, profile: Profile) -> None:
+        self.model: ClusterModel = build(config, profile.semantics)
         self.shape = self.model.shape
         self.layout = self.shape.layout
         self.bits = self.layout.bits
         self.full = (1 << self.bits) - 1
         self.succ = compile_successors(self.model.system)
         self.initial = self.layout.pack(self.model.system.initial)
-        self.restarts = self._restart_steps()
-
-    def _restart_steps(self) -> dict[int, tuple[int, int, int]]:
-        """Transition index -> (container, shift, mask) of the last exit that makes a start a restart.
-
-        P2 counts a restart exactly when the container has a last exit (spec section 3);
-        ``tests/test_oracle_search.py`` pins this against the model's own restart counter.
-        """
-        out = {}
-        for i, t in enumerate(self.model.system.transitions):
-            a = t.action
-            if a.kind == "P2":
-                c = a.arg("container")
-                f = self.shape.pods[a.arg("pod")].containers[c].last_exit
-                out[i] = (c, self.layout.shifts[f], self.layout.mask(f))
-        return out
+        # Transition index -> (container, shift, mask) of the field that makes a start a restart.
+        self.restarts = {i: (c, self.layout.shifts[f], self.layout.mask(f))
+                         for i, (c, f) in profile.restart_steps(self.model).items()}
 
     def action(self, i: int) -> Any:
         return self.model.system.transitions[i].action
-
-    @cached_property
-    def node_fields(self) -> tuple[int, int, int, int]:
-        n = self.shape.nodes[0]
-        return (n.phase, n.reachable, n.ready, n.disk_ok)
 
     def field(self, s: int, i: int) -> int:
         return (s >> self.layout.shifts[i]) & self.layout.mask(i)
@@ -73,10 +54,10 @@ class LocalModel:
 _MODELS: dict[tuple[Any, ...], LocalModel] = {}
 
 
-def local_model(key: tuple[Any, ...], config: Config, semantics: type[SeedSemantics]) -> LocalModel:
+def local_model(key: tuple[Any, ...], config: Config, profile: Profile) -> LocalModel:
     lm = _MODELS.get(key)
     if lm is None:
-        lm = _MODELS[key] = LocalModel(config, semantics)
+        lm = _MODELS[key] = LocalModel(config, profile)
     return lm
 
 
