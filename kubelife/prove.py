@@ -321,6 +321,8 @@ def prove_all(configs: Sequence[Config] | None = None, semantics: type[SeedSeman
     from kubelife.prove_counts import prove_counts
 
     start = time.perf_counter()
+    if getattr(semantics, "profile", "seed") != "seed":
+        raise ValueError(f"prove_all covers the seed profile, not {semantics.profile!r}")
     cfgs = list(configs) if configs is not None else list(PROVE_SUITE)
     proofs = []
     for c in cfgs:

@@ -32,3 +32,9 @@ def test_bad_depth(depth: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prove", "--depth", depth]) == 2
     err = capsys.readouterr().err
     assert f"--depth {depth} is out of range" in err and "Traceback" not in err
+
+
+def test_other_profiles_are_refused_in_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prove", "--profile", "modern"]) == 2
+    err = capsys.readouterr().err
+    assert "--profile 'modern' is not supported by prove" in err and "Traceback" not in err

@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= depth <= 60:
         usage_error(f"--depth {depth} is out of range; give a whole number from 1 to 60.")
     semantics = semantics_from_args(args)
+    if args.profile != "seed":
+        # The Z3 encoding, strengthenings and container classes are written for the seed profile.
+        usage_error(f"--profile {args.profile!r} is not supported by prove; use seed "
+                    "(kubelife check covers the other profiles).")
     cfg = config_from_args(args)
     r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts)
     if args.json:
