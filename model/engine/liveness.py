@@ -30,6 +30,7 @@ Python objects per edge; the arrays do not).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,8 +40,9 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
 
-from model.engine.compile import StatePred, compile_state_checks
+from model.engine.compile import StatePred
 from model.engine.graph import Graph
+from model.engine.ops import PY
 
 __all__ = [
     "Assumptions", "LeadsTo", "scc_labels", "state_masks", "fair_states", "leads_to", "eventually_always",
@@ -75,14 +77,32 @@ class LeadsTo:
 
 
 def state_masks(g: Graph, preds: Sequence[StatePred]) -> BoolArray:
-    """``masks[k, s]``: predicate ``k`` holds in state ``s`` (compiled once, evaluated per state)."""
-    out = np.ones((len(preds), g.n_states), dtype=bool)
-    if not preds:
-        return out
-    check = compile_state_checks(g.system.layout, preds)
-    for sid, s in enumerate(g.packed):
-        for k in check(s):
-            out[k, sid] = False
+    """``masks[k, s]``: predicate ``k`` holds in state ``s``.
+
+    The predicates are compiled (over ``PyOps``, like every checker) into one
+    generated loop over all states that unpacks only the fields they read.
+    """
+    n = g.n_states
+    rows = [bytearray(b"\x01") * n for _ in preds]
+    layout = g.system.layout
+    view = [f"f{i}" for i in range(len(layout))]
+    tests = []
+    for k, p in enumerate(preds):
+        expr = p(view, PY)
+        if expr is not True:
+            tests.append(f"        if not {expr}:\n            out{k}[sid] = 0")
+    body = "\n".join(tests)
+    used = [i for i in range(len(layout)) if re.search(rf"\bf{i}\b", body)]
+    lines = [f"def fill(packed, {', '.join(f'out{k}' for k in range(len(preds)))}):" if preds else "def fill(packed):",
+             "    for sid, s in enumerate(packed):"]
+    lines += [f"        f{i} = (s >> {layout.shifts[i]}) & {layout.mask(i)}" for i in used]
+    lines += tests or ["        pass"]
+    env: dict[str, object] = {}
+    exec(compile("\n".join(lines), "<kubelife:state_masks>", "exec"), env)  # noqa: S102 - generated from our model
+    env["fill"](g.packed, *rows)  # type: ignore[operator]
+    out = np.ones((len(preds), n), dtype=bool)
+    for k, r in enumerate(rows):
+        out[k] = np.frombuffer(bytes(r), dtype=np.uint8).astype(bool)
     return out
 
 
