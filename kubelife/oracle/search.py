@@ -191,11 +191,13 @@ def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequ
         path, start = _path(parent, matches[0])
         return SearchResult(frozenset(k & full for k in matches), path, start & full, exhausted, len(parent))
 
-    def score(k: int) -> tuple[int, int]:
+    def score(k: int) -> tuple[int, int, int]:
+        # Fewest differing fields, then fewest steps, then the state that allows the most
+        # (a reachable, healthy node says more about what the model would have done).
         s = k & full
         wrong = sum((((s >> sh) & m) not in vs) for sh, m, vs in checks)
         wrong += sum((((s >> sh) & m) not in vs) for sh, m, vs in nodes[last])
-        return wrong + (((k >> bits) & cmask & ~free_mask) != want), _depth(parent, k)
+        return wrong + (((k >> bits) & cmask & ~free_mask) != want), _depth(parent, k), -len(succ(s))
 
     best = min(parent, key=score)
     cpath, cstart = _path(parent, best)
