@@ -36,6 +36,11 @@ def seed_run() -> StatefulRun:
     return run_stateful(LARGE, settings_=settings(), strict=True)
 
 
+# The idiomatic form: a TestCase; `pytest --hypothesis-show-statistics` lists the rows it hit as events.
+TestLargeCluster = machine_for(LARGE).TestCase
+TestLargeCluster.settings = settings(settings(), max_examples=25)
+
+
 def test_large_config_is_beyond_exhaustive_reach() -> None:
     m = build(LARGE)
     assert (LARGE.nodes, len(LARGE.slots), LARGE.replicas) == (4, 8, 4)
