@@ -235,6 +235,6 @@ def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, An
         guard_cex: dict[str, Any] | None = None
         if r == z3.sat:
             guard_cex = {"kind": "restart guard", "policy": pol.label,
-                   "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
+                         "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
         out[name] = Verdict(status, time.perf_counter() - start, "any number of containers", guard_cex)
     return out
