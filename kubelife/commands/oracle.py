@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
                              profile_name=args.profile, unseen_nodes=args.unseen_nodes,
                              max_hidden=args.max_hidden_steps, strict=args.strict)
     except BadInput as e:
-        usage_error(f"{args.trace}: {e} (--strict stops at the first bad line).")
+        usage_error(f"{args.trace}: {str(e).removesuffix('; skipped')} (--strict stops at the first bad line).")
     if r.records == 0:
         usage_error(f"{args.trace}: no Pod, Node or Event could be read ({len(r.diagnostics)} bad lines); "
                     "give a watch stream, kubectl -o json output or a kubelife trace.")

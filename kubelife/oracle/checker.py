@@ -371,6 +371,8 @@ class Oracle:
                 have = lm.field(res.closest, f)
                 if have not in vs:
                     want = "|".join(lm.shape.value_label(f, x) for x in sorted(vs) if x != 255) or "(another node)"
+                    if lm.shape.field_label(f).endswith(".node") and node:
+                        want = want.replace("n0", node)
                     differs.append(f"{lm.shape.field_label(f).replace('p0.', '').replace('n0.', 'node.')}: "
                                    f"model {lm.shape.value_label(f, have)}, observed {want}")
         v.divergence = Divergence(
