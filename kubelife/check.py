@@ -172,7 +172,7 @@ class CheckResult:
 
 
 ENGINES = ("auto", "fast", "python")
-AUTO_PYTHON_STATES = 20_000  # "auto" finishes smaller runs in Python rather than pay for a C compile
+AUTO_PYTHON_STATES = 5_000  # "auto" finishes smaller runs in Python rather than pay for a C compile
 
 
 def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, rows: Sequence[Row] | None = None,

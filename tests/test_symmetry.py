@@ -60,7 +60,7 @@ def test_group_sizes() -> None:
 def test_reduced_graph_is_the_quotient_of_the_full_graph(cfg: Config) -> None:
     """Soundness, empirically: the reduced search stores exactly one state per reachable orbit."""
     m = build(cfg)
-    canon = canonicalizer(m)
+    canon = canonicalizer(m, native=False)
     full = reachable(m)
     reduced = reachable(m, canon)
     assert reduced == {canon(s) for s in full}
@@ -130,3 +130,9 @@ def test_cli_symmetry_default_and_no_symmetry(capsys: pytest.CaptureFixture[str]
     assert on["symmetry"] == {"on": True, "owners": 1, "member_classes": [2], "group_size": 2}
     assert off["symmetry"]["on"] is False
     assert {k: v["status"] for k, v in on["rows"].items()} == {k: v["status"] for k, v in off["rows"].items()}
+
+
+def test_native_and_python_canonicalizers_agree() -> None:
+    m = build(Config.uniform(nodes=2, slots=2, policy=Policy.NEVER))
+    native, python = canonicalizer(m), canonicalizer(m, native=False)
+    assert all(native(s) == python(s) for s in reachable(m))

@@ -26,11 +26,12 @@ import numpy as np
 
 from model.engine.compile import StatePred, StepPred
 from model.engine.explore import Exploration, Progress, StateLimitExceeded
-from model.engine.fast_c import EdgeSpec, c_source
+from model.engine.fast_c import EdgeSpec, c_source, canon_source
 from model.engine.symmetry import SymmetrySpec
-from model.engine.system import TransitionSystem
+from model.engine.system import Layout, TransitionSystem
 
-__all__ = ["available", "fast_explore", "ObserverResult", "compiler", "cache_dir", "FastEngineError", "build"]
+__all__ = ["available", "fast_explore", "ObserverResult", "compiler", "cache_dir", "FastEngineError", "build",
+           "native_canonicalizer"]
 
 CFLAGS = ("-O2", "-shared", "-fPIC", "-w")
 
@@ -82,6 +83,10 @@ def build(src: str) -> ctypes.CDLL:
                 raise FastEngineError(f"the C compiler failed: {r.stderr.strip()[:2000]}")
             os.replace(tmp_so, so)  # atomic: concurrent runs see a whole library or none
     lib = ctypes.CDLL(str(so))
+    lib.kl_canon.restype = ctypes.c_uint64
+    lib.kl_canon.argtypes = [ctypes.c_uint64]
+    if not hasattr(lib, "kl_explore"):
+        return lib
     lib.kl_explore.restype = ctypes.c_int64
     lib.kl_explore.argtypes = [
         ctypes.c_uint64, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64),
@@ -89,8 +94,6 @@ def build(src: str) -> ctypes.CDLL:
         ctypes.POINTER(ctypes.POINTER(ctypes.c_int16)), _PROGRESS, ctypes.c_int64,
     ]
     lib.kl_free.argtypes = [ctypes.c_void_p]
-    lib.kl_canon.restype = ctypes.c_uint64
-    lib.kl_canon.argtypes = [ctypes.c_uint64]
     return lib
 
 
@@ -105,6 +108,12 @@ class ObserverResult:
     hits: int
     witness: tuple[int, int, int] | None
     failure: tuple[int, int, int, int] | None
+
+
+def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], int]:
+    """The C canonical form as a Python callable (same results as the Python one, tested)."""
+    lib = build(canon_source(layout, spec))
+    return lib.kl_canon  # type: ignore[no-any-return]  # ctypes never unloads the library
 
 
 def fast_explore(

@@ -21,7 +21,7 @@ from model.engine.ops import PyOps
 from model.engine.symmetry import SymmetrySpec
 from model.engine.system import Layout, TransitionSystem
 
-__all__ = ["COps", "C", "c_source", "EdgeSpec"]
+__all__ = ["COps", "C", "c_source", "canon_source", "EdgeSpec"]
 
 EdgeSpec = Mapping[int, Sequence[tuple[StatePred, StepPred]]]  # transition -> (pre, outcome) per focus
 
@@ -282,3 +282,8 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
         resources.files("model.engine").joinpath("fast_bfs.c").read_text(),
     ]
     return "\n".join(parts)
+
+
+def canon_source(layout: Layout, spec: SymmetrySpec) -> str:
+    """Only the canonical form, exported as ``kl_canon`` (for a fast Python canonicalizer)."""
+    return "\n".join([_PRELUDE, _CMP, *_canon(layout, spec), "u64 kl_canon(u64 s) { return canon(s); }", ""])

@@ -106,14 +106,27 @@ def canonical_values(spec: SymmetrySpec, v: Sequence[int]) -> list[int]:
     return out
 
 
-def make_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], int]:
-    """``canon(packed) -> packed canonical representative`` (the identity for a trivial group)."""
+def make_canonicalizer(layout: Layout, spec: SymmetrySpec, *, native: bool = True) -> Callable[[int], int]:
+    """``canon(packed) -> packed canonical representative`` (the identity for a trivial group).
+
+    With ``native`` and a C compiler, the C form of the fast engine is used (about 100 times
+    faster; the tests pin it to this module's Python form).
+    """
     if spec.trivial:
         return lambda s: s
-    unpack, pack = layout.unpack, layout.pack
+    if native and layout.bits <= 63:
+        from model.engine import fast
+
+        if fast.available():
+            try:
+                return fast.native_canonicalizer(layout, spec)
+            except fast.FastEngineError:
+                pass
+    shifts = [(sh, layout.mask(i)) for i, sh in enumerate(layout.shifts)]
+    pack = layout.pack
 
     def canon(s: int) -> int:
-        return pack(canonical_values(spec, unpack(s)))
+        return pack(canonical_values(spec, [(s >> sh) & mk for sh, mk in shifts]))
 
     return canon
 
@@ -144,6 +157,21 @@ def orbit(spec: SymmetrySpec, v: Sequence[int]) -> Iterator[tuple[int, ...]]:
             yield tuple(apply_permutation(spec, v, op, mps))
 
 
+_COMPILED: dict[int, tuple[TransitionSystem, Callable[[int], list[tuple[int, int]]]]] = {}
+
+
+def _successors_of(system: TransitionSystem) -> Callable[[int], list[tuple[int, int]]]:
+    """Compiled successors, kept per system (traces of one run share them)."""
+    hit = _COMPILED.get(id(system))
+    if hit is None or hit[0] is not system:
+        from model.engine.compile import compile_successors
+
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        hit = _COMPILED[id(system)] = (system, compile_successors(system))
+    return hit[1]
+
+
 def concretize(system: TransitionSystem, canon: Callable[[int], int], path: Sequence[tuple[int | None, int]],
                accept: Callable[[int, int, int], bool] | None = None) -> list[tuple[int | None, int]]:
     """Map a path of stored representatives to concrete, replayable steps from the initial state.
@@ -153,16 +181,15 @@ def concretize(system: TransitionSystem, canon: Callable[[int], int], path: Sequ
     stored transition is preferred, then one of the same kind; ``accept(s, i, t)`` filters the last
     edge (the one a violation or witness was found on).
     """
-    layout = system.layout
-    cur = layout.pack(system.initial)
+    successors = _successors_of(system)
+    cur = system.layout.pack(system.initial)
     if canon(cur) != canon(path[0][1]):
         raise ValueError("the path does not start in the orbit of the initial state")
     out: list[tuple[int | None, int]] = [(None, cur)]
     for k, (i, state) in enumerate(path[1:], 1):
         assert i is not None
         target, kind = canon(state), system.transitions[i].action.kind
-        succ = [(j, layout.pack(v)) for j, v in system.successors(layout.unpack(cur))]
-        cands = [(j, t) for j, t in succ if canon(t) == target]
+        cands = [(j, t) for j, t in successors(cur) if canon(t) == target]
         last = k == len(path) - 1
         ranked = sorted(cands, key=lambda c: (
             not (last and accept is not None and accept(cur, c[0], c[1])),

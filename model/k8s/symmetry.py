@@ -65,9 +65,10 @@ def symmetry_spec(m: ClusterModel, *, slots: bool = True) -> SymmetrySpec:
     return SymmetrySpec(owners, tuple(members))
 
 
-def canonicalizer(m: ClusterModel, *, slots: bool = True) -> Callable[[int], int]:
-    """``canon(packed state) -> packed canonical representative`` of its orbit."""
-    return make_canonicalizer(m.shape.layout, symmetry_spec(m, slots=slots))
+def canonicalizer(m: ClusterModel, *, slots: bool = True, native: bool = True) -> Callable[[int], int]:
+    """``canon(packed state) -> packed canonical representative`` of its orbit (compiled C when a
+    compiler is there, else Python; both give the same representative)."""
+    return make_canonicalizer(m.shape.layout, symmetry_spec(m, slots=slots), native=native)
 
 
 def symmetry_group_size(m: ClusterModel, *, slots: bool = True) -> int:
