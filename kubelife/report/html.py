@@ -71,6 +71,8 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
               "<p>The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to "
               "the shortest witness, a failure to its counterexample; hover a cell for the checker's own "
               "words.</p>", _table("matrix", rep.matrix_head, rep.matrix),
+              '<p class="note">Green: pass, holds, proved. Red: fail, violated, refuted. Yellow: reached nothing to '
+              "check (vacuous, not hit) or undecided (unknown). Grey: not run.</p>",
               "<h3>Reading the rows on the pod diagrams</h3>",
               "<p>What each row's event does in the row's situation, found by exploring the model; every entry is "
               "an edge leaving Running on the named pod diagram.</p>", _table("reading", READING_HEAD, rep.reading),

@@ -45,7 +45,9 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
     lines += ["## Scenario matrix", "",
               "The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
               "shortest witness, a failure to its counterexample.", "",
-              *_table(rep.matrix_head, rep.matrix, links)]
+              *_table(rep.matrix_head, rep.matrix, links),
+              "A failure is in **bold**; _italics_ mark a check that reached nothing (vacuous, not hit) or could "
+              "not decide (unknown).", ""]
     lines += ["### Reading the rows on the pod diagrams", "", _READING_TEXT, "",
               *_table(READING_HEAD, rep.reading, links)]
     lines += ["### Node lifecycle rows", "", *_table(rep.matrix_head, rep.node_rows, links)]
