@@ -115,6 +115,16 @@ class ModernSemantics:
         on_ready = o.or_(*(o.and_(self.bound_to(v, o, p, n), o.eq(v[n.ready], R_TRUE)) for n in self.shape.nodes))
         return o.and_(o.truth(v[p.exists]), self.containers_ready(v, o, p), on_ready)
 
+    def initialized(self, v: V, o: Ops, p: MPodIx) -> Any:
+        """The Initialized condition: init containers done, or Succeeded, or a main container started."""
+        return o.or_(o.and_(*(self.init_ready(v, o, c) for c in p.init_order)), o.eq(v[p.phase], SUCCEEDED),
+                     *(o.eq(v[c.state], C_RUNNING) for c in p.containers))
+
+    def conditions(self, v: V, o: Ops, p: MPodIx) -> dict[str, Any]:
+        return {"PodScheduled": o.ne(v[p.node], 0), "Initialized": self.initialized(v, o, p),
+                "ContainersReady": self.containers_ready(v, o, p), "Ready": self.pod_ready(v, o, p),
+                "DisruptionTarget": o.truth(v[p.disruption])}
+
     def taint(self, v: V, o: Ops, n: MNodeIx) -> Any:
         """The NoExecute taint, kept in step with the Ready condition (not-ready / unreachable / none)."""
         r = v[n.ready]

@@ -137,7 +137,8 @@ class ModernShape:
                  bool(values[p.deleting]), bool(values[p.disruption]), bool(rules.pod_ready(values, PY, p)),
                  tuple(MContainer(c.kind, MState(values[c.state]), MExit(values[c.last]), values[c.restarts],
                                   bool(values[c.backoff]), Pull(values[c.pull]), bool(p.inits or p.sidecars))
-                       for c in p.all))
+                       for c in p.all),
+                 tuple((k, bool(x)) for k, x in rules.conditions(values, PY, p).items()))
             for p in self.pods)
         return MCluster(nodes, pods)
 

@@ -138,18 +138,12 @@ class MPod:
     ready: bool
     containers: tuple[MContainer, ...]
 
+    # PodScheduled, Initialized, ContainersReady, Ready, DisruptionTarget, as the semantics defines them.
+    condition_values: tuple[tuple[str, bool], ...] = ()
+
     @property
     def conditions(self) -> dict[str, bool]:
-        regular = [c for c in self.containers if c.kind is Kind.INIT]
-        sidecars = [c for c in self.containers if c.kind is Kind.SIDECAR]
-        mains = [c for c in self.containers if c.kind is Kind.MAIN]
-        terminal = self.phase in (PodPhase.SUCCEEDED, PodPhase.FAILED)
-        initialized = (all(c.state is MState.TERMINATED and c.last is MExit.OK for c in regular)
-                       and all(c.state is MState.RUNNING for c in sidecars)) or self.phase is PodPhase.SUCCEEDED \
-            or any(c.state is MState.RUNNING for c in mains)
-        cready = not terminal and all(c.state is MState.RUNNING for c in sidecars + mains)
-        return {"PodScheduled": self.node is not None, "Initialized": initialized, "ContainersReady": cready,
-                "Ready": self.ready, "DisruptionTarget": self.disruption}
+        return dict(self.condition_values)
 
     def __str__(self) -> str:
         if not self.exists:
