@@ -207,7 +207,11 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
     ex: Exploration | None = None
     if explorer is not None:  # another engine with explore's signature (kubelife.ray_engine)
         ex, use_fast = explorer(m.system, observers=[o for o in observers if o.transitions], **kw), False
-    if use_fast and engine == "auto" and (max_states is None or max_states > AUTO_PYTHON_STATES):
+    got: Any = None
+    if use_fast and engine == "auto":  # compiled before: no compile cost, so take it
+        got = fast.fast_explore(m.system, observers=[o.specs for o in observers], symmetry=spec,
+                                only_if_cached=True, **kw)
+    if got is None and use_fast and engine == "auto" and (max_states is None or max_states > AUTO_PYTHON_STATES):
         try:  # small runs: Python is done before gcc would be
             ex = explore(m.system, observers=[o for o in observers if o.transitions],
                          **{**kw, "max_states": AUTO_PYTHON_STATES, "progress": None})
@@ -215,7 +219,8 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
         except StateLimitExceeded:
             observers = [RowObserver(m, r) for r in rows]
     if ex is None and use_fast:
-        ex, seen = fast.fast_explore(m.system, observers=[o.specs for o in observers], symmetry=spec, **kw)
+        got = got or fast.fast_explore(m.system, observers=[o.specs for o in observers], symmetry=spec, **kw)
+        ex, seen = got
         for o, r in zip(observers, seen):
             o.absorb(r)
     elif ex is None:

@@ -67,18 +67,26 @@ def cache_dir() -> Path:
         return d
 
 
-def build(src: str) -> ctypes.CDLL:
-    """Compile ``src`` to a shared library (cached by hash) and load it."""
+def _library_path(src: str) -> Path:
     cc = compiler()
     if cc is None:
         raise FastEngineError("no C compiler found; install gcc or use the python engine")
     digest = hashlib.sha256((" ".join((cc, *CFLAGS)) + "\n" + src).encode()).hexdigest()[:24]
-    so = cache_dir() / f"kl_{digest}.so"
+    return cache_dir() / f"kl_{digest}.so"
+
+
+def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
+    """Compile ``src`` to a shared library (cached by hash) and load it; with ``only_if_cached``,
+    ``None`` instead of compiling."""
+    cc = compiler()
+    so = _library_path(src)
+    if not so.exists() and only_if_cached:
+        return None
     if not so.exists():
         with tempfile.TemporaryDirectory(dir=so.parent) as tmp:
             c_file, tmp_so = Path(tmp) / "model.c", Path(tmp) / "model.so"
             c_file.write_text(src)
-            r = subprocess.run([cc, *CFLAGS, "-o", str(tmp_so), str(c_file)], capture_output=True, text=True)
+            r = subprocess.run([str(cc), *CFLAGS, "-o", str(tmp_so), str(c_file)], capture_output=True, text=True)
             if r.returncode != 0:
                 raise FastEngineError(f"the C compiler failed: {r.stderr.strip()[:2000]}")
             os.replace(tmp_so, so)  # atomic: concurrent runs see a whole library or none
@@ -113,6 +121,7 @@ class ObserverResult:
 def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], int]:
     """The C canonical form as a Python callable (same results as the Python one, tested)."""
     lib = build(canon_source(layout, spec))
+    assert lib is not None
     return lib.kl_canon  # type: ignore[no-any-return]  # ctypes never unloads the library
 
 
@@ -129,17 +138,20 @@ def fast_explore(
     progress: Progress | None = None,
     progress_every: int = 50_000,
     max_states: int | None = None,
-) -> tuple[Exploration, list[ObserverResult]]:
+    only_if_cached: bool = False,
+) -> tuple[Exploration, list[ObserverResult]] | None:
     """Like :func:`~model.engine.explore.explore`, with observers given as compiled edge checks.
 
     ``symmetry`` stores canonical representatives (compiled to C); ``canon``
     is the matching Python canonicalizer, used to map traces back to
-    concrete steps.
+    concrete steps.  ``only_if_cached``: return ``None`` rather than run the C compiler.
     """
     src = c_source(system, invariants=invariants, steps=steps,
                    sometimes=sometimes, sometimes_steps=sometimes_steps,
                    observers=observers, symmetry=symmetry)
-    lib = build(src)
+    lib = build(src, only_if_cached=only_if_cached)
+    if lib is None:
+        return None
     nt, ni, ns, nw, nws, nob = (len(system.transitions), len(invariants), len(steps), len(sometimes),
                                 len(sometimes_steps), len(observers))
     out = (ctypes.c_int64 * (6 + nt + ni + nw + 2 * ns + 2 * nws + 8 * max(1, nob)))()
