@@ -51,7 +51,10 @@ def compiler() -> str | None:
 
 
 def available() -> bool:
-    return compiler() is not None
+    """A C compiler is there and the BFS source shipped with the package."""
+    from importlib import resources
+
+    return compiler() is not None and resources.files("model.engine").joinpath("fast_bfs.c").is_file()
 
 
 def cache_dir() -> Path:
@@ -167,7 +170,7 @@ def fast_explore(
     n = out[0]
     try:
         if status == 2:
-            raise MemoryError("the fast engine ran out of memory")
+            raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
         if status == 1:
             raise StateLimitExceeded(max_states or 0)
         packed = np.ctypeslib.as_array(states_p, shape=(n,)).copy()

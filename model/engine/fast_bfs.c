@@ -47,6 +47,7 @@ static inline i64 lookup_insert(store_t *st, u64 c, i64 parent, int via, int *fr
         if (k == key) { *fresh = 0; return st->tab[h].id; }
         h = (h + 1) & st->tmask;
     }
+    if (st->n >= INT32_MAX) return -1;  /* parents are int32 */
     if (st->n == st->cap && grow_arrays(st)) return -1;
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;

@@ -267,6 +267,8 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
     layout = system.layout
     if layout.bits > 63:
         raise ValueError(f"the state needs {layout.bits} bits; the fast engine packs at most 63")
+    if len(system.transitions) >= 1 << 15:
+        raise ValueError("the fast engine stores transition numbers in 16 bits")
     nobs = max(1, len(observers))
     parts = [
         _PRELUDE,
