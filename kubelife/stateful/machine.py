@@ -93,6 +93,7 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
     p2_of = {p.p: [idx("P2", pod=p.p, container=c) for c in range(len(p.containers))] for p in shape.pods}
     n1_all = [idx("N1", node=n.n) for n in shape.nodes]
     pending = int(PodPhase.PENDING)
+    pods = shape.pods
     # Read single fields of the packed state directly (``Layout.unpack`` decodes all of them).
     shifts = layout.shifts
     masks = tuple(layout.mask(k) for k in range(len(layout)))
@@ -109,6 +110,7 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
             self.path: list[int] = []
             self.rows_hit: set[str] = set()
             self._en: tuple[int, dict[int, int]] = (-1, {})
+            self._tg: tuple[int, list[int]] = (-1, [])
             if tally is not None:
                 tally.examples += 1
                 tally.states.add(self.s)
@@ -174,12 +176,12 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
             self._take(pick.i, en[pick.i])
 
         def _targets(self) -> list[int]:
-            s, en = self.s, self._enabled()
-            out = []
-            for p in shape.pods:
-                if (get(s, p.exists) and get(s, p.phase) == pending) or (r1_of[p.p] is not None and r1_of[p.p] in en):
-                    out.append(p.p)
-            return out
+            s = self.s
+            if self._tg[0] != s:  # asked by the precondition, then by the rule
+                en = self._enabled()
+                self._tg = (s, [p.p for p in pods if (get(s, p.exists) and get(s, p.phase) == pending)
+                                or (r1_of[p.p] is not None and r1_of[p.p] in en)])
+            return self._tg[1]
 
         @precondition(lambda self: bool(self._targets()))
         @rule(data=st.data())
