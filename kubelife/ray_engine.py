@@ -33,7 +33,6 @@ def _problem(config: Config, semantics: type, symmetry: bool) -> Any:
     """Built inside every worker: the same lists, in the same order, as ``check_model`` builds."""
     from model.engine.distributed.partition import Problem
     from model.k8s.symmetry import canonicalizer
-
     from properties.profiles import properties_for_profile, rows_for
 
     m = build(config, semantics)

@@ -88,10 +88,38 @@ class DistributedRun:
 
     _words: int = 1
 
-    def close(self) -> None:
-        for a in self.actors:
-            ray.kill(a)
+    pool_key: tuple[Any, ...] | None = None
+
+    def close(self, *, broken: bool = False) -> None:
+        """Hand the actors back to the pool (fresh processes cost seconds), or kill them if ``broken``."""
+        if self.actors and not broken and self.pool_key is not None:
+            for a in self.actors:
+                a.reset.remote(None)
+            _POOL[self.pool_key] = self.actors
+        else:
+            for a in self.actors:
+                ray.kill(a)
         self.actors = []
+
+
+_POOL: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def _actors(workers: int, factory: Callable[[], Problem], cpus: float) -> tuple[list[Any], tuple[Any, ...]]:
+    """Idle partitions of this Ray session, re-armed with the new problem; else new actors."""
+    ctx = ray.get_runtime_context()
+    key = (ctx.get_node_id(), ctx.get_job_id(), workers, cpus)  # this cluster and driver only
+    pool = _POOL.pop(key, None)
+    if pool is not None:
+        for j, a in enumerate(pool):
+            a.reset.remote(factory, j, workers)
+        return pool, key
+    for idle in _POOL.values():  # idle actors still hold their CPUs: free them for the new ones
+        for a in idle:
+            ray.kill(a)
+    _POOL.clear()
+    Actor = ray.remote(num_cpus=cpus, max_restarts=0)(Partition)
+    return [Actor.remote(j, workers, factory) for j in range(workers)], key
 
 
 def _meta_path(d: Path) -> Path:
@@ -114,15 +142,16 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     init = layout.pack(problem.system.initial)
     if problem.canonical is not None:
         init = problem.canonical(init)
-    Actor = ray.remote(num_cpus=1, max_restarts=0)(Partition)
-    actors = [Actor.remote(j, workers, factory) for j in range(workers)]
-    run = DistributedRun(actors, len(problem.system.transitions))
-    run._words = max(1, -(-layout.bits // 64))
+    # One CPU per partition, or a fair share when there are more partitions than CPUs (never a hang).
+    cpus = min(1.0, int(1000 * float(ray.cluster_resources().get("CPU", 1.0)) / workers) / 1000)
     ckdir = Path(checkpoint) if checkpoint else None
+    meta = _read_meta(ckdir, signature, workers) if ckdir else None
+    actors, pool_key = _actors(workers, factory, cpus)
+    run = DistributedRun(actors, len(problem.system.transitions), pool_key=pool_key)
+    run._words = max(1, -(-layout.bits // 64))
     start = time.perf_counter()
     done_level = -1
     try:
-        meta = _read_meta(ckdir, signature, workers) if ckdir else None
         if meta is not None:
             sizes = ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
                              for j, a in enumerate(actors)])
@@ -162,13 +191,13 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
                 on_level(run.depth, actors)
         run.summaries = ray.get([a.summary.remote() for a in actors])
     except _LOST as e:
-        run.close()
+        run.close(broken=True)
         resume = (f"re-run with the same --checkpoint to resume from level {done_level}" if ckdir
                   else "re-run, adding --checkpoint DIR to make the run resumable")
         raise WorkerLost(f"a Ray worker was lost while exploring level {done_level + 1} "
                          f"({type(e).__name__}), so there is no verdict; {resume}.") from None
     except BaseException:
-        run.close()
+        run.close(broken=True)
         raise
     run.seconds = time.perf_counter() - start
     return run

@@ -92,6 +92,13 @@ class Partition:
             "bytes_out": 0,
         }
 
+    def reset(self, factory: Callable[[], Problem] | None, index: int = 0, parts: int = 1) -> None:
+        """Start over on another problem (``None``: just let go of the last run's data)."""
+        if factory is None:
+            self.__dict__.clear()
+        else:
+            self.__init__(index, parts, factory)  # type: ignore[misc]
+
     # -- one level -------------------------------------------------------------------------
 
     def seed(self, state: int) -> None:
