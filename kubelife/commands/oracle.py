@@ -17,7 +17,7 @@ def setup(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("trace", help="trace file, or - for standard input")
     p.add_argument("--format", choices=FORMATS, help="input format (default: detected)")
-    p.add_argument("--profile", default="seed", help="semantics profile (seed)")
+    p.add_argument("--profile", default="seed", help="semantics profile: seed (default) or modern")
     p.add_argument("--unseen-nodes", choices=("healthy", "unknown"), default="healthy",
                    help="nodes the trace never shows: healthy (default) or unknown")
     p.add_argument("--max-hidden-steps", type=int, default=12,

@@ -14,7 +14,7 @@ HELP = "write JSON conformance vectors (phase function, allowed and forbidden st
 
 def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="directory to write phase.json, pod-steps.json, node-steps.json")
-    p.add_argument("--profile", default="seed", help="semantics profile (seed)")
+    p.add_argument("--profile", default="seed", help="semantics profile: seed (default) or modern")
 
 
 def run(args: argparse.Namespace) -> int:

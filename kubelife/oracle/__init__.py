@@ -16,11 +16,13 @@ from typing import IO, Any
 
 from kubelife.oracle.abstract import PROFILES, Profile, profile, register_profile
 from kubelife.oracle.checker import BadInput, Oracle
+from kubelife.oracle.modern import ModernProfile  # registers --profile modern
 from kubelife.oracle.readers import FORMATS, Diagnostic, Record, read_records
 from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
 
 __all__ = ["check_trace", "check_stream", "coverage", "Oracle", "OracleResult", "ObjectVerdict", "Divergence",
-           "BadInput", "Diagnostic", "Record", "FORMATS", "PROFILES", "Profile", "profile", "register_profile"]
+           "BadInput", "Diagnostic", "Record", "FORMATS", "PROFILES", "Profile", "profile", "register_profile",
+           "ModernProfile"]
 
 
 def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str = "seed",

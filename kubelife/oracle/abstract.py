@@ -55,6 +55,7 @@ class ContainerObs:
     state: Values
     exit: Values
     restarts: int | None  # restartCount; None when the object does not say
+    pull: Values = ANY  # image pull state (profiles that model it)
 
     def describe(self) -> str:
         s = _label(CState, self.state)
@@ -75,6 +76,12 @@ class PodObs:
     node_lost: bool  # the pod's own status says its node is gone or disrupted
     missing: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # container names, in spec order
+    # Profiles with graceful deletion and init containers (``modern``) fill these; the seed ignores them.
+    terminating: Values = ANY
+    disruption: Values = ANY
+    inits: int = 0
+    sidecars: int = 0
+    container_policies: tuple[Policy | None, ...] = ()
 
     def describe(self) -> str:
         if self.deleted:
@@ -131,6 +138,10 @@ class Profile:
     semantics: type[SeedSemantics] = SeedSemantics
     restart_cap: int = 1
     max_containers: int = 6
+    # Graceful deletion is part of the profile's semantics: a deleted pod's divergence is a violation.
+    models_deletion: bool = False
+    # A pod whose own status says its node is lost ignores even a node the trace shows.
+    lost_frees_seen_node: bool = True
     notes: list[str] = field(default_factory=list)
 
     def local_config(self, policy: Policy, containers: int, controlled: bool) -> Config:
@@ -143,6 +154,13 @@ class Profile:
         """A node with no pod: node lifecycle steps only."""
         spec = SlotSpec(containers=1, controlled=False, initial=False)
         return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="seed", name="oracle node")
+
+    def pod_model(self, obs: PodObs) -> tuple[tuple[Any, ...], Config] | str:
+        """The key and configuration of the small model an observed pod is checked in, or why it cannot be."""
+        n = len(obs.containers)
+        if not 1 <= n <= self.max_containers:
+            return f"pod has {n} containers; the {self.name} model handles 1 to {self.max_containers}"
+        return (self.name, obs.policy, n, obs.controlled), self.local_config(obs.policy, n, obs.controlled)
 
     # -- model fields (a profile with another state layout overrides these) ---------------
 
@@ -173,8 +191,8 @@ class Profile:
         pairs = ((n.phase, obs.phase), (n.reachable, obs.reachable), (n.ready, obs.ready), (n.disk_ok, obs.disk_ok))
         return tuple((f, vs) for f, vs in pairs if vs)
 
-    def restart_steps(self, model: ClusterModel) -> dict[int, tuple[int, int]]:
-        """Transition index -> (container, last-exit field) for the steps that are a restart when that field is set.
+    def restart_steps(self, model: ClusterModel) -> dict[int, tuple[int, int, bool]]:
+        """Transition index -> (container, field, nonzero): the step is a restart when ``(field != 0) == nonzero``.
 
         P2 counts a restart exactly when the container has a last exit (spec section 3);
         ``tests/test_oracle_search.py`` pins this against the model's own restart counter.
@@ -184,7 +202,7 @@ class Profile:
             a = t.action
             if a.kind == "P2":
                 c = a.arg("container")
-                out[i] = (c, model.shape.pods[a.arg("pod")].containers[c].last_exit)
+                out[i] = (c, model.shape.pods[a.arg("pod")].containers[c].last_exit, True)
         return out
 
     # -- pods ----------------------------------------------------------------------------

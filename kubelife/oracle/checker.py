@@ -58,6 +58,13 @@ def _rv_int(rv: str | None) -> int | None:
     return int(rv) if rv is not None and rv.isdigit() else None
 
 
+def _container_position(lm: LocalModel, tag: str) -> str | int:
+    """The position of a container named by tag in the pod's field layout (the order observations use)."""
+    states = [f.name for f in lm.layout.fields if f.name.startswith("p0.") and f.name.endswith(".state")]
+    want = f"p0.{tag}.state"
+    return states.index(want) if want in states else tag
+
+
 class Oracle:
     def __init__(self, profile_name: str = "seed", *, unseen_nodes: str = "healthy", max_hidden: int = 12,
                  strict: bool = False) -> None:
@@ -184,14 +191,13 @@ class Oracle:
         n = len(obs.containers)
         first = live.lm is None
         if first:
-            if not 1 <= n <= self.profile.max_containers:
+            made = self.profile.pod_model(obs)
+            if isinstance(made, str):
                 v.worsen("incomplete")
-                v.note(f"pod has {n} containers; the {self.profile.name} model handles 1 to "
-                       f"{self.profile.max_containers}; not checked")
+                v.note(f"{made}; not checked")
                 live.done = True
                 return
-            cfg = self.profile.local_config(obs.policy, n, obs.controlled)
-            live.lm = local_model((self.profile.name, obs.policy, n, obs.controlled), cfg, self.profile)
+            live.lm = local_model(made[0], made[1], self.profile)
             live.starts = frozenset({live.lm.initial})
             live.restarts = (0,) * n
             live.containers = obs.names
@@ -223,7 +229,7 @@ class Oracle:
             if not obs.deleted:
                 live.restarts = tuple(c if c is not None else p for c, p in zip(counts, live.restarts))
             return
-        if obs.deletion_requested:
+        if obs.deletion_requested and not self.profile.models_deletion:
             v.ended = ("deletion requested: graceful termination is outside the "
                        f"{self.profile.name} profile, so the pod is not checked further")
             live.done = True
@@ -233,9 +239,10 @@ class Oracle:
     def _node_seq(self, lm: LocalModel, live: _Live, obs: PodObs) -> tuple[NodeSeq, int]:
         """The node observations the pod's hidden path must pass through, and the latest one's number."""
         name = obs.node_name
-        if name is None or obs.node_lost:  # unbound, or the pod itself says its node is gone
+        hist = self.node_hist.get(name) if name is not None else None
+        # Unbound, or the pod itself says its node is gone (a profile may still hold it to a seen node).
+        if name is None or (obs.node_lost and (self.profile.lost_frees_seen_node or hist is None)):
             return ((),), -1
-        hist = self.node_hist.get(name)
         if hist is None:
             if self.unseen_nodes == "unknown":
                 return ((),), -1
@@ -258,8 +265,9 @@ class Oracle:
 
     def _pod_target(self, lm: LocalModel, live: _Live, obs: PodObs) -> Target:
         same = obs.node_name is None or obs.node_name == live.node_name
-        key = (id(lm), obs.deleted, obs.phase, obs.node_name is None, same,
-               tuple((c.state, c.exit, c.restarts if c.restarts is None else min(c.restarts, self.profile.restart_cap))
+        key = (id(lm), obs.deleted, obs.phase, obs.node_name is None, same, obs.terminating, obs.disruption,
+               tuple((c.state, c.exit, c.pull,
+                      c.restarts if c.restarts is None else min(c.restarts, self.profile.restart_cap))
                      for c in obs.containers))
         t = self._targets.get(key)
         if t is None:
@@ -336,7 +344,9 @@ class Oracle:
         for k, val in a.args:
             if k == "pod":
                 continue
-            if k == "container" and val < len(containers):
+            if k == "container" and isinstance(val, str):  # a profile that names containers (modern: "i0", "c1")
+                val = _container_position(lm, val)
+            if k == "container" and isinstance(val, int) and val < len(containers):
                 val = containers[val]
             if k == "node" and node:
                 val = node

@@ -40,9 +40,10 @@ class LocalModel:
         self.full = (1 << self.bits) - 1
         self.succ = compile_successors(self.model.system)
         self.initial = self.layout.pack(self.model.system.initial)
-        # Transition index -> (container, shift, mask) of the field that makes a start a restart.
-        self.restarts = {i: (c, self.layout.shifts[f], self.layout.mask(f))
-                         for i, (c, f) in profile.restart_steps(self.model).items()}
+        # Transition index -> (container, shift, mask, nonzero): the step is a restart when
+        # that field's being nonzero equals ``nonzero``.
+        self.restarts = {i: (c, self.layout.shifts[f], self.layout.mask(f), nz)
+                         for i, (c, f, nz) in profile.restart_steps(self.model).items()}
 
     def action(self, i: int) -> Any:
         return self.model.system.transitions[i].action
@@ -168,7 +169,7 @@ def _search(lm: LocalModel, starts: frozenset[int], target: Target, deltas: Sequ
             cnt = (k >> bits) & cmask
             for i, t in succ(s):
                 r = restarts.get(i)
-                if r is not None and ((s >> r[1]) & r[2]) != Exit.NONE:
+                if r is not None and (((s >> r[1]) & r[2]) != Exit.NONE) == r[3]:
                     c = r[0]
                     if counted[c]:
                         if ((cnt >> (_CBITS * c)) & _MAXC) >= deltas[c]:
