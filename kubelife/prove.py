@@ -13,7 +13,12 @@ model's own builders and predicates handed :data:`model.engine.symbolic.Z3`.
   is satisfiable (the witness).  This covers every state satisfying the
   proved invariants, reachable or not.
 * The expected violation: found by BMC from the initial state, shortest first.
-* Any number of containers: see :mod:`kubelife.prove_counts`.
+* Any number of containers: see :mod:`kubelife.prove_counts` (seed profile).
+
+Properties, rows and auxiliary invariants come by profile
+(:func:`properties.profiles.properties_for_profile`, :func:`rows_for`,
+:func:`auxiliary_for_profile`); a profile with more than one expected
+violation (``modern``: the sidecar one too) gets a BMC run for each.
 
 A refuted property is also searched by BMC, so a mutant's counterexample is
 a real run when one exists within the depth, not only a counterexample to
@@ -34,17 +39,21 @@ from model.engine.symbolic import BmcResult, Query, Session, bmc, domain
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config, SlotSpec
 from model.k8s.presets import DEFAULT_SUITE
+from model.k8s.modern.presets import MODERN_SUITE
 from model.k8s.seed import SeedSemantics
 from model.k8s.trace import Trace, trace_from_path
 from model.k8s.types import Policy
 from properties.core import Property
-from properties.rows import ROWS, Row
-from properties.seed import EXPECTED_VIOLATION, properties_for
+from properties.profiles import properties_for_profile, rows_for
+from properties.rows import Row
+from properties.seed import EXPECTED_VIOLATION
 from properties.strengthening import auxiliary_for
 
-__all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH", "PROVE_SUITE", "WIDE"]
+__all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH", "PROVE_SUITE", "WIDE",
+           "MODERN_PROVE_SUITE", "DEFAULT_TIMEOUT_MS", "auxiliary_for_profile", "prove_suite"]
 
 DEFAULT_DEPTH = 12
+DEFAULT_TIMEOUT_MS = 20_000  # per solver query; a query that runs out is reported "unknown"
 DOMAIN = "field values stay in their domains"
 
 # Beyond the check suite: three nodes, a policy per slot, a pod the controller does not own
@@ -57,6 +66,23 @@ WIDE = Config(
     replicas=2, restart_cap=2, name="wide-3n-mixed",
 )
 PROVE_SUITE: tuple[Config, ...] = (*DEFAULT_SUITE, WIDE)
+
+# The whole default modern suite: each configuration is small for Z3 (about a second), and
+# together they make every modern row non-vacuous (S3/S4 need the two-container pods).
+MODERN_PROVE_SUITE: tuple[Config, ...] = MODERN_SUITE
+
+
+def prove_suite(profile: str) -> tuple[Config, ...]:
+    """The configurations ``kubelife prove`` covers by default for a profile."""
+    return MODERN_PROVE_SUITE if profile == "modern" else PROVE_SUITE
+
+
+def auxiliary_for_profile(m: ClusterModel) -> list[Property]:
+    """Candidate strengthenings of a model's profile (named data, Houdini decides)."""
+    if m.config.profile == "modern":
+        from properties.modern_strengthening import modern_auxiliary_for
+        return modern_auxiliary_for(m)
+    return auxiliary_for(m)
 
 
 @dataclass
@@ -112,6 +138,7 @@ class ConfigProof:
     rows: dict[str, Verdict]
     bmc: Verdict | None
     seconds: float
+    extra_bmc: dict[str, Verdict] = field(default_factory=dict)  # other expected violations (modern)
 
 
 def _focus_name(f: Any) -> str:
@@ -150,16 +177,18 @@ def _prove_row(m: ClusterModel, s: Session, row: Row, assume: list[str]) -> Verd
     return Verdict(status, time.perf_counter() - start, m.name, None, witness, sorted(core))
 
 
-def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[Row] = ROWS,
-                expected: bool = True, bitvectors: bool = True) -> ConfigProof:
-    """Every proof obligation for one configuration."""
+def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[Row] | None = None,
+                expected: bool = True, bitvectors: bool = True, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> ConfigProof:
+    """Every proof obligation for one configuration (rows default to the profile's)."""
     start = time.perf_counter()
-    props = properties_for(m)
-    aux = auxiliary_for(m)
+    props = properties_for_profile(m)
+    aux = auxiliary_for_profile(m)
+    if rows is None:
+        rows = rows_for(m.config.profile)
     state_props = [p for p in props if p.kind == "invariant"]
     candidates: list[Property] = [*state_props, *aux]
     lay = m.shape.layout
-    s = Session(m.system, [(p.name, p.pred) for p in candidates], bitvectors=bitvectors)
+    s = Session(m.system, [(p.name, p.pred) for p in candidates], bitvectors=bitvectors, timeout_ms=timeout_ms)
     s.add_invariant(DOMAIN, lambda v, o: domain(lay, v))
 
     # Initiation is a concrete evaluation; consecution is Houdini over the rest.
@@ -197,7 +226,7 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
     for p in candidates:
         v = verdicts[p.name]
         if v.status == "refuted" and v.counterexample and v.counterexample["kind"] != "initial state":
-            r = bmc(m.system, _negated(p.pred), depth=depth)
+            r = bmc(m.system, _negated(p.pred), depth=depth, timeout_ms=max(timeout_ms, 60_000))
             v.trace = _trace(m, r)
 
     for p in props:
@@ -209,7 +238,7 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         wit = s.query(s.ops.b(p.witness(s.v, s.w, s.ops)), kept)
         if q.status == "sat":
             v = Verdict("refuted", time.perf_counter() - t0, m.name, _state_cex(m, q, "step"), query=q)
-            r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth)
+            r = bmc(m.system, bad_step=_negated_step(p.pred), depth=depth, timeout_ms=max(timeout_ms, 60_000))
             v.trace = _trace(m, r)
         else:
             status = "unknown" if q.status != "unsat" or not sound else (
@@ -221,10 +250,14 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
     bmc_verdict = None
     ev = next(p for p in props if p.name == EXPECTED_VIOLATION)
     if expected:
-        r = bmc(m.system, _negated(ev.pred), depth=depth)
-        status = "refuted-as-expected" if r.found else ("unknown" if r.status == "unknown" else "not found")
-        bmc_verdict = Verdict(status, r.seconds, m.name, trace=_trace(m, r))
-        bmc_verdict.counterexample = {"kind": "bmc", "depth": depth, "length": r.depth if r.found else None}
+        bmc_verdict = _expected_bmc(m, ev, depth, timeout_ms)
+    # Other known violations (modern: a sidecar may be down while a main container runs), searched
+    # only where the configuration can show them: a witness state exists at all.
+    extra = {}
+    for p in props:
+        if p.kind == "expected-violation" and p.name != EXPECTED_VIOLATION:
+            if s.query(s.ops.b(p.witness(s.v, s.ops)), kept).status == "sat":
+                extra[p.name] = _expected_bmc(m, p, depth, timeout_ms)
     row_verdicts = {row.id: _prove_row(m, s, row, kept) for row in rows}
     if not sound:
         for v in row_verdicts.values():
@@ -234,8 +267,16 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         m, kept,
         {n: v for n, v in verdicts.items() if n in names},
         {n: v for n, v in verdicts.items() if n not in names},
-        row_verdicts, bmc_verdict, time.perf_counter() - start,
+        row_verdicts, bmc_verdict, time.perf_counter() - start, extra,
     )
+
+
+def _expected_bmc(m: ClusterModel, p: Property, depth: int, timeout_ms: int) -> Verdict:
+    r = bmc(m.system, _negated(p.pred), depth=depth, timeout_ms=max(timeout_ms, 60_000))
+    status = "refuted-as-expected" if r.found else ("unknown" if r.status == "unknown" else "not found")
+    v = Verdict(status, r.seconds, m.name, trace=_trace(m, r))
+    v.counterexample = {"kind": "bmc", "depth": depth, "length": r.depth if r.found else None}
+    return v
 
 
 def _negated(pred: Callable[..., Any]) -> Callable[[Any, Any], Any]:
@@ -315,36 +356,46 @@ class ProveResult:
         }
 
 
+def _merge_bmc(vs: Sequence[Verdict], depth: int) -> Verdict:
+    """The shortest counterexample any configuration's BMC found; else unknown or not found."""
+    seconds = sum(v.seconds for v in vs)
+    found = [v for v in vs if v.trace is not None]
+    if found:
+        best = min(found, key=lambda v: len(v.trace or ()))
+        return Verdict("refuted-as-expected", seconds, best.config, best.counterexample, trace=best.trace)
+    unknown = any(v.status == "unknown" for v in vs)
+    return Verdict("unknown" if unknown else "not found", seconds, "", {"kind": "bmc", "depth": depth, "length": None})
+
+
 def prove_all(configs: Sequence[Config] | None = None, semantics: type[SeedSemantics] = SeedSemantics, *,
-              depth: int = DEFAULT_DEPTH, rows: Sequence[Row] = ROWS, any_containers: bool = True) -> ProveResult:
-    """Prove everything over ``configs`` (default: :data:`PROVE_SUITE`)."""
+              depth: int = DEFAULT_DEPTH, rows: Sequence[Row] | None = None, any_containers: bool = True,
+              timeout_ms: int = DEFAULT_TIMEOUT_MS) -> ProveResult:
+    """Prove everything over ``configs`` (default: the profile's :func:`prove_suite`).
+
+    The profile is the semantics'. The any-number-of-containers proofs cover the seed's
+    phase function only, so ``any_containers`` is ignored for other profiles.
+    """
     from kubelife.prove_counts import prove_counts
 
     start = time.perf_counter()
-    if getattr(semantics, "profile", "seed") != "seed":
-        raise ValueError(f"prove_all covers the seed profile, not {semantics.profile!r}")
-    cfgs = list(configs) if configs is not None else list(PROVE_SUITE)
+    profile = getattr(semantics, "profile", "seed")
+    cfgs = list(configs) if configs is not None else list(prove_suite(profile))
+    rows = rows_for(profile) if rows is None else rows
     proofs = []
     for c in cfgs:
         m = build(c, semantics)
         # More than R copies need more than R controlled slots; BMC elsewhere would only time out.
         room = sum(1 for sl in c.slots if sl.controlled) > c.replicas >= 1
-        proofs.append(prove_model(m, depth=depth, rows=rows, expected=room))
+        proofs.append(prove_model(m, depth=depth, rows=rows, expected=room, timeout_ms=timeout_ms))
     row_ids = [r.id for r in rows]
     merged_rows = {rid: _merge([p.rows[rid] for p in proofs]) for rid in row_ids}
     names = list(proofs[0].properties)
     props = {n: _merge([p.properties[n] for p in proofs]) for n in names}
     aux = {n: _merge([p.auxiliary[n] for p in proofs]) for n in proofs[0].auxiliary}
-    found = [p.bmc for p in proofs if p.bmc is not None and p.bmc.trace is not None]
-    if found:
-        best = min(found, key=lambda v: len(v.trace or ()))
-        ev = Verdict("refuted-as-expected", sum(p.bmc.seconds for p in proofs if p.bmc), best.config,
-                     best.counterexample, trace=best.trace)
-    else:
-        unknown = any(p.bmc is not None and p.bmc.status == "unknown" for p in proofs)
-        ev = Verdict("unknown" if unknown else "not found", sum(p.bmc.seconds for p in proofs if p.bmc), "",
-                     {"kind": "bmc", "depth": depth, "length": None})
+    ev = _merge_bmc([p.bmc for p in proofs if p.bmc is not None], depth)
     props[EXPECTED_VIOLATION] = ev
-    counts = prove_counts(semantics) if any_containers else {}
+    for name in dict.fromkeys(n for p in proofs for n in p.extra_bmc):
+        props[name] = _merge_bmc([p.extra_bmc[name] for p in proofs if name in p.extra_bmc], depth)
+    counts = prove_counts(semantics) if any_containers and profile == "seed" else {}
     return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start,
                        strict=configs is None)

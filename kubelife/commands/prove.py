@@ -24,21 +24,23 @@ def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--depth", type=int, default=None,
                    help="bounded model checking depth for counterexamples (1-60; default 12)")
     p.add_argument("--no-counts", action="store_true", help="skip the any-number-of-containers proofs")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds per solver query before it counts as unknown (0.1-3600; default 20)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubelife.prove import DEFAULT_DEPTH, prove_all
+    from kubelife.prove import DEFAULT_DEPTH, DEFAULT_TIMEOUT_MS, prove_all
 
     depth = DEFAULT_DEPTH if args.depth is None else args.depth
     if not 1 <= depth <= 60:
         usage_error(f"--depth {depth} is out of range; give a whole number from 1 to 60.")
+    timeout_ms = DEFAULT_TIMEOUT_MS if args.timeout is None else round(args.timeout * 1000)
+    if args.timeout is not None and not 0.1 <= args.timeout <= 3600:
+        usage_error(f"--timeout {args.timeout:g} is out of range; give seconds from 0.1 to 3600.")
     semantics = semantics_from_args(args)
-    if args.profile != "seed":
-        # The Z3 encoding, strengthenings and container classes are written for the seed profile.
-        usage_error(f"--profile {args.profile!r} is not supported by prove; use seed "
-                    "(kubelife check covers the other profiles).")
     cfg = config_from_args(args)
-    r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts)
+    r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts,
+                  timeout_ms=timeout_ms)
     if args.json:
         emit_json(r.to_json())
         return 0 if r.ok else 1
@@ -53,9 +55,10 @@ def _status(s: str) -> str:
 
 def _print(con: Console, r: object) -> None:
     from kubelife.prove import ProveResult
-    from properties.rows import row_by_id
+    from properties.profiles import row_by_id_for
 
     assert isinstance(r, ProveResult)
+    profile = r.configs[0].model.config.profile
     names = ", ".join(c.model.name for c in r.configs)
     con.print(f"[bold]kubelife prove[/]  {names}  ({r.seconds:.1f} s)")
     rt = Table(title="Scenario rows (every state satisfying the proved invariants)", title_justify="left",
@@ -63,7 +66,7 @@ def _print(con: Console, r: object) -> None:
     for col in ("row", "expected outcome", "Z3", "seconds", "assumes", "proved in"):
         rt.add_column(col, justify="right" if col == "seconds" else "left")
     for rid, v in r.rows.items():
-        rt.add_row(rid, row_by_id(rid).expect, _status(v.status), f"{v.seconds:.3f}",
+        rt.add_row(rid, row_by_id_for(rid, profile).expect, _status(v.status), f"{v.seconds:.3f}",
                    ", ".join(v.strengthening) or "-", v.config)
     con.print(rt)
     for title, group in (("Properties (inductive invariants and steps)", r.properties),
@@ -82,6 +85,8 @@ def _print(con: Console, r: object) -> None:
         for name, v in r.any_containers.items():
             ct.add_row(name, _status(v.status), f"{v.seconds:.3f}")
         con.print(ct)
+    if profile != "seed":
+        con.print("\nAny number of containers: the counting proofs cover the seed phase function only.")
     b = r.bmc
     if b.trace is not None:
         con.print(f"\nexpected violation (BMC, depth {r.depth}): found in {b.config}, "
@@ -89,6 +94,12 @@ def _print(con: Console, r: object) -> None:
         con.print(b.trace.render(), markup=False, highlight=False)
     else:
         con.print(f"\nexpected violation (BMC, depth {r.depth}): {_status(b.status)} within the depth")
+    for name, v in r.properties.items():
+        # Profiles with more known violations (modern: the sidecar one); the seed has none.
+        if v.trace is not None and v.status == "refuted-as-expected" and v is not r.bmc:
+            con.print(f"\nknown violation {name!r} (BMC, depth {r.depth}): found in {v.config}, "
+                      f"shortest counterexample {len(v.trace)} steps, {v.seconds:.2f} s")
+            con.print(v.trace.render(), markup=False, highlight=False)
     for group in (r.rows, r.properties, r.auxiliary, r.any_containers):
         for name, v in group.items():
             if v.status != "refuted":
