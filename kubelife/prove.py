@@ -38,8 +38,8 @@ from model.engine.ops import PY
 from model.engine.symbolic import BmcResult, Query, Session, bmc, domain
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config, SlotSpec
-from model.k8s.presets import DEFAULT_SUITE
 from model.k8s.modern.presets import MODERN_SUITE
+from model.k8s.presets import DEFAULT_SUITE
 from model.k8s.seed import SeedSemantics
 from model.k8s.trace import Trace, trace_from_path
 from model.k8s.types import Policy
