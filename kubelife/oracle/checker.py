@@ -220,6 +220,10 @@ class Oracle:
                 grown += d
         deltas = tuple(ds)
         bound = self.max_hidden + 3 * grown + (2 * n + 2 if first else 0)
+        if obs.deleted and self.profile.models_deletion:
+            if self._removed(live, lm, obs, rec, counts, bound, node_seq):
+                live.node_seen, live.node_free = node_at, not node_seq[-1]
+            return
         res = search(lm, live.starts, target, deltas, bound, node_seq)
         self.stats["searches"] += 1
         if res.matches:
@@ -235,6 +239,37 @@ class Oracle:
             live.done = True
             return
         self._diverged(live, lm, res, rec.line, rec.time, obs.describe(), target, deltas, bound, node_seq)
+
+    def _removed(self, live: _Live, lm: LocalModel, obs: PodObs, rec: Record, counts: list[int | None], bound: int,
+                 node_seq: NodeSeq) -> bool:
+        """A DELETED pod under a profile with graceful deletion: its last state, then one removal step.
+
+        The object a DELETED event carries is the pod as it was removed, so the model must reach
+        that state (deletionTimestamp aside: an unbound pod is removed at once) and remove the
+        pod from it in one step (the kubelet after writing a terminal phase, PodGC, a force delete).
+        """
+        last = PodObs(False, obs.deletion_requested, obs.policy, obs.controlled, obs.node_name, obs.phase,
+                      obs.containers, obs.node_lost, obs.missing, obs.names, ANY, obs.disruption, obs.inits,
+                      obs.sidecars, obs.container_policies)
+        before = self._pod_target(lm, live, last)
+        deltas = tuple(ANY_COUNT if (c is None or p is None) else c - p for c, p in zip(counts, live.restarts))
+        res = search(lm, live.starts, before, deltas, bound, node_seq)
+        self.stats["searches"] += 1
+        if not res.matches:
+            self._diverged(live, lm, res, rec.line, rec.time, f"deleted as {last.describe()}", before, deltas, bound,
+                           node_seq)
+            return False
+        self._explained(live, lm, res)
+        gone_target = self._pod_target(lm, live, obs)
+        gone = search(lm, res.matches, gone_target, (ANY_COUNT,) * len(deltas), 1, (node_seq[-1],))
+        self.stats["searches"] += 1
+        if not gone.matches:
+            self._diverged(live, lm, gone, rec.line, rec.time, f"deleted as {last.describe()}", gone_target, (), 1,
+                           (node_seq[-1],), reason="the pod was removed in a state from which the model allows no "
+                           "removal (the kubelet removes a pod only once its phase is terminal)", status="violation")
+            return False
+        self._explained(live, lm, gone)
+        return True
 
     def _node_seq(self, lm: LocalModel, live: _Live, obs: PodObs) -> tuple[NodeSeq, int]:
         """The node observations the pod's hidden path must pass through, and the latest one's number."""
@@ -355,9 +390,9 @@ class Oracle:
 
     def _diverged(self, live: _Live, lm: LocalModel, res: SearchResult, line: int, time: str | None,
                   observed: str, target: Target, deltas: tuple[int, ...], bound: int, node_seq: NodeSeq,
-                  reason: str = "") -> None:
+                  reason: str = "", status: str = "") -> None:
         v = live.verdict
-        status = "violation" if res.exhausted else "gap"
+        status = status or ("violation" if res.exhausted else "gap")
         v.worsen(status)
         live.done = True
         start = res.closest_start if res.closest_start is not None else next(iter(live.starts))
