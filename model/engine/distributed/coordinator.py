@@ -36,7 +36,7 @@ class WorkerLost(RuntimeError):
 
 
 class CheckpointMismatch(ValueError):
-    """The checkpoint directory belongs to another configuration or worker count."""
+    """Bad input for a run: a checkpoint of another run, or a cluster address that does not answer."""
 
 
 def connect(address: str | None, workers: int) -> None:
@@ -45,7 +45,12 @@ def connect(address: str | None, workers: int) -> None:
         return
     kw: dict[str, Any] = {"logging_level": "ERROR", "log_to_driver": False, "include_dashboard": False}
     if address:
-        ray.init(address=address, **kw)
+        try:
+            ray.init(address=address, **kw)
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise CheckpointMismatch(f"could not join the Ray cluster at --address {address!r} ({first}); "
+                                     "give the address of a running cluster, or leave --address out") from None
     else:
         ray.init(num_cpus=workers, **kw)
 
