@@ -110,11 +110,11 @@ def compare(cfg: Config, spin: bool) -> None:
             print(fmt(r, s), flush=True)
 
 
-def growth(max_states: int) -> None:
+def growth(max_states: int, node_range: range, slot_range: range) -> None:
     print(f"\nGrowth (replicas 1, 1 container, Always, cap 1; runs stop past {max_states:,} states)")
     print(f"  {'nodes':>5} {'slots':>5} | {'states':>11} {'s':>7} {'MB':>6} | {'sym states':>11} {'s':>7} {'MB':>6}")
-    for nodes in range(1, 5):
-        for slots in range(2, 7):
+    for nodes in node_range:
+        for slots in slot_range:
             cfg = Config.uniform(nodes=nodes, slots=slots, replicas=1)
             args = config_args(cfg)
             off = kubelife_run([*args, "--no-symmetry"], "off", max_states)
@@ -127,16 +127,23 @@ def growth(max_states: int) -> None:
             print(f"  {nodes:>5} {slots:>5} | {cell(off)} | {cell(on)}", flush=True)
 
 
+def _range(text: str) -> range:
+    lo, _, hi = text.partition("-")
+    return range(int(lo), int(hi or lo) + 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--configs", default="B1", help="comma-separated preset names (default B1)")
     ap.add_argument("--no-spin", action="store_true", help="kubelife only")
     ap.add_argument("--growth", action="store_true", help="print the nodes x slots growth table instead")
     ap.add_argument("--max-states", type=int, default=20_000_000, help="growth table: stop a run past this")
+    ap.add_argument("--nodes", default="1-4", help="growth table: node range (default 1-4)")
+    ap.add_argument("--slots", default="2-6", help="growth table: slot range (default 2-6)")
     a = ap.parse_args()
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     if a.growth:
-        growth(a.max_states)
+        growth(a.max_states, _range(a.nodes), _range(a.slots))
         return
     for name in a.configs.split(","):
         compare(preset(name.strip()), not a.no_spin)
