@@ -262,6 +262,12 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
     if not sound:
         for v in row_verdicts.values():
             v.status = "unknown" if v.status == "proved" else v.status
+    if any(q.status not in ("sat", "unsat") for q in dropped.values()):
+        # A candidate lost to a solver timeout weakens every later assumption, so a counterexample
+        # to induction may be unreachable: only a real run (BMC trace) still counts as a refutation.
+        for v in [*row_verdicts.values(), *verdicts.values()]:
+            if v.status == "refuted" and v.trace is None and (v.counterexample or {}).get("kind") != "initial state":
+                v.status = "unknown"
     names = {p.name for p in state_props} | {p.name for p in props if p.kind == "step"}
     return ConfigProof(
         m, kept,

@@ -34,7 +34,24 @@ def test_bad_depth(depth: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert f"--depth {depth} is out of range" in err and "Traceback" not in err
 
 
-def test_other_profiles_are_refused_in_one_sentence(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["prove", "--profile", "modern"]) == 2
+def test_modern_single_config_json(capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["prove", "--profile", "modern", "--preset", "modern-Never-1c", "--json", "--depth", "3"])
+    j = json.loads(capsys.readouterr().out)
+    assert rc == 0 and j["ok"] is True
+    assert j["rows"]["M-graceful-delete"]["status"] == "proved"  # a modern-only row
+    assert j["rows"]["S7"]["status"] == "proved" and j["rows"]["M-backoff"]["status"] == "vacuous"
+    assert j["any_containers"] == {}  # the counting proofs are the seed's
+
+
+def test_modern_mutant_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["prove", "--profile", "modern", "--mutant", "eviction-fails-pod", "--preset", "modern-Always-1c",
+               "--depth", "3"])
+    out = capsys.readouterr().out
+    assert rc == 1 and "REFUTED" in out and "S7" in out and "nodes[n0:" in out
+
+
+@pytest.mark.parametrize("timeout", ["0", "5000"])
+def test_bad_timeout(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prove", "--timeout", timeout]) == 2
     err = capsys.readouterr().err
-    assert "--profile 'modern' is not supported by prove" in err and "Traceback" not in err
+    assert f"--timeout {timeout} is out of range" in err and "Traceback" not in err
