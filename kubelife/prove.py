@@ -373,7 +373,7 @@ def _merge_bmc(vs: Sequence[Verdict], depth: int) -> Verdict:
     return Verdict("unknown" if unknown else "not found", seconds, "", {"kind": "bmc", "depth": depth, "length": None})
 
 
-def prove_all(configs: Sequence[Config] | None = None, semantics: type[SeedSemantics] = SeedSemantics, *,
+def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] = SeedSemantics, *,
               depth: int = DEFAULT_DEPTH, rows: Sequence[Row] | None = None, any_containers: bool = True,
               timeout_ms: int = DEFAULT_TIMEOUT_MS) -> ProveResult:
     """Prove everything over ``configs`` (default: the profile's :func:`prove_suite`).

@@ -9,6 +9,8 @@ semantics (rows) or a BMC run that replays (properties).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kubelife.prove import MODERN_PROVE_SUITE, ProveResult, prove_all, prove_model
@@ -77,9 +79,9 @@ _SLOW = {"sidecar-counts-as-main", "init-failure-fails-pod", "mains-skip-inits"}
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in _SLOW else n
                                   for n in sorted(MODERN_MUTANTS)])
 def test_modern_mutant_refuted(name: str) -> None:
-    sem = MODERN_MUTANTS[name]
-    guards = set(sem.caught_by)  # type: ignore[attr-defined]
-    m = build(MODERN_PRESETS[sem.caught_in], sem)  # type: ignore[attr-defined]
+    sem: Any = MODERN_MUTANTS[name]
+    guards = set(sem.caught_by)
+    m = build(MODERN_PRESETS[sem.caught_in], sem)
     row_ids = {r.id for r in MODERN_ROWS}
     proof = prove_model(m, rows=[r for r in MODERN_ROWS if r.id in guards], expected=False)
     verdicts = {**proof.rows, **proof.properties, **proof.auxiliary}
