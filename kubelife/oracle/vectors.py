@@ -9,6 +9,11 @@
 
 Everything is computed from the model (``phase_of`` and the compiled transitions), so the
 vectors change exactly when the semantics does.  See ``docs/vectors.md``.
+
+Under ``--profile modern`` the same three files come from the modern model:
+``phase.json`` is today's ``getPhase`` over every multiset of container
+statuses of up to 2 init containers, 1 sidecar and 3 main containers, and the
+step files use the modern local models (init containers, sidecars, deletion).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ CONTAINER_FORMS: tuple[tuple[CState, Exit], ...] = (
 )
 
 
-def _header(kind: str, prof: str) -> dict[str, Any]:
+def header(kind: str, prof: str) -> dict[str, Any]:
     return {"format": "kubelife-vectors", "version": VERSION, "kind": kind, "profile": prof}
 
 
@@ -55,7 +60,7 @@ def phase_vectors(prof: str = "seed", max_containers: int = 3) -> dict[str, Any]
                                                            else 1) for nm, (s, e) in zip(names, combo)],
                     "phase": phase.label,
                 })
-    return {**_header("phase", prof), "count": len(out), "vectors": out}
+    return {**header("phase", prof), "count": len(out), "vectors": out}
 
 
 def _state_json(st: ClusterState, with_pod: bool) -> dict[str, Any]:
@@ -83,12 +88,12 @@ def _reachable(m: ClusterModel) -> tuple[list[int], dict[int, list[tuple[int, in
     return order, edges
 
 
-def step_vectors(m: ClusterModel, with_pod: bool) -> dict[str, Any]:
+def step_vectors(m: ClusterModel, with_pod: bool, state_json: Any = None) -> dict[str, Any]:
     """Allowed steps of every reachable state, and forbidden single-field changes between reachable states."""
     layout = m.shape.layout
     order, edges = _reachable(m)
     index = {s: k for k, s in enumerate(order)}
-    states = [_state_json(m.decode(s), with_pod) for s in order]
+    states = [(state_json or _state_json)(m.decode(s), with_pod) for s in order]
     allowed, forbidden = [], []
     for s in order:
         nxt = {t for _, t in edges[s]}
@@ -113,18 +118,25 @@ def write_vectors(out: Path, prof_name: str = "seed") -> dict[str, int]:
     prof: Profile = profile(prof_name)
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    phase = phase_vectors(prof.name)
-    counts["phase.json"] = phase["count"]
     pods = []
-    for pol in Policy:
-        for n in (1, 2):
-            pods.append({"policy": pol.label, "containers": n,
-                         **step_vectors(build(prof.local_config(pol, n, False), prof.semantics), True)})
-    node = step_vectors(build(prof.node_config(), prof.semantics), False)
+    if prof.name == "modern":
+        from kubelife.oracle import vectors_modern as vm
+
+        phase = vm.modern_phase_vectors()
+        pods = vm.modern_pod_models(step_vectors)
+        node = step_vectors(build(prof.node_config(), prof.semantics), False, vm.modern_state_json)
+    else:
+        phase = phase_vectors(prof.name)
+        for pol in Policy:
+            for n in (1, 2):
+                pods.append({"policy": pol.label, "containers": n,
+                             **step_vectors(build(prof.local_config(pol, n, False), prof.semantics), True)})
+        node = step_vectors(build(prof.node_config(), prof.semantics), False)
+    counts["phase.json"] = phase["count"]
     files = {
         "phase.json": phase,
-        "pod-steps.json": {**_header("pod-steps", prof.name), "restart_cap": prof.restart_cap, "models": pods},
-        "node-steps.json": {**_header("node-steps", prof.name), **node},
+        "pod-steps.json": {**header("pod-steps", prof.name), "restart_cap": prof.restart_cap, "models": pods},
+        "node-steps.json": {**header("node-steps", prof.name), **node},
     }
     counts["pod-steps.json"] = sum(len(p["allowed"]) + len(p["forbidden"]) for p in pods)
     counts["node-steps.json"] = len(node["allowed"]) + len(node["forbidden"])

@@ -1,0 +1,102 @@
+"""Conformance vectors of the ``modern`` profile (see ``docs/vectors.md``, section "modern").
+
+The phase vectors evaluate the modern model's own phase function
+(:func:`model.k8s.modern.phase.modern_phase`, folded to constants by ``PyOps``)
+on every multiset of container statuses: the phase function only counts
+statuses, so the order of containers of one kind does not change the answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from kubelife.oracle.render_modern import modern_container_status
+from kubelife.oracle.vectors import header
+from model.engine.ops import PY
+from model.k8s.cluster import build
+from model.k8s.config import Config, SlotSpec
+from model.k8s.modern.phase import modern_phase
+from model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
+from model.k8s.types import PodPhase, Policy
+
+__all__ = ["FORMS", "SIDECAR_FORMS", "modern_phase_vectors", "modern_state_json", "modern_pod_models"]
+
+# name -> (state, most recent termination, started): the statuses getPhase tells apart.
+FORMS: dict[str, tuple[MState, MExit, bool]] = {
+    "NoStatus": (MState.ABSENT, MExit.NONE, False),
+    "ContainerCreating": (MState.WAITING, MExit.NONE, False),
+    "CrashLoopBackOff(Completed)": (MState.WAITING, MExit.OK, False),
+    "CrashLoopBackOff(Error)": (MState.WAITING, MExit.ERROR, False),
+    "Running": (MState.RUNNING, MExit.NONE, True),
+    "Completed": (MState.TERMINATED, MExit.OK, False),
+    "Error": (MState.TERMINATED, MExit.ERROR, False),
+}
+# A sidecar may also be running but not yet started (startup probe or postStart not done).
+SIDECAR_FORMS = {**FORMS, "Running(not started)": (MState.RUNNING, MExit.NONE, False)}
+
+
+def _legend() -> dict[str, Any]:
+    out = {}
+    for name, (state, last, started) in SIDECAR_FORMS.items():
+        c = MContainer(Kind.MAIN, state, last, 1 if state is MState.WAITING and last is not MExit.NONE else 0,
+                       False, Pull.OK)
+        status = modern_container_status("x", c, c.restarts)
+        if status is not None:
+            status["started"] = started
+        out[name] = {"state": state.label, "last": last.label, "started": started, "containerStatus": status}
+    return out
+
+
+def _phase(policy: Policy, inits: tuple[str, ...], sidecars: tuple[str, ...], mains: tuple[str, ...]) -> PodPhase:
+    st = [FORMS[x] for x in inits], [SIDECAR_FORMS[x] for x in sidecars], [FORMS[x] for x in mains]
+    ints = [[(int(s), int(e), started) for s, e, started in group] for group in st]
+    return PodPhase(modern_phase(PY, ints[0], ints[1], ints[2], policy, [None] * len(mains), restart_rules=False))
+
+
+def modern_phase_vectors(max_inits: int = 2, max_sidecars: int = 1, max_mains: int = 3) -> dict[str, Any]:
+    """The phase of every multiset of statuses: 0..max_inits init, 0..max_sidecars sidecar, 1..max_mains main."""
+    def multisets(forms: dict[str, Any], lo: int, hi: int) -> list[tuple[str, ...]]:
+        return [c for n in range(lo, hi + 1) for c in itertools.combinations_with_replacement(forms, n)]
+
+    out = []
+    for pol in Policy:
+        for inits in multisets(FORMS, 0, max_inits):
+            for sidecars in multisets(SIDECAR_FORMS, 0, max_sidecars):
+                for mains in multisets(FORMS, 1, max_mains):
+                    out.append({"policy": pol.label, "initContainers": list(inits), "sidecars": list(sidecars),
+                                "containers": list(mains), "phase": _phase(pol, inits, sidecars, mains).label})
+    return {**header("phase", "modern"), "multisets": True, "forms": _legend(), "count": len(out), "vectors": out}
+
+
+def modern_state_json(st: MCluster, with_pod: bool) -> dict[str, Any]:
+    n = st.nodes[0]
+    out: dict[str, Any] = {"node": {"object": n.obj.label, "heartbeat": n.heartbeat, "ready": n.ready.label,
+                                    "taint": n.taint.label, "disk_pressure": n.disk_pressure}}
+    if with_pod:
+        p = st.pods[0]
+        out["pod"] = {"exists": p.exists, "phase": p.phase.label, "bound": p.node is not None,
+                      "terminating": p.deleting, "conditions": p.conditions,
+                      "containers": [{"kind": c.kind.name.lower(), "state": c.state.label, "reason": c.reason,
+                                      "last": c.last.label, "restarts": c.restarts, "backoff": c.backoff,
+                                      "pull": c.pull.label} for c in p.containers]}
+    return out
+
+
+# (label, main containers, init containers, sidecars, environment events)
+MODELS = (("1 container, deletes, pull errors, lost containers", 1, 0, 0, True),
+          ("1 init container, 1 container", 1, 1, 0, False),
+          ("1 sidecar, 1 container", 1, 0, 1, False))
+
+
+def modern_pod_models(step_vectors: Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for pol in Policy:
+        for label, mains, inits, sidecars, env in MODELS:
+            spec = SlotSpec(policy=pol, containers=mains, controlled=False, initial=True, inits=inits,
+                            sidecars=sidecars, user_deletes=env, image_pull_errors=env, unknown_exits=env)
+            cfg = Config(1, (spec,), replicas=0, restart_cap=1, profile="modern", name=f"vectors {label}")
+            out.append({"policy": pol.label, "containers": mains, "initContainers": inits, "sidecars": sidecars,
+                        "environment_events": env, **step_vectors(build(cfg), True, modern_state_json)})
+    return out
