@@ -13,6 +13,7 @@ from kubelife.oracle import PROFILES, check_trace
 from kubelife.oracle.render_modern import modern_node_object, modern_pod_object
 from kubelife.oracle.search import LocalModel, Target
 from model.k8s.config import Config, SlotSpec
+from model.k8s.modern.shape import ModernShape
 from model.k8s.types import Policy
 
 TRACES = Path(__file__).parent / "data" / "traces" / "modern"
@@ -38,7 +39,9 @@ def test_restart_detection_agrees_with_the_models_counter(policy: Policy, inits:
     """A step counts as a restart exactly when the modern model's own restart counter grows."""
     spec = SlotSpec(policy=policy, containers=1, controlled=False, initial=True, inits=inits, sidecars=sidecars)
     lm = LocalModel(Config(1, (spec,), replicas=0, restart_cap=2, profile="modern"), MODERN)
-    pod = lm.shape.pods[0]
+    shape = lm.shape
+    assert isinstance(shape, ModernShape)
+    pod = shape.pods[0]
     checked = grew = 0
     for s in _reachable(lm):
         for i, t in lm.succ(s):
@@ -62,8 +65,10 @@ def test_abstraction_inverts_the_renderer() -> None:
     lm = LocalModel(Config(1, (spec,), replicas=0, restart_cap=1, profile="modern"), MODERN)
     states = _reachable(lm)
     assert len(states) > 1000
+    shape = lm.shape
+    assert isinstance(shape, ModernShape)
     for s in states:
-        st = lm.model.decode(s)
+        st = shape.decode(lm.layout.unpack(s))
         p, n = st.pods[0], st.nodes[0]
         if p.exists:
             obj = modern_pod_object("web", p, Policy.NEVER, node="node-a" if p.node is not None else None)
