@@ -28,20 +28,21 @@ from model.engine.compile import compile_state_checks, compile_successors
 from model.engine.graph import Graph, Path, concretize_lasso, explore_graph
 from model.engine.liveness import Assumptions, LeadsTo, Method, check_lasso, eventually_always, leads_to, state_masks
 from model.k8s.cluster import ClusterModel
-from model.k8s.config import Config
+from model.k8s.config import Config, SlotSpec
 from model.k8s.trace import Trace, trace_from_path
 from model.k8s.types import Policy
 from properties.liveness import (
-    FAIRNESS,
-    LIVENESS_PROPERTIES,
     SYMMETRIES,
     Instance,
     LivenessProperty,
     expand_fairness,
+    fairness_for,
+    liveness_properties_for,
 )
 
 __all__ = [
     "LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "lasso_diagram", "LIVENESS_SUITE",
+    "MODERN_LIVENESS_SUITE", "liveness_suite",
 ]
 
 
@@ -56,6 +57,24 @@ LIVENESS_SUITE: tuple[Config, ...] = (
     *(_u(f"live-{p.label}-2c", nodes=1, slots=1, replicas=1, containers=2, policy=p) for p in Policy),
     _u("live-Always-2n", nodes=2, slots=1, replicas=1, containers=1, policy=Policy.ALWAYS),
 )
+
+
+def _m(name: str, nodes: int, slots: int, **spec: Any) -> Config:
+    return Config(nodes, (SlotSpec(**spec),) * slots, 1, 1, "modern", name)
+
+
+# Modern: one node and two slots (a Terminating copy and its replacement), each policy; a
+# user-deletes configuration (deletes are how a Pending pod may go away); two nodes.
+MODERN_LIVENESS_SUITE: tuple[Config, ...] = (
+    *(_m(f"live-modern-{p.label}", 1, 2, policy=p) for p in Policy),
+    _m("live-modern-Never-deletes", 1, 2, policy=Policy.NEVER, user_deletes=True),
+    _m("live-modern-Never-2n", 2, 1, policy=Policy.NEVER),
+)
+
+
+def liveness_suite(profile: str) -> tuple[Config, ...]:
+    """The configurations ``kubelife liveness`` checks by default for a profile."""
+    return MODERN_LIVENESS_SUITE if profile == "modern" else LIVENESS_SUITE
 
 
 @dataclass
@@ -139,7 +158,7 @@ def _canonicalizer(m: ClusterModel, level: str) -> Callable[[int], int] | None:
 def _level(prop: LivenessProperty, fairness: Sequence[str]) -> str:
     inv = set(prop.invariant_under)
     for f in fairness:
-        inv &= FAIRNESS[f].invariant_under
+        inv &= fairness_for(prop.profile)[f].invariant_under
     if SYMMETRIES <= inv:
         return "nodes+slots"
     return "nodes" if "nodes" in inv else "full"
@@ -180,8 +199,9 @@ def _assumptions(m: ClusterModel, fairness: Sequence[str]) -> Assumptions:
     weak: list[frozenset[int]] = []
     strong: list[frozenset[int]] = []
     finite: set[int] = set()
+    table = fairness_for(m.config.profile)
     for name in fairness:
-        f = FAIRNESS[name]
+        f = table[name]
         gs = f.groups(acts)
         if f.kind == "weak":
             weak += gs
@@ -276,19 +296,21 @@ def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symme
                    max_states: int | None = None) -> LivenessResult:
     """Every liveness property under its declared cases, or under exactly ``fairness`` when given.
 
-    ``fairness`` names come from :data:`properties.liveness.FAIRNESS` or its bundles
-    (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
+    ``fairness`` names come from the model's profile table (:func:`properties.liveness.fairness_for`)
+    or its bundles (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
+    Properties default to the profile's (:func:`properties.liveness.liveness_properties_for`).
     """
     start = time.perf_counter()
-    chosen = expand_fairness(fairness) if fairness is not None else None
+    profile = m.config.profile
+    chosen = expand_fairness(fairness, profile) if fairness is not None else None
     graphs = _Graphs(m, symmetry, max_states)
     verdicts = []
-    for prop in props if props is not None else LIVENESS_PROPERTIES:
+    for prop in props if props is not None else liveness_properties_for(profile):
         if chosen is not None:
             verdicts.append(_check_one(m, prop, chosen, graphs, method))
             continue
         for case in prop.cases_for(m.config):
-            verdicts.append(_check_one(m, prop, expand_fairness(case.fairness), graphs, method, case.why))
+            verdicts.append(_check_one(m, prop, expand_fairness(case.fairness, profile), graphs, method, case.why))
     return LivenessResult(m, verdicts, graphs.info(), time.perf_counter() - start)
 
 
@@ -300,8 +322,9 @@ def _how_fair(m: ClusterModel, fairness: Sequence[str], succ: Callable[[int], li
     taken = {steps[k]: k + 1 for k in range(loop_at, len(steps))}  # transition -> step number
     enabled = [{i for i, t in succ(states[k]) if t != states[k]} for k in cyc]
     out = []
+    table = fairness_for(m.config.profile)
     for name in fairness:
-        f = FAIRNESS[name]
+        f = table[name]
         notes = []
         for grp in f.groups(acts):
             a0 = acts[min(grp)]

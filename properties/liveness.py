@@ -37,7 +37,7 @@ from model.k8s.types import Policy
 
 __all__ = [
     "Fairness", "FAIRNESS", "BUNDLES", "expand_fairness", "Instance", "Case", "LivenessProperty",
-    "LIVENESS_PROPERTIES", "FAIR", "liveness_property",
+    "LIVENESS_PROPERTIES", "FAIR", "liveness_property", "fairness_for", "bundles_for", "liveness_properties_for",
 ]
 
 V = Sequence[Any]
@@ -110,21 +110,44 @@ BUNDLES: dict[str, tuple[str, ...]] = {
 FAIR = BUNDLES["fair"]
 
 
-def expand_fairness(names: Iterable[str]) -> tuple[str, ...]:
+def fairness_for(profile: str) -> dict[str, Fairness]:
+    """The fairness assumptions of a profile (its actions differ: ``modern`` has its own table)."""
+    if profile == "modern":
+        from properties.modern_liveness import MODERN_FAIRNESS
+        return MODERN_FAIRNESS
+    return FAIRNESS
+
+
+def bundles_for(profile: str) -> dict[str, tuple[str, ...]]:
+    if profile == "modern":
+        from properties.modern_liveness import MODERN_BUNDLES
+        return MODERN_BUNDLES
+    return BUNDLES
+
+
+def liveness_properties_for(profile: str) -> tuple[LivenessProperty, ...]:
+    if profile == "modern":
+        from properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
+        return MODERN_LIVENESS_PROPERTIES
+    return LIVENESS_PROPERTIES
+
+
+def expand_fairness(names: Iterable[str], profile: str = "seed") -> tuple[str, ...]:
     """Assumption names with bundles expanded, in a stable order; ``ValueError`` names a bad one."""
+    table, bundles = fairness_for(profile), bundles_for(profile)
     out: list[str] = []
     for n in names:
         n = n.strip()
         if not n:
             continue
-        if n in BUNDLES:
-            out += BUNDLES[n]
-        elif n in FAIRNESS:
+        if n in bundles:
+            out += bundles[n]
+        elif n in table:
             out.append(n)
         else:
-            known = ", ".join([*FAIRNESS, *BUNDLES])
+            known = ", ".join([*table, *bundles])
             raise ValueError(f"fairness assumption {n!r} is not known; use names from: {known}")
-    order = list(FAIRNESS)
+    order = list(table)
     return tuple(sorted(set(out), key=order.index))
 
 
@@ -160,15 +183,16 @@ class LivenessProperty:
     cases: tuple[Case, ...]
     doc: str
     hypothesis: str = ""
+    profile: str = "seed"  # whose fairness table the cases name
 
     def cases_for(self, config: Config | None) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if c.applies(config))
 
     def expected(self, fairness: Sequence[str], config: Config | None = None) -> bool | None:
         """What the cases imply for these assumptions (``None``: nothing declared covers them)."""
-        have = set(expand_fairness(fairness))
+        have = set(expand_fairness(fairness, self.profile))
         for c in self.cases_for(config):
-            need = set(expand_fairness(c.fairness))
+            need = set(expand_fairness(c.fairness, self.profile))
             if c.holds and need <= have:
                 return True
             if not c.holds and have <= need:

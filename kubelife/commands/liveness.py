@@ -29,6 +29,8 @@ def setup(p: argparse.ArgumentParser) -> None:
 def _semantics(args: argparse.Namespace) -> Any:
     from model.k8s.liveness_mutants import LIVENESS_MUTANTS
 
+    if args.profile != "seed":  # the liveness-only mutant is the seed's; other profiles' mutants as in check
+        return semantics_from_args(args)
     if args.mutant in LIVENESS_MUTANTS:
         return LIVENESS_MUTANTS[args.mutant]
     if args.mutant:
@@ -40,15 +42,16 @@ def _semantics(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubelife.liveness import LIVENESS_SUITE, check_liveness, render_liveness
+    from kubelife.liveness import check_liveness, liveness_suite, render_liveness
     from model.engine.explore import StateLimitExceeded
     from model.k8s.cluster import build
-    from properties.liveness import BUNDLES, FAIRNESS, expand_fairness
+    from properties.liveness import bundles_for, expand_fairness, fairness_for
 
+    semantics = _semantics(args)  # validates --profile and --mutant first
     if args.list_fairness:
-        for f in FAIRNESS.values():
+        for f in fairness_for(args.profile).values():
             print(f"{f.name:20} {f.kind:9} {f.doc}")
-        for b, names in BUNDLES.items():
+        for b, names in bundles_for(args.profile).items():
             print(f"{b:20} {'bundle':9} {', '.join(names)}")
         return 0
     if args.max_states is not None and args.max_states < 1:
@@ -56,12 +59,11 @@ def run(args: argparse.Namespace) -> int:
     fairness = None
     if args.fairness is not None:
         try:
-            fairness = expand_fairness(args.fairness.split(","))
+            fairness = expand_fairness(args.fairness.split(","), args.profile)
         except ValueError as e:
             usage_error(f"--fairness: {e}.")
-    semantics = _semantics(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(LIVENESS_SUITE)
+    configs = [cfg] if cfg is not None else list(liveness_suite(args.profile))
     results = []
     try:
         for c in configs:
