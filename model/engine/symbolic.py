@@ -392,11 +392,23 @@ class Session:
             mdl = self.solver.model()
             q.before, q.after = values_of(mdl, self.v), values_of(mdl, self.w)
             q.action = mdl.eval(self.a, model_completion=True).as_long()
+            if not self._genuine(q):
+                # Seen when a query is cut off by a very short timeout: z3 says sat with a model
+                # that is no model. Report what the solver really gave: no answer.
+                q = Query("unknown", 0.0)
         elif r == z3.unsat:
             q.core = [names[str(c)] for c in self.solver.unsat_core() if str(c) in names]
         self.solver.pop()
         q.seconds = time.perf_counter() - start
         return q
+
+    def _genuine(self, q: Query) -> bool:
+        """A model is a state in its domains and a real step of the explicit semantics."""
+        assert q.before is not None and q.after is not None and q.action is not None
+        if not self.system.layout.in_domain(q.before) or not 0 <= q.action < len(self.system.transitions):
+            return False
+        after = self.system.step(q.before, q.action)
+        return after is not None and tuple(after) == tuple(q.after)
 
     def minimise(self, goal: Any, q: Query) -> Query:
         """Shrink an unsat query's core by dropping assumptions one at a time."""
