@@ -108,8 +108,9 @@ def test_crashloop_explained_by_backoff() -> None:
     assert check_trace(TRACES / "crashloop-backoff.kubectl.json", profile_name="modern").verdict == "conformant"
 
 
-def test_wrong_policy_is_a_violation() -> None:
-    r = check_trace(TRACES / "crashloop-backoff.wrong-policy.jsonl", profile_name="modern")
+@pytest.mark.parametrize("path", sorted(TRACES.glob("*.wrong-policy.jsonl")), ids=lambda p: p.name)
+def test_wrong_policy_is_a_violation(path: Path) -> None:
+    r = check_trace(path, profile_name="modern")
     pod = next(o for o in r.objects if o.kind == "Pod")
     assert pod.status == "violation" and pod.divergence is not None
     assert any(d.startswith("phase:") for d in pod.divergence.differs)

@@ -56,7 +56,7 @@ def render(c: Config, actions: list[Act], semantics: Any = ModernSemantics, *,
     states = [m.shape.decode(v) for v in t.states()]
     rv, out, gen = 100, [], 0
     spec = c.slots[0]
-    pol = label or spec.policy
+    pol = label if label is not None else spec.policy
 
     def pod(st: Any, r: int) -> dict[str, Any]:
         p = st.pods[0]
@@ -110,7 +110,17 @@ CONFORMANT: dict[str, tuple[Config, list[Act]]] = {
                                            a("P4", container="i0"), a("P3", container="i0", code="Completed"),
                                            a("P2", container="c0")]),
     "graceful-delete": (cfg(A), [*up("c0"), a("D1"), a("K4"), a("K5")]),
+    # Scenario rows restated under modern (properties/modern_rows.py).
+    "S1-OnFailure": (cfg(O), [*up("c0"), a("P3", container="c0", code="Completed")]),
+    "S2-Never": (cfg(N), [*up("c0"), a("P3", container="c0", code="Error")]),
+    "S5-Always": (cfg(A), [*up("c0"), a("P3", container="c0", code="OOMKilled"), a("P4", container="c0")]),
+    "S6-disk-pressure": (cfg(A), [*up("c0"), ("N5", {"node": 0})]),
+    "N-dead-pods": (cfg(N), [*up("c0"), ("N6", {"node": 0}), a("G1"), a("P5")]),
+    "M-sidecar-crash": (cfg(A, 0, 1), [*up("s0", "c0"), a("P3", container="s0", code="Error"),
+                                       a("P4", container="s0")]),
 }
+
+WRONG_POLICY = {"crashloop-backoff": N, "S1-OnFailure": A, "S2-Never": O, "S5-Always": N}
 
 # name -> (config, actions run in the mutant model, mutant): violations under --profile modern
 MUTANT_RUNS: dict[str, tuple[Config, list[Act], str]] = {
@@ -131,8 +141,9 @@ def main() -> None:
         ev = render(c, acts)
         (HERE / f"{name}.jsonl").write_text(watch(ev))
     (HERE / "crashloop-backoff.kubectl.json").write_text(kubectl(render(*CONFORMANT["crashloop-backoff"])))
-    (HERE / "crashloop-backoff.wrong-policy.jsonl").write_text(watch(render(*CONFORMANT["crashloop-backoff"],
-                                                                            label=N)))
+    # The same runs declaring a restart policy under which they cannot happen.
+    for name, wrong in WRONG_POLICY.items():
+        (HERE / f"{name}.wrong-policy.jsonl").write_text(watch(render(*CONFORMANT[name], label=wrong)))
     for name, (c, acts, mutant) in MUTANT_RUNS.items():
         ev = render(c, acts, MODERN_MUTANTS[mutant])
         (HERE / "mutants" / f"{name}.jsonl").write_text(watch(ev))
