@@ -154,3 +154,12 @@ def test_cli_modern_json_and_exit_codes() -> None:
     bad = subprocess.run([sys.executable, "-m", "kubelife", "oracle", "--profile", "modern",
                           str(TRACES / "mutants" / "eviction-fails-pod.jsonl")], capture_output=True, text=True)
     assert bad.returncode == 1 and "phase: model Running, observed Failed" in bad.stdout
+
+
+def test_assert_conforms_takes_the_profile() -> None:
+    from kubelife.oracle.testing import OracleAssertionError, assert_conforms
+
+    path = TRACES / "S7-lost-node-terminating.jsonl"
+    assert assert_conforms(path, profile="modern").verdict == "conformant"
+    with pytest.raises(OracleAssertionError, match="seed"):
+        assert_conforms(path)
