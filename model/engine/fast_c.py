@@ -51,6 +51,19 @@ class COps(PyOps):
     def not_(self, x: Any) -> Any:
         return (not x) if _is_const(x) else f"(!{x})"
 
+    # Expressions are pure, so an operand compared with itself folds.
+    def eq(self, a: Any, b: Any) -> Any:
+        return True if not _is_const(a) and a == b else super().eq(a, b)
+
+    def ne(self, a: Any, b: Any) -> Any:
+        return False if not _is_const(a) and a == b else super().ne(a, b)
+
+    def le(self, a: Any, b: Any) -> Any:
+        return True if not _is_const(a) and a == b else super().le(a, b)
+
+    def lt(self, a: Any, b: Any) -> Any:
+        return False if not _is_const(a) and a == b else super().lt(a, b)
+
     def implies(self, a: Any, b: Any) -> Any:
         return self.or_(self.not_(a), b)
 
@@ -132,20 +145,31 @@ def _state_checks(layout: Layout, name: str, preds: Sequence[StatePred], want: b
     return lines
 
 
-def _edge_fn(layout: Layout, steps: Sequence[StepPred], step_wits: Sequence[StepPred],
+def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Sequence[StepPred],
              observers: Sequence[EdgeSpec]) -> list[str]:
-    """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, dst id)."""
+    """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, dst id).
+
+    Step predicates are specialised per transition: the state after is the transition's effects
+    over the state before, so whatever a transition leaves alone folds away (``x <= x``).
+    """
+    layout = system.layout
     a, b = _names(layout, "f"), _names(layout, "g")
     lines = ["static inline void on_edge(i64 sid, u64 s, int i, u64 t, i64 tid, i64 *sv, i64 *sw, i64 *ob) {",
              *_unpack(layout, "s", "f"), *_unpack(layout, "t", "g")]
-    for arr, preds, want in (("sv", steps, False), ("sw", step_wits, True)):
-        for k, p in enumerate(preds):
-            e = p(a, b, C)
-            if _is_const(e) and bool(e) != want:
-                continue
-            cond = "1" if _is_const(e) else (e if want else f"!{e}")
-            lines.append(f"    if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = tid; }}")
     by_t: dict[int, list[str]] = {}
+    for i, tr in enumerate(system.transitions):
+        guard, eff = tr.build(a, C)
+        if guard is False:
+            continue
+        after = [eff.get(k, a[k]) for k in range(len(a))]
+        for arr, preds, want in (("sv", steps, False), ("sw", step_wits, True)):
+            for k, p in enumerate(preds):
+                e = p(a, after, C)
+                if _is_const(e) and bool(e) != want:
+                    continue
+                cond = "1" if _is_const(e) else (e if want else f"!{e}")
+                by_t.setdefault(i, []).append(
+                    f"        if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = tid; }}")
     for o, spec in enumerate(observers):
         # ob layout per observer: hits, wit src, wit i, fail src, fail i, fail focus (t values go to obt)
         for i, checks in spec.items():
@@ -279,7 +303,7 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
         *_successors(system),
         *_state_checks(layout, "check_inv", invariants, False),
         *_state_checks(layout, "check_wit", sometimes, True),
-        *_edge_fn(layout, steps, sometimes_steps, observers),
+        *_edge_fn(system, steps, sometimes_steps, observers),
         *_canon(layout, symmetry),
         resources.files("model.engine").joinpath("fast_bfs.c").read_text(),
     ]
