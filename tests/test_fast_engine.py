@@ -63,11 +63,13 @@ def _summary(r: Any) -> dict[str, Any]:
 
 
 @needs_cc
-@pytest.mark.parametrize("mutant", [None, "never-restarts", "disk-failure-keeps-running"])
-def test_check_results_identical_including_rows_and_traces(mutant: str | None) -> None:
-    cfg = Config.uniform(nodes=1, slots=1, containers=2, policy=Policy.NEVER) if mutant == "never-restarts" \
-        else Config.uniform(nodes=2, slots=1, policy=Policy.NEVER) if mutant \
-        else Config.uniform(nodes=2, slots=2, policy=Policy.NEVER)
+@pytest.mark.parametrize(("mutant", "cfg"), [
+    (None, Config.uniform(nodes=2, slots=2, policy=Policy.NEVER)),
+    ("never-restarts", Config.uniform(nodes=1, slots=1, containers=2, policy=Policy.NEVER)),  # a row fails
+    ("disk-failure-keeps-running", Config.uniform(nodes=2, slots=1, policy=Policy.NEVER)),
+    ("terminal-restart", Config.uniform(nodes=1, slots=2, policy=Policy.ON_FAILURE)),  # a step property fails
+], ids=["seed", "never-restarts", "disk-failure-keeps-running", "terminal-restart"])
+def test_check_results_identical_including_rows_and_traces(mutant: str | None, cfg: Config) -> None:
     m = build(cfg, MUTANTS[mutant]) if mutant else build(cfg)
     for symmetric in (False, True):
         py = check_model(m, engine="python", symmetry=symmetric)
