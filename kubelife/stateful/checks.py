@@ -1,7 +1,8 @@
 """What the machine checks on every step, compiled once per model.
 
-Properties come from :func:`properties.seed.properties_for` and rows from
-:data:`properties.rows.ROWS`, compiled with the engine's code generator over
+Properties and rows come from the model's profile
+(:func:`properties.profiles.properties_for_profile`, :func:`properties.profiles.rows_for`:
+section 5 and S1-S7 for ``seed``, their restatement plus today's promises for ``modern``), compiled with the engine's code generator over
 packed states (rows through :class:`kubelife.check.RowObserver`, the same
 observer the exhaustive checker uses), so the machine asserts exactly what
 ``kubelife check`` asserts, at sizes ``kubelife check`` cannot reach.
@@ -18,8 +19,7 @@ from kubelife.adapter import ActionRefused, Adapter, differences
 from kubelife.check import RowObserver
 from model.engine.compile import compile_state_checks, compile_step_checks, compile_successors
 from model.k8s.cluster import ClusterModel
-from properties.rows import ROWS
-from properties.seed import properties_for
+from properties.profiles import properties_for_profile, rows_for
 
 __all__ = ["Violation", "RowHit", "ModelChecks", "checks_for", "replay_violation"]
 
@@ -58,7 +58,7 @@ class ModelChecks:
         self.m = m
         layout = m.shape.layout
         self.successors = compile_successors(m.system)
-        props = properties_for(m)
+        props = properties_for_profile(m)
         self.invariants = [p for p in props if p.kind == "invariant"]
         self.steps = [p for p in props if p.kind == "step"]
         self.known = [p for p in props if p.kind == "expected-violation"]
@@ -66,7 +66,7 @@ class ModelChecks:
         self.step_check = compile_step_checks(layout, [p.pred for p in self.steps])
         self.known_check = compile_state_checks(layout, [p.pred for p in self.known])
         self.rows: dict[int, list[tuple[str, Any, list[str]]]] = {}
-        for row in ROWS:
+        for row in rows_for(m.config.profile):
             ob = RowObserver(m, row)
             for i, (fn, names) in ob.checks.items():
                 self.rows.setdefault(i, []).append((row.id, fn, names))

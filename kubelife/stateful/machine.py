@@ -29,13 +29,22 @@ from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config
 from model.k8s.types import PodPhase
 
-__all__ = ["machine_for", "Tally", "KIND_WEIGHTS", "Pick"]
+__all__ = ["machine_for", "Tally", "KIND_WEIGHTS", "MODERN_KIND_WEIGHTS", "Pick"]
 
 # Faults are rarer than kubelet steps, so pods live long enough to exit, restart and
 # exit again; every kind still fires (the coverage summary shows it).
 KIND_WEIGHTS: dict[str, int] = {
     "P3": 6, "P2": 4, "P4": 4, "P1": 3, "R1": 3, "N1": 2, "P5": 2, "N4": 2,
     "N2": 1, "N3": 1, "N5": 1, "N6": 1,
+}
+
+# The modern profile's kinds (docs/modern.md): the kubelet's own steps (sync, kill, remove,
+# stop sidecars, image pull errors, back-off reset) often enough that deletions finish and
+# pull errors show; controllers and faults rarely.
+MODERN_KIND_WEIGHTS: dict[str, int] = {
+    "P3": 12, "P2": 8, "P4": 8, "K1": 6, "P1": 6, "R1": 6, "K4": 6, "K5": 4, "K2": 4, "C3": 4, "C1": 4,
+    "C2": 4, "N1": 4, "P5": 3, "N4": 3, "E1": 3,
+    "G1": 1, "D1": 1, "D2": 1, "N2": 1, "N3": 1, "N5": 1, "N6": 1, "N7": 1, "N8": 1,
 }
 
 
@@ -65,6 +74,11 @@ class Pick:
         return str(self.action)
 
 
+def _cname(c: Any) -> str:
+    """A modern container's argument as the semantics spells it (``s0``, ``i0``, ``c1``)."""
+    return f"{ {0: 'i', 1: 's', 2: 'c'}[int(c.kind)] }{c.k}"
+
+
 def _in_final_run() -> bool:
     # Shortening replays the model many times; do it only for the example Hypothesis reports.
     return not currently_in_test_context() or bool(getattr(current_build_context(), "is_final", True))
@@ -82,7 +96,8 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
     checks = checks_for(m)
     layout, shape = m.shape.layout, m.shape
     picks = [Pick(i, a) for i, a in enumerate(m.system.actions)]
-    w = dict(KIND_WEIGHTS if weights is None else weights)
+    modern = m.config.profile == "modern"
+    w = dict((MODERN_KIND_WEIGHTS if modern else KIND_WEIGHTS) if weights is None else weights)
     kinds_in_order = sorted({a.kind for a in m.system.actions}, key=lambda k: (-w.get(k, 1), k))
 
     def idx(kind: str, **args: object) -> int | None:
@@ -90,8 +105,28 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
 
     r1_of = {p.p: idx("R1", slot=p.p) for p in shape.pods}
     p1_of = {p.p: [idx("P1", pod=p.p, node=n.n) for n in shape.nodes] for p in shape.pods}
-    p2_of = {p.p: [idx("P2", pod=p.p, container=c) for c in range(len(p.containers))] for p in shape.pods}
     n1_all = [idx("N1", node=n.n) for n in shape.nodes]
+    n2_of, n4_of, n5_of = ([idx(k, node=n.n) for n in shape.nodes] for k in ("N2", "N4", "N5"))
+    running = int(PodPhase.RUNNING)
+    controlled = [p for p in shape.pods if m.config.slots[p.p].controlled]
+    # The steps that bring a pod up, in the order bring_up prefers them: for the seed start
+    # the containers; for modern sync the pod (K1), start its containers in the kubelet's order
+    # (the guards enforce it) and let each regular init container exit (P3, drawn).
+    if modern:
+        pull = {p.p: m.config.slots[p.p].image_pull_errors for p in shape.pods}
+        # Image pull errors (C1/C2) compete with starts where a slot has them, so they show too.
+        p2_of = {p.p: [idx("K1", pod=p.p), *(idx(k, pod=p.p, container=_cname(c)) for c in p.all
+                                              for k in ("P2", "C1", "C2") if k == "P2" or pull[p.p])]
+                 for p in shape.pods}
+        # A drawn exit (Completed first, so shrinking prefers success) so init failures show too.
+        ok_of = {p.p: [idx("P3", pod=p.p, container=_cname(c), code=x) for c in p.inits
+                       for x in ("Completed", "Error", "OOMKilled")] for p in shape.pods}
+    else:
+        p2_of = {p.p: [idx("P2", pod=p.p, container=c) for c in range(len(p.containers))] for p in shape.pods}
+        ok_of = {p.p: [] for p in shape.pods}
+    assert all(i is not None for g in (*p2_of.values(), *ok_of.values()) for i in g), "steering names a transition"
+    up_steps = {p.p: 2 * len(getattr(p, "all", p.containers)) + 5 if modern else len(p.containers) + 4
+                for p in shape.pods}
     pending = int(PodPhase.PENDING)
     pods = shape.pods
     # Read single fields of the packed state directly (``Layout.unpack`` decodes all of them).
@@ -111,6 +146,8 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
             self.rows_hit: set[str] = set()
             self._en: tuple[int, dict[int, int]] = (-1, {})
             self._tg: tuple[int, list[int]] = (-1, [])
+            self._fn: tuple[int, list[int]] = (-1, [])
+            self.faulted = False
             if tally is not None:
                 tally.examples += 1
                 tally.states.add(self.s)
@@ -189,15 +226,44 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
             """Steer: create, schedule and start one pod, registering a node if none is ready."""
             p = data.draw(st.sampled_from(self._targets()), label="pod")
             pod = shape.pods[p]
-            for _ in range(len(pod.containers) + 4):
+            for _ in range(up_steps[p]):
                 en = self._enabled()
                 unbound = get(self.s, pod.exists) and get(self.s, pod.node) == 0
-                groups = [[r1_of[p]], p1_of[p], p2_of[p], n1_all if unbound else []]
+                groups = [[r1_of[p]], p1_of[p], p2_of[p], ok_of[p], n1_all if unbound else []]
                 group = next((g for g in ([i for i in g if i in en] for g in groups) if g), None)
                 if group is None:
                     return
                 i = group[0] if len(group) == 1 else data.draw(st.sampled_from([picks[j] for j in group])).i
                 self._take(i, en[i])
+
+        if modern:  # a second steering rule; the seed machine keeps exactly its rules and draws
+            def _fault_nodes(self) -> list[int]:
+                s = self.s
+                if self._fn[0] != s:
+                    en = self._enabled()
+                    hosts = {get(s, p.node) - 1 for p in controlled
+                             if get(s, p.exists) and get(s, p.node) and get(s, p.phase) == running}
+                    self._fn = (s, [n for n in sorted(hosts) if n5_of[n] in en or n2_of[n] in en])
+                return self._fn[1]
+
+            @precondition(lambda self: not self.faulted and bool(self._fault_nodes()))
+            @rule(data=st.data())
+            def node_fault(self, data: Any) -> None:
+                """Steer: a node with a Running controlled pod comes under DiskPressure, or stops heartbeating
+                past the grace period (S6/S7-controlled); first another node registers if one can, so
+                the replacement has somewhere to go.  Other faults are frequent enough as plain steps."""
+                n = data.draw(st.sampled_from(self._fault_nodes()), label="node")
+                self.faulted = True  # once per example: the rest of the run is ordinary steps
+                spare = [i for i in n1_all if i in self._enabled()]
+                if spare:
+                    self._take(spare[0], self._enabled()[spare[0]])
+                for group in ([n5_of[n], n2_of[n]], [n4_of[n]]):
+                    en = self._enabled()
+                    options = [picks[i] for i in group if i in en]
+                    if not options:
+                        return
+                    i = data.draw(st.sampled_from(options), label="fault").i
+                    self._take(i, en[i])
 
         @invariant()
         def properties_hold(self) -> None:

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from kubelife.adapter import Adapter
-from kubelife.stateful.configs import LARGE
+from kubelife.stateful.configs import large_for
 from kubelife.stateful.machine import Tally, machine_for
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config
 from model.k8s.seed import SeedSemantics
-from properties.rows import ROW_IDS
+from properties.profiles import rows_for
 
 __all__ = ["PROFILES", "profile_settings", "StatefulRun", "run_stateful", "run_rows", "run_coverage",
            "check_implementation"]
@@ -50,9 +50,14 @@ class StatefulRun:
     error: str | None = None
 
     @property
+    def row_ids(self) -> tuple[str, ...]:
+        """The ids of the model's profile's rows, in their order."""
+        return tuple(r.id for r in rows_for(self.model.config.profile))
+
+    @property
     def rows(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        for rid in ROW_IDS:
+        for rid in self.row_ids:
             hits = self.tally.hits.get(rid, 0)
             status = "fail" if rid in self.tally.failures else "pass" if hits else "not hit"
             out[rid] = {"status": status, "hits": hits}
@@ -73,22 +78,26 @@ class StatefulRun:
             "transitions_fired": len(t.fired),
             "transitions": len(acts),
             "never_fired": [str(acts[i]) for i in range(len(acts)) if i not in t.fired],
-            "rows_hit": sum(1 for r in ROW_IDS if t.hits.get(r)),
-            "rows": len(ROW_IDS),
+            "rows_hit": sum(1 for r in self.row_ids if t.hits.get(r)),
+            "rows": len(self.row_ids),
             "known_violations_seen": sorted(t.known),
             "error": self.error,
         }
 
 
 def run_stateful(config: Config | None = None, profile: str = "ci",
-                 semantics: type[SeedSemantics] = SeedSemantics, strict: bool = False,
-                 settings_: settings | None = None, **overrides: Any) -> StatefulRun:
+                 semantics: type[SeedSemantics] | None = None, strict: bool = False,
+                 settings_: settings | None = None, semantics_profile: str = "seed",
+                 **overrides: Any) -> StatefulRun:
     """Run the machine once and tally rows and coverage; a stopping failure is kept in ``error``.
 
-    ``settings_`` replaces the named profile (tests pass the loaded one). Shrinking is off:
-    a tally wants coverage, and a stopping failure is shortened on its own (see ``failure``).
+    ``profile`` names the Hypothesis profile; ``semantics_profile`` (``seed`` or ``modern``) picks
+    the default large configuration when ``config`` is ``None`` (a given config carries its own).
+    ``semantics`` defaults to the config's profile's semantics.  ``settings_`` replaces the named
+    profile (tests pass the loaded one). Shrinking is off: a tally wants coverage, and a stopping
+    failure is shortened on its own (see ``failure``).
     """
-    m = build(config or LARGE, semantics)
+    m = build(config or large_for(semantics_profile), semantics)
     tally = Tally()
     run = StatefulRun(m, tally)
     base = settings_ if settings_ is not None else profile_settings(profile)
@@ -101,32 +110,37 @@ def run_stateful(config: Config | None = None, profile: str = "ci",
 
 
 @lru_cache(maxsize=8)
-def _cached(config: Config | None, profile: str) -> StatefulRun:
-    return run_stateful(config, profile)
+def _cached(config: Config | None, profile: str, semantics_profile: str) -> StatefulRun:
+    return run_stateful(config, profile, semantics_profile=semantics_profile)
 
 
-def run_rows(config: Config | None = None, profile: str = "ci") -> dict[str, dict[str, Any]]:
-    """``{row_id: {"status": "pass"|"fail"|"not hit", "hits": n}}`` for every row (19 scenario + 3 node rows).
+def run_rows(config: Config | None = None, profile: str = "ci",
+             semantics_profile: str = "seed") -> dict[str, dict[str, Any]]:
+    """``{row_id: {"status": "pass"|"fail"|"not hit", "hits": n}}`` for every row of the profile.
 
-    Deterministic for ``ci`` (derandomized); the default configuration is :data:`LARGE`.
+    ``seed``: 19 scenario + 3 node rows; ``modern``: the same ids restated plus the M- rows.
+    Deterministic for ``ci`` (derandomized); the default configuration is :data:`LARGE`, or
+    :data:`MODERN_LARGE` with ``semantics_profile="modern"`` (a given ``config`` carries its profile).
     """
-    return _cached(config, profile).rows
+    return _cached(config, profile, semantics_profile).rows
 
 
-def run_coverage(config: Config | None = None, profile: str = "ci") -> dict[str, Any]:
+def run_coverage(config: Config | None = None, profile: str = "ci",
+                 semantics_profile: str = "seed") -> dict[str, Any]:
     """Which transition kinds fired, how many distinct states were seen (same run as :func:`run_rows`)."""
-    return _cached(config, profile).coverage
+    return _cached(config, profile, semantics_profile).coverage
 
 
 def check_implementation(adapter: Adapter, config: Config | None = None,
-                         settings_: settings | None = None) -> None:
+                         settings_: settings | None = None, semantics_profile: str = "seed") -> None:
     """Drive ``adapter`` with the machine and compare it with the model after every step.
 
     Raises :class:`~kubelife.stateful.failure.ModelViolation` with a shrunk trace and replay code
     on the first divergence (or a property or row failure of the model itself).  ``settings_``
-    defaults to the loaded Hypothesis profile without a deadline.
+    defaults to the loaded Hypothesis profile without a deadline.  Without ``config`` the bounds are
+    the large configuration of ``semantics_profile`` (``seed`` or ``modern``).
     """
-    m = build(config or LARGE)
+    m = build(config or large_for(semantics_profile))
     if settings_ is None:  # the loaded profile (so --hypothesis-profile applies), without a deadline
         settings_ = settings(settings.default, deadline=None, suppress_health_check=_COMMON["suppress_health_check"])
     run_state_machine_as_test(machine_for(m, adapter), settings=settings_)
