@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kubelife.check import CheckResult
 from kubelife.suite import SuiteResult
 from properties.profiles import row_by_id_for
 
-__all__ = ["print_check", "print_suite"]
+__all__ = ["print_check", "print_suite", "print_liveness", "liveness_json"]
 
 _STYLE = {
+    "counterexample": "yellow",
     "holds": "green", "pass": "green", "violated as expected": "green",
     "violated": "bold red", "fail": "bold red", "vacuous": "yellow", "not reached": "yellow",
 }
@@ -115,3 +119,28 @@ def print_suite(con: Console, s: SuiteResult, *, witnesses: bool = False) -> Non
             con.print(rv.witness.render(), markup=False, highlight=False)
     verdict = "[green]all properties and rows hold as expected[/]" if s.ok else "[bold red]FAILED[/]"
     con.print(f"\n{verdict}")
+
+
+def liveness_json(results: list[Any]) -> dict[str, Any]:
+    """Liveness verdicts merged over configurations: ok only if ok in every one."""
+    merged: dict[str, dict[str, Any]] = {}
+    for r in results:
+        for key, v in r.to_json()["properties"].items():
+            entry = merged.setdefault(key, {"ok": True, "configurations": {}})
+            entry["ok"] = entry["ok"] and v["ok"]
+            entry["configurations"][r.model.name] = v
+    return merged
+
+
+def print_liveness(con: Console, results: list[Any]) -> None:
+    if not results:
+        return
+    t = Table(title="Liveness (under the named fairness assumptions)", title_justify="left", show_edge=False)
+    for col in (escape("property [fairness]"), "configuration", "verdict", "lasso"):
+        t.add_column(col)
+    for r in results:
+        for v in r.verdicts:
+            lasso = f"{len(v.lasso)} steps, loops at {v.lasso.loop_at}" if v.lasso is not None else ""
+            t.add_row(escape(v.key), r.model.name, f"[{_STYLE.get(v.status, 'yellow')}]{v.status}[/]", lasso)
+    con.print(t)
+    con.print("kubelife liveness --lassos prints every lasso; docs/liveness.md explains each result")

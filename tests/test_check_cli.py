@@ -108,3 +108,24 @@ def test_mutant_run_fails_with_exit_1(capsys: pytest.CaptureFixture[str]) -> Non
                          "--mutant", "never-restarts")
     assert code == 1
     assert not out["properties"]["policy Never never restarts a container"]["ok"]
+
+
+def test_default_counts_every_state_and_symmetry_is_opt_in(capsys: pytest.CaptureFixture[str]) -> None:
+    code, full = run_json(capsys, "--nodes", "1")
+    assert code == 0 and full["states"] == 3389 and not full["symmetry"]["on"]
+    code, reduced = run_json(capsys, "--nodes", "1", "--symmetry")
+    assert code == 0 and reduced["symmetry"]["on"] and reduced["states"] < full["states"]
+    for name, p in full["properties"].items():  # verdicts and shortest traces do not depend on it
+        assert reduced["properties"][name]["status"] == p["status"]
+        assert reduced["properties"][name]["counterexample_length"] == p["counterexample_length"]
+
+
+def test_liveness_verdicts_come_with_the_safety_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--nodes", "1")
+    assert code == 0
+    live = out["liveness"]
+    assert live and all(v["ok"] for v in live.values())
+    assert any(v["status"] == "violated as expected" and v["loop_at"] is not None for v in live.values())
+    code, out = run_json(capsys, "--nodes", "1", "--no-liveness")
+    assert "liveness" not in out
+    assert main(["check", "--nodes", "1", "--fairness", "nonsense"]) == 2

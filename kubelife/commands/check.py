@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from rich.console import Console
 
@@ -12,7 +13,7 @@ from kubelife.cli import add_config_args, config_from_args, emit_json, mutants_f
 from kubelife.progress import exploration_progress
 from kubelife.ray_engine import add_ray_args, check_for_args
 from kubelife.suite import merge
-from kubelife.textout import print_check, print_suite
+from kubelife.textout import liveness_json, print_check, print_liveness, print_suite
 from model.engine.explore import StateLimitExceeded
 from model.k8s.cluster import build
 from model.k8s.config import Config
@@ -41,8 +42,15 @@ def setup(p: argparse.ArgumentParser) -> None:
                    help="fast = compiled C, python = the reference explorer, auto = fast unless tiny (default), "
                    "ray = partitioned over Ray workers")
     add_ray_args(p)
-    p.add_argument("--no-symmetry", action="store_true",
-                   help="store every state, not one per orbit of interchangeable nodes and slots")
+    sym = p.add_mutually_exclusive_group()
+    sym.add_argument("--symmetry", dest="symmetry", action="store_true", default=False,
+                     help="store one state per orbit of interchangeable nodes and slots (counts shrink; "
+                     "verdicts and shortest traces do not change)")
+    sym.add_argument("--no-symmetry", dest="symmetry", action="store_false",
+                     help="store every state, so counts are the distinct reachable states (the default)")
+    p.add_argument("--no-liveness", action="store_true", help="skip the liveness properties")
+    p.add_argument("--fairness", help="check liveness under exactly these assumptions (comma-separated names "
+                                      "or bundles; see kubelife liveness --list-fairness)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,22 +73,42 @@ def run(args: argparse.Namespace) -> int:
                     results.append(check_for_args(m, args, progress))
                     continue
                 results.append(check_model(m, progress=progress, max_states=args.max_states,
-                                           engine=_engine(args), symmetry=not args.no_symmetry))
+                                           engine=_engine(args), symmetry=args.symmetry))
+        live = [] if args.no_liveness else _liveness(args, [cfg] if cfg is not None else None, semantics)
     except StateLimitExceeded as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
+    live_ok = all(x.ok for x in live)
     if cfg is not None:
         r = results[0]
         if args.json:
-            emit_json(r.to_json())
+            emit_json({**r.to_json(), **({"liveness": live[0].to_json()["properties"]} if live else {})})
         else:
             print_check(out, r, witnesses=args.witnesses, deadlock=args.show_deadlock)
-        return 0 if r.ok else 1
+            print_liveness(out, live)
+        return 0 if r.ok and live_ok else 1
     s = merge(results)
     if args.json:
-        emit_json(s.to_json())
+        emit_json({**s.to_json(), **({"liveness": liveness_json(live)} if live else {})})
     else:
         print_suite(out, s, witnesses=args.witnesses)
-    return 0 if s.ok else 1
+        print_liveness(out, live)
+    return 0 if s.ok and live_ok else 1
+
+
+def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: Any) -> list[Any]:
+    """Liveness verdicts: on the given configuration, or on the profile's liveness suite."""
+    from kubelife.liveness import check_liveness, liveness_suite
+    from properties.liveness import expand_fairness
+
+    fairness = None
+    if args.fairness is not None:
+        try:
+            fairness = expand_fairness(args.fairness.split(","), args.profile)
+        except ValueError as e:
+            usage_error(f"--fairness: {e}.")
+    suite = configs if configs is not None else list(liveness_suite(args.profile))
+    return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)
+            for c in suite]
 
 
 def _engine(args: argparse.Namespace) -> str:
