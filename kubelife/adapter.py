@@ -20,12 +20,13 @@ pod phases and bindings, container states, last exits and restart counts.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from dataclasses import fields
+from typing import Any, Protocol, cast, runtime_checkable
 
 from model.engine.system import Action
 from model.k8s.cluster import ClusterModel, build
 from model.k8s.config import Config
-from model.k8s.seed import SeedSemantics
+from model.k8s.modern.types import MCluster
 from model.k8s.types import ClusterState
 
 __all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
@@ -45,20 +46,26 @@ class Adapter(Protocol):
     def apply(self, action: Action) -> None:
         """Perform one step; raise :class:`ActionRefused` if it cannot."""
 
-    def observe(self) -> ClusterState:
-        """What the implementation reports now."""
+    def observe(self) -> ClusterState | MCluster:
+        """What the implementation reports now (an ``MCluster`` under the ``modern`` profile)."""
 
 
 class ModelAdapter:
-    """The model itself as an implementation (optionally a variant such as a mutant)."""
+    """The model itself as an implementation (optionally a variant such as a mutant).
 
-    def __init__(self, semantics: type[SeedSemantics] = SeedSemantics) -> None:
+    ``semantics=None`` follows the configuration's profile (seed or modern).
+    """
+
+    def __init__(self, semantics: type[Any] | None = None) -> None:
+        # ``type[Any]``: seed and modern semantics (and their mutants) share no base class.
         self.semantics = semantics
         self.model: ClusterModel | None = None
         self.values: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
         name = getattr(self.semantics, "mutant", None)
+        if name and getattr(self.semantics, "profile", "seed") == "modern":
+            return f"ModelAdapter(MODERN_MUTANTS[{name!r}])"
         return f"ModelAdapter(MUTANTS[{name!r}])" if name else "ModelAdapter()"
 
     def reset(self, config: Config) -> None:
@@ -73,17 +80,51 @@ class ModelAdapter:
             raise ActionRefused(f"{action} is not enabled here")
         self.values = nxt
 
-    def observe(self) -> ClusterState:
+    def observe(self) -> ClusterState | MCluster:
         assert self.model is not None, "reset() first"
         return self.model.shape.decode(self.values)
 
 
-def differences(expected: ClusterState, observed: ClusterState) -> list[str]:
+def _modern_differences(expected: MCluster, observed: Any) -> list[str]:
+    # Every observable field of the decoded modern state: node object, heartbeat, Ready, taint,
+    # DiskPressure; pod phase, binding, Terminating, DisruptionTarget, Ready and conditions;
+    # container status, last termination, restarts, back-off and image pull.
+    out: list[str] = []
+
+    def cmp(where: str, a: Any, b: Any, skip: tuple[str, ...] = ()) -> None:
+        for f in fields(a):
+            if f.name in skip:
+                continue
+            x, y = getattr(a, f.name), getattr(b, f.name, None)
+            if x != y:
+                out.append(f"{where} {f.name}: model {x}, implementation {y}")
+
+    for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
+        cmp(f"node n{n}", a, b)
+    for p, (pa, pb) in enumerate(zip(expected.pods, observed.pods)):
+        if pa.exists != pb.exists:
+            out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")
+            continue
+        if not pa.exists:
+            continue
+        cmp(f"pod p{p}", pa, pb, skip=("exists", "containers"))
+        if len(pa.containers) != len(pb.containers):
+            out.append(f"pod p{p} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
+            continue
+        for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
+            cmp(f"pod p{p} container {c}", x, y, skip=("has_inits",))
+    return out
+
+
+def differences(expected: ClusterState | MCluster, observed: ClusterState | MCluster) -> list[str]:
     """Readable field-by-field differences, ``[]`` when the implementation agrees with the model."""
     out: list[str] = []
     if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
         return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
                 f"{len(observed.nodes)} and {len(observed.pods)}"]
+    if isinstance(expected, MCluster):
+        return _modern_differences(expected, observed)
+    observed = cast(ClusterState, observed)
     for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
         for f in ("phase", "reachable", "ready", "disk_ok"):
             x, y = getattr(a, f), getattr(b, f)

@@ -24,6 +24,7 @@ class ReportsOomAsError(ModelAdapter):
 
     def observe(self) -> ClusterState:
         st = super().observe()
+        assert isinstance(st, ClusterState)  # a seed configuration
 
         def fix(c: ContainerState) -> ContainerState:
             return ContainerState(c.state, Exit.ERROR if c.last_exit is Exit.OOM else c.last_exit, c.restarts)

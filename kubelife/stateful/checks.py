@@ -2,7 +2,8 @@
 
 Properties and rows come from the model's profile
 (:func:`properties.profiles.properties_for_profile`, :func:`properties.profiles.rows_for`:
-section 5 and S1-S7 for ``seed``, their restatement plus today's promises for ``modern``), compiled with the engine's code generator over
+section 5 and S1-S7 for ``seed``, their restatement plus today's promises for ``modern``),
+compiled with the engine's code generator over
 packed states (rows through :class:`kubelife.check.RowObserver`, the same
 observer the exhaustive checker uses), so the machine asserts exactly what
 ``kubelife check`` asserts, at sizes ``kubelife check`` cannot reach.

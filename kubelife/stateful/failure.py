@@ -15,7 +15,7 @@ from typing import Any
 from kubelife.adapter import Adapter
 from kubelife.stateful.checks import ModelChecks, Violation, checks_for, replay_violation
 from kubelife.stateful.configs import config_code
-from model.k8s.cluster import ClusterModel
+from model.k8s.cluster import ClusterModel, semantics_for
 from model.k8s.trace import Trace, replay
 
 __all__ = ["ModelViolation", "minimize", "failure", "check_trace", "replay_code"]
@@ -48,6 +48,25 @@ def minimize(path: Sequence[int], fails: Callable[[list[int]], bool]) -> list[in
             n = min(2 * n, len(seq))
     if len(seq) == 1 and fails([]):
         return []
+    return _drop_windows(seq, fails)
+
+
+def _drop_windows(seq: list[int], fails: Callable[[list[int]], bool], limit: int = 60) -> list[int]:
+    """Try dropping every contiguous window, longest first.
+
+    Delta debugging removes aligned chunks only; a detour such as "partition, delete, force-delete,
+    recreate, heal, reschedule" must go as a whole, wherever it starts.
+    """
+    size = len(seq) - 1
+    while 1 <= size and len(seq) <= limit:
+        for start in range(len(seq) - size + 1):
+            cand = seq[:start] + seq[start + size:]
+            if fails(cand):
+                seq = cand
+                break
+        else:
+            size -= 1
+        size = min(size, len(seq) - 1)
     return seq
 
 
@@ -62,10 +81,13 @@ def replay_code(m: ClusterModel, actions: Actions, adapter: Adapter | None = Non
              "from model.k8s.trace import replay", imp]
     semantics = ""
     name = getattr(m.semantics, "mutant", None)
-    if name:
+    if name and m.config.profile == "modern":
+        lines.append("from model.k8s.modern_mutants import MODERN_MUTANTS")
+        semantics = f", MODERN_MUTANTS[{name!r}]"
+    elif name:
         lines.append("from model.k8s.mutants import MUTANTS")
         semantics = f", MUTANTS[{name!r}]"
-    elif m.semantics.__name__ != "SeedSemantics":
+    elif m.semantics is not semantics_for(m.config.profile):
         semantics = f", {m.semantics.__name__}  # the semantics under test"
     steps = ",\n    ".join(f"({k!r}, {a!r})" for k, a in actions)
     lines += ["", f"model = build({cfg}{semantics})", f"trace = replay(model, [\n    {steps},\n])"]

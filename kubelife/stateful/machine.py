@@ -115,12 +115,13 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
     if modern:
         pull = {p.p: m.config.slots[p.p].image_pull_errors for p in shape.pods}
         # Image pull errors (C1/C2) compete with starts where a slot has them, so they show too.
+        mpods: Any = shape.pods  # ModernShape's pods (sidecars, inits, main containers)
         p2_of = {p.p: [idx("K1", pod=p.p), *(idx(k, pod=p.p, container=_cname(c)) for c in p.all
                                               for k in ("P2", "C1", "C2") if k == "P2" or pull[p.p])]
-                 for p in shape.pods}
+                 for p in mpods}
         # A drawn exit (Completed first, so shrinking prefers success) so init failures show too.
         ok_of = {p.p: [idx("P3", pod=p.p, container=_cname(c), code=x) for c in p.inits
-                       for x in ("Completed", "Error", "OOMKilled")] for p in shape.pods}
+                       for x in ("Completed", "Error", "OOMKilled")] for p in mpods}
     else:
         p2_of = {p.p: [idx("P2", pod=p.p, container=c) for c in range(len(p.containers))] for p in shape.pods}
         ok_of = {p.p: [] for p in shape.pods}
