@@ -175,6 +175,6 @@ def check_for_args(m: ClusterModel, args: Any, progress: Progress | None) -> Che
 
     try:
         return check_model_ray(m, workers=args.workers, address=args.address, checkpoint=args.checkpoint,
-                               symmetry=not args.no_symmetry, progress=progress, max_states=args.max_states)
+                               symmetry=args.symmetry, progress=progress, max_states=args.max_states)
     except (WorkerLost, CheckpointMismatch) as e:
         usage_error(str(e)[0].upper() + str(e)[1:])

@@ -121,10 +121,10 @@ def test_verdicts_and_trace_lengths_agree_and_traces_replay(cfg: Config, mutant:
     assert reduced.meta["symmetry"]["on"] and not full.meta["symmetry"]["on"]
 
 
-def test_cli_symmetry_default_and_no_symmetry(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--nodes", "1", "--json", "--engine", "python"]) == 0
+def test_cli_symmetry_opt_in_and_no_symmetry_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--nodes", "1", "--json", "--engine", "python", "--symmetry"]) == 0
     on = json.loads(capsys.readouterr().out)
-    assert main(["check", "--nodes", "1", "--json", "--engine", "python", "--no-symmetry"]) == 0
+    assert main(["check", "--nodes", "1", "--json", "--engine", "python"]) == 0
     off = json.loads(capsys.readouterr().out)
     assert (on["states"], off["states"]) == (1750, 3389)
     assert on["symmetry"] == {"on": True, "owners": 1, "member_classes": [2], "group_size": 2}
