@@ -2,7 +2,7 @@
 
 For each configuration: SPIN's exhaustive safety search of the exported
 Promela model (``spin -a``; ``gcc -O2 -DSAFETY -DNOREDUCE``; ``./pan``) and
-``kubelife check`` (default: fast engine, symmetry on; and ``--no-symmetry``),
+``kubelife check`` (fast engine, ``--symmetry``; and the default, every state),
 each as a child process so its peak memory is its own.  Prints states,
 seconds, states/s, peak memory and kubelife's time as a fraction of SPIN's.
 
@@ -101,8 +101,8 @@ def compare(cfg: Config, spin: bool) -> None:
     print(HEADER)
     args = config_args(cfg)
     kubelife_run(args, "warm-up")  # fills the compiled-model cache
-    full = kubelife_run([*args, "--no-symmetry"], "kubelife --no-symmetry")
-    default = kubelife_run(args, "kubelife (default)")
+    full = kubelife_run(args, "kubelife (default)")
+    default = kubelife_run([*args, "--symmetry"], "kubelife --symmetry")
     # SPIN's hash table sized for the state count (load about 1/2), so its memory is not inflated.
     s = spin_run(cfg, max(18, (2 * (full.states or 1)).bit_length()), (full.states or 10**7) + 10) if spin else None
     for r in (s, default, full):
@@ -117,8 +117,8 @@ def growth(max_states: int, node_range: range, slot_range: range) -> None:
         for slots in slot_range:
             cfg = Config.uniform(nodes=nodes, slots=slots, replicas=1)
             args = config_args(cfg)
-            off = kubelife_run([*args, "--no-symmetry"], "off", max_states)
-            on = kubelife_run(args, "on", max_states)
+            off = kubelife_run(args, "off", max_states)
+            on = kubelife_run([*args, "--symmetry"], "on", max_states)
 
             def cell(r: Run) -> str:
                 st = f"{r.states:>11,}" if r.states is not None else f"{'>' + format(max_states, ','):>11}"
