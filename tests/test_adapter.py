@@ -120,6 +120,8 @@ def _project(pytester: Any) -> None:
 def test_plugin_option_plugs_in_an_implementation(pytester: Any) -> None:
     _project(pytester)
     pytester.runpytest("--kubelife-adapter=myimpl:Good", "--kubelife-config=R1").assert_outcomes(passed=1)
+    # The same adapter class follows a modern configuration's profile.
+    pytester.runpytest("--kubelife-adapter=myimpl:Good", "--kubelife-config=modern-Never-1c").assert_outcomes(passed=1)
     res = pytester.runpytest("--kubelife-adapter=myimpl:NeverPending", "--kubelife-config=R1")
     res.assert_outcomes(failed=1)
     res.stdout.fnmatch_lines(["*the implementation diverges: pod p0 phase: model Pending, implementation Running*",

@@ -193,3 +193,22 @@ def test_modern_differences_name_the_field_and_both_values() -> None:
 
     assert differences(pod(False), pod(True)) == ["pod p0 deleting: model False, implementation True"]
     assert differences(a, pod(False)) == ["pod p0 exists: model False, implementation True"]
+
+
+# -- deep runs (opt-in: pytest -m slow [--hypothesis-profile deep]) -------------------------------
+
+
+@pytest.mark.slow
+def test_deep_profile_modern_run_holds_everywhere() -> None:
+    run = run_stateful(None, "deep", strict=True, semantics_profile="modern")
+    assert run.error is None
+    assert all(v["status"] == "pass" for v in run.rows.values()), run.rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(MODERN_MUTANTS))
+def test_each_modern_mutant_shrinks_with_hypothesis(name: str) -> None:
+    mutant: Any = MODERN_MUTANTS[name]
+    with pytest.raises(ModelViolation) as info:
+        run_state_machine_as_test(machine_for(build(MODERN_LARGE, mutant)), settings=settings())
+    assert len(info.value.trace) <= 16, info.value

@@ -1,13 +1,18 @@
-"""A Hypothesis ``RuleBasedStateMachine`` derived from a cluster model.
+"""A Hypothesis ``RuleBasedStateMachine`` derived from a cluster model (``seed`` or ``modern``).
 
 Nothing here restates the semantics.  The machine's one real rule, ``step``,
 takes any transition the model's compiled guards enable (first a transition
 kind, weighted, then one of its enabled instances); ``bring_up`` is a
-steering macro that chains the model's own N1/R1/P1/P2 transitions until one
-pod runs on a healthy node, which is where most scenario rows start.  After
-every transition the properties of :func:`properties.seed.properties_for`
-and the scenario rows whose event it is are checked, and, when an adapter is
-given, the implementation is driven with the same action and compared.
+steering macro that chains the model's own transitions until one pod runs on
+a healthy node (seed: R1/N1/P1/P2; modern: R1/N1/P1/K1/P2 in the kubelet's
+container order, with the regular init containers' exits drawn), which is
+where most scenario rows start.  On a modern model a second macro,
+``node_fault``, once per example puts the node of a Running controlled pod
+under DiskPressure or past its heartbeat grace period (the S6/S7-controlled
+rows).  After every transition the properties of the model's profile
+(:func:`properties.profiles.properties_for_profile`) and the rows whose event
+it is (:func:`properties.profiles.rows_for`) are checked, and, when an adapter
+is given, the implementation is driven with the same action and compared.
 """
 
 from __future__ import annotations
