@@ -97,15 +97,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: Any) -> list[Any]:
     """Liveness verdicts: on the given configuration, or on the profile's liveness suite."""
+    from kubelife.commands.liveness import fairness_from_args
     from kubelife.liveness import check_liveness, liveness_suite
-    from properties.liveness import expand_fairness
 
-    fairness = None
-    if args.fairness is not None:
-        try:
-            fairness = expand_fairness(args.fairness.split(","), args.profile)
-        except ValueError as e:
-            usage_error(f"--fairness: {e}.")
+    fairness = fairness_from_args(args)
     suite = configs if configs is not None else list(liveness_suite(args.profile))
     return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)
             for c in suite]

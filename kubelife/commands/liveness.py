@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from kubelife.liveness import check_liveness, liveness_suite, render_liveness
     from model.engine.explore import StateLimitExceeded
     from model.k8s.cluster import build
-    from properties.liveness import bundles_for, expand_fairness, fairness_for
+    from properties.liveness import bundles_for, fairness_for
 
     semantics = _semantics(args)  # validates --profile and --mutant first
     if args.list_fairness:
@@ -56,12 +56,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
-    fairness = None
-    if args.fairness is not None:
-        try:
-            fairness = expand_fairness(args.fairness.split(","), args.profile)
-        except ValueError as e:
-            usage_error(f"--fairness: {e}.")
+    fairness = fairness_from_args(args)
     cfg = config_from_args(args)
     configs = [cfg] if cfg is not None else list(liveness_suite(args.profile))
     results = []
@@ -101,3 +96,15 @@ def _draw(results: list[Any], where: str) -> None:
             if v.lasso is not None:
                 name = re.sub(r"[^a-z0-9]+", "-", f"{r.model.name} {v.key}".lower()).strip("-")[:120]
                 (out / f"{name}.dot").write_text(to_dot(lasso_diagram(v, name)))
+
+
+def fairness_from_args(args: argparse.Namespace) -> list[str] | None:
+    """``--fairness a,b`` expanded through the profile's table; None means each property's own cases."""
+    from properties.liveness import expand_fairness
+
+    if args.fairness is None:
+        return None
+    try:
+        return list(expand_fairness(args.fairness.split(","), args.profile))
+    except ValueError as e:
+        usage_error(f"--fairness: {e}.")
