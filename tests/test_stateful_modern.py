@@ -209,6 +209,9 @@ def test_deep_profile_modern_run_holds_everywhere() -> None:
 @pytest.mark.parametrize("name", sorted(MODERN_MUTANTS))
 def test_each_modern_mutant_shrinks_with_hypothesis(name: str) -> None:
     mutant: Any = MODERN_MUTANTS[name]
+    # Generate and shrink, without Hypothesis's target phase: with it the ci examples differ and
+    # restart-while-terminating (a restart inside a user delete) is not reached in 100 examples.
     with pytest.raises(ModelViolation) as info:
-        run_state_machine_as_test(machine_for(build(MODERN_LARGE, mutant)), settings=settings())
+        run_state_machine_as_test(machine_for(build(MODERN_LARGE, mutant)),
+                                  settings=settings(settings(), phases=[Phase.generate, Phase.shrink]))
     assert len(info.value.trace) <= 16, info.value
