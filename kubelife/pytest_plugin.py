@@ -8,7 +8,10 @@ implementations against the model (see docs/hypothesis.md):
   also override the fixture in its own ``conftest.py``;
 * ``kubelife_conformance``: a function that drives ``kubelife_adapter`` with
   the Hypothesis state machine and fails with a shrunk, replayable trace on
-  the first divergence from the model.
+  the first divergence from the model;
+* ``kubelife_assert_conforms``: the conformance oracle for recorded traces
+  (:func:`kubelife.oracle.testing.assert_conforms`), failing with the
+  oracle's explanation (see docs/oracle.md).
 
 Importing this module has no side effects; kubelife itself is imported only
 when a fixture is used or an option is given.
@@ -22,7 +25,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["load_adapter", "kubelife_adapter", "kubelife_conformance"]
+__all__ = ["load_adapter", "kubelife_adapter", "kubelife_conformance", "kubelife_assert_conforms"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,3 +106,11 @@ def kubelife_conformance(request: pytest.FixtureRequest, kubelife_adapter: Any) 
         check_implementation(kubelife_adapter, config or default, settings)
 
     return run
+
+
+@pytest.fixture
+def kubelife_assert_conforms() -> Callable[..., Any]:
+    """``kubelife_assert_conforms(trace, profile="seed", ...)``: fail unless a recorded trace conforms."""
+    from kubelife.oracle.testing import assert_conforms
+
+    return assert_conforms
