@@ -26,9 +26,13 @@ from kubelife.report.table import (
     status_class,
 )
 from model.k8s.trace import Trace
-from properties.rows import ROWS, SCENARIO_IDS
+from properties.profiles import rows_for
+from properties.rows import SCENARIO_IDS, Row
 
-__all__ = ["TraceEntry", "Report", "assemble"]
+__all__ = ["TraceEntry", "Report", "assemble", "matrix_intro", "LIFECYCLE_NOTE"]
+
+LIFECYCLE_NOTE = ("Lifecycle diagrams are drawn for the seed profile only: their projections are written for the "
+                  "seed's state shape, so the modern report omits them (the step pictures below are generic).")
 
 @dataclass(frozen=True)
 class TraceEntry:
@@ -58,10 +62,22 @@ class Report:
     checkers: list[TableRow]
     traces: list[TraceEntry]
     details: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # checker -> [(anchor, text)]
+    profile: str = "seed"
 
     @property
     def diagrams(self) -> list[Diagram]:
         return [*self.lifecycles, *(t.diagram for t in self.traces)]
+
+
+def matrix_intro(rep: Report, *, html: bool) -> str:
+    """The sentence above the scenario matrix (the seed's wording is the committed report's)."""
+    if rep.profile == "seed":
+        head = ("The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
+                "shortest witness, a failure to its counterexample")
+    else:
+        head = (f"The {len(rep.matrix)} scenario rows of the {rep.profile} profile (properties.profiles.rows_for), "
+                "by checker. A pass links to the shortest witness, a failure to its counterexample")
+    return head + ("; hover a cell for the checker's own words." if html else ".")
 
 
 def slug(text: str) -> str:
@@ -120,7 +136,7 @@ def _traces(res: Results) -> list[TraceEntry]:
         rv = r.verdict
         if rv is None:
             continue
-        row = next(x for x in ROWS if x.id == r.id)
+        row = _row(r.id, res.profile)
         if rv.counterexample is not None:
             out.append(_trace_entry(
                 _row_anchor(r.id), f"Row {r.id} FAILS ({rv.focus})",
@@ -134,10 +150,15 @@ def _traces(res: Results) -> list[TraceEntry]:
     return out
 
 
+def _row(rid: str, profile: str) -> Row:
+    return next(x for x in rows_for(profile) if x.id == rid)
+
+
 def _config_named(name: str) -> Any:
+    from model.k8s.modern.presets import MODERN_PRESETS
     from model.k8s.presets import PRESETS
 
-    return PRESETS.get(name)
+    return PRESETS.get(name) or MODERN_PRESETS.get(name)
 
 
 def _z3_traces(res: Results) -> dict[str, TraceEntry]:
@@ -181,7 +202,7 @@ def _matrix(res: Results, ids: tuple[str, ...], details: dict[str, list[tuple[st
             z3_pictures: dict[str, TraceEntry]) -> list[TableRow]:
     out = []
     for rid in ids:
-        row = next(x for x in ROWS if x.id == rid)
+        row = _row(rid, res.profile)
         cells = [Cell(rid), Cell(row.title), Cell(row.expect)]
         cells += [_cell(c, rid, res, details, z3_pictures) for c in MATRIX_CHECKERS]
         out.append(TableRow(tuple(cells)))
@@ -191,7 +212,7 @@ def _matrix(res: Results, ids: tuple[str, ...], details: dict[str, list[tuple[st
 def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[tuple[str, str]]],
                 z3_pictures: dict[str, TraceEntry]) -> list[TableRow]:
     out: list[TableRow] = []
-    names = _property_specs()
+    names = _property_specs(res.profile)
     anchors = {t.anchor for t in traces}
     z3 = res.runs["z3"]
     for name, kind, spec in names:
@@ -220,13 +241,22 @@ def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[
     return out
 
 
-def _property_specs() -> list[tuple[str, str, str]]:
-    """Name, kind and spec section of every property, in spec order."""
+def _property_specs(profile: str = "seed") -> list[tuple[str, str, str]]:
+    """Name, kind and spec section of every property, in spec order (modern: first seen over its suite)."""
     from model.k8s.cluster import build
     from model.k8s.config import Config
     from properties.seed import properties_for
 
-    return [(p.name, p.kind, p.spec) for p in properties_for(build(Config.uniform()))]
+    if profile == "seed":
+        return [(p.name, p.kind, p.spec) for p in properties_for(build(Config.uniform()))]
+    from kubelife.report.gather import suite_for
+    from properties.profiles import properties_for_profile
+
+    seen: dict[str, tuple[str, str, str]] = {}
+    for c in suite_for(profile):
+        for p in properties_for_profile(build(c)):
+            seen.setdefault(p.name, (p.name, p.kind, p.spec))
+    return list(seen.values())
 
 
 def _configs(res: Results) -> list[TableRow]:
@@ -264,11 +294,15 @@ def assemble(res: Results) -> Report:
     traces = _traces(res)
     cov_rows, cov_totals = coverage_tables(res)
     time_col = ("time",) if res.timings else ()
+    seed = res.profile == "seed"
+    # Only the seed has the projected lifecycle diagrams and the reading table (both seed-specific extractors).
+    ids = tuple(r.id for r in rows_for(res.profile))
+    scenario = SCENARIO_IDS if seed else tuple(i for i in ids if not i.startswith("N-"))
     return Report(
-        lifecycles=list(lifecycle_diagrams()),
+        lifecycles=list(lifecycle_diagrams()) if seed else [],
         matrix_head=("row", "situation", "expected", *(CHECKER_TITLES[c] for c in MATRIX_CHECKERS)),
-        matrix=_matrix(res, SCENARIO_IDS, details, z3_pictures),
-        node_rows=_matrix(res, tuple(r.id for r in ROWS if r.id not in SCENARIO_IDS), details, z3_pictures),
+        matrix=_matrix(res, scenario, details, z3_pictures),
+        node_rows=_matrix(res, tuple(i for i in ids if i not in scenario), details, z3_pictures),
         prop_head=("property", "spec", "kind", "Exhaustive", "Z3"),
         properties=_properties(res, traces, details, z3_pictures),
         config_head=("configuration", "states", "transitions", "depth", "deadlock states", "properties ok",
@@ -278,9 +312,10 @@ def assemble(res: Results) -> Report:
         coverage=cov_rows,
         coverage_totals=cov_totals,
         oracle_traces=oracle_trace_table(res),
-        reading=reading_table(),
+        reading=reading_table() if seed else [],
         checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
         traces=[*traces, *z3_pictures.values()],
         details=details,
+        profile=res.profile,
     )

@@ -15,7 +15,15 @@ def coverage_tables(res: Results) -> tuple[list[TableRow], list[TableRow]]:
     from model.k8s.cluster import build
     from model.k8s.config import Config
 
-    acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}
+    if res.profile == "seed":
+        acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}
+    else:  # kinds differ by configuration (init containers, faults): take the first action of each kind
+        from kubelife.report.gather import suite_for
+
+        acts = {}
+        for cfg in suite_for(res.profile):
+            for a in build(cfg).system.actions:
+                acts.setdefault(a.kind, a)
     ex, hy, orc = res.runs["exhaustive"], res.runs["hypothesis"], res.runs["oracle"]
     traces = orc.coverage.get("traces", {}) if orc.ran else {}
     rows = []
@@ -89,14 +97,14 @@ def _kinds_of(cov: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(cov, dict):
         for k, v in cov.items():
-            if isinstance(k, str) and re.fullmatch(r"[NPR]\d", k):
+            if isinstance(k, str) and re.fullmatch(r"[A-Z]\d", k):
                 found.add(k)
             found |= _kinds_of(v)
     elif isinstance(cov, (list, tuple, set)):
         for v in cov:
             found |= _kinds_of(v)
     elif isinstance(cov, str):
-        m = re.match(r"([NPR]\d)\b", cov)
+        m = re.match(r"([A-Z]\d)\b", cov)
         if m:
             found.add(m.group(1))
     return found

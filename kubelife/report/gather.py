@@ -13,6 +13,7 @@ import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ from model.k8s.cluster import build
 from model.k8s.config import Config
 from model.k8s.presets import DEFAULT_SUITE
 
-__all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR"]
+__all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR", "PROFILES"]
 
 CHECKERS = ("exhaustive", "z3", "hypothesis", "oracle")
+PROFILES = ("seed", "modern")
 # The oracle's example traces live in the source tree (an editable install); elsewhere: "not run".
 ROOT = Path(__file__).resolve().parents[2]
 TRACE_DIR = ROOT / "tests" / "data" / "traces"
@@ -57,6 +59,7 @@ class Results:
     suite: SuiteResult | None
     runs: dict[str, CheckerRun]
     timings: bool
+    profile: str = "seed"
 
 
 def strip_times(obj: Any) -> Any:
@@ -77,7 +80,16 @@ def _first_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
 
 
-def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE) -> tuple[SuiteResult, CheckerRun]:
+def suite_for(profile: str) -> tuple[Config, ...]:
+    """The profile's default suite (the one ``kubelife check --profile`` runs)."""
+    if profile == "modern":
+        from model.k8s.modern.presets import MODERN_SUITE
+        return MODERN_SUITE
+    return DEFAULT_SUITE
+
+
+def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE, note: str = "default suite"
+                   ) -> tuple[SuiteResult, CheckerRun]:
     suite = merge([check_model(build(c)) for c in configs])
     js = suite.to_json()
     rows = {rid: {"status": r["status"], "hits": r["hits"], "where": r["where"]} for rid, r in js["rows"].items()}
@@ -97,44 +109,53 @@ def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE) -> tuple[SuiteResu
         "kinds": kinds,
         "instances": {k: {"fired": v[0], "of": v[1]} for k, v in instances.items()},
     }
-    return suite, CheckerRun("exhaustive", True, "default suite", rows, props, cov)
+    return suite, CheckerRun("exhaustive", True, note, rows, props, cov)
 
 
-def run_z3() -> CheckerRun:
+def run_z3(profile: str = "seed") -> CheckerRun:
     try:
         from kubelife.prove import prove_all  # type: ignore[attr-defined]
     except (ImportError, AttributeError) as e:
         return _not_run("z3", f"kubelife.prove.prove_all is not available ({_first_line(e)})")
     try:
-        js = strip_times(prove_all().to_json())
+        if profile == "seed":
+            js = strip_times(prove_all().to_json())
+        else:
+            from model.k8s.cluster import semantics_for
+
+            js = strip_times(prove_all(semantics=semantics_for(profile)).to_json())
     except Exception as e:  # another helper's checker failing must not stop the report
         return _not_run("z3", f"prove_all() failed: {_first_line(e)}")
     rows = {rid: dict(v) for rid, v in (js.get("rows") or {}).items() if isinstance(v, dict)}
     props = {k: dict(v) for k, v in (js.get("properties") or {}).items() if isinstance(v, dict)}
-    return CheckerRun("z3", True, "kubelife.prove.prove_all()", rows, props, {})
+    what = "kubelife.prove.prove_all()" if profile == "seed" else f"kubelife.prove.prove_all() ({profile} semantics)"
+    return CheckerRun("z3", True, what, rows, props, {})
 
 
-def run_hypothesis() -> CheckerRun:
+def run_hypothesis(profile: str = "seed") -> CheckerRun:
     try:
         from kubelife.stateful import run_rows
     except (ImportError, AttributeError) as e:
         return _not_run("hypothesis", f"kubelife.stateful.run_rows is not available ({_first_line(e)})")
     try:
-        rows = {rid: dict(v) for rid, v in run_rows(config=None, profile="ci").items()}
+        rows = {rid: dict(v) for rid, v in run_rows(config=None, profile="ci", semantics_profile=profile).items()}
     except Exception as e:
         return _not_run("hypothesis", f"run_rows() failed: {_first_line(e)}")
     cov: dict[str, Any] = {}
     try:
         from kubelife.stateful import run_coverage
 
-        cov = strip_times(run_coverage(config=None, profile="ci"))
+        cov = strip_times(run_coverage(config=None, profile="ci", semantics_profile=profile))
     except Exception as e:  # the coverage summary is optional in the contract
         cov = {"error": _first_line(e)}
-    return CheckerRun("hypothesis", True, "kubelife.stateful.run_rows(profile='ci')", rows, {}, cov)
+    what = "kubelife.stateful.run_rows(profile='ci')" if profile == "seed" else \
+        f"kubelife.stateful.run_rows(profile='ci', semantics_profile={profile!r})"
+    return CheckerRun("hypothesis", True, what, rows, {}, cov)
 
 
-def run_oracle(trace_dir: Path = TRACE_DIR) -> CheckerRun:
-    """Check every trace under ``tests/data/traces`` and sum what the oracle says they exercised."""
+def run_oracle(trace_dir: Path = TRACE_DIR, profile: str = "seed") -> CheckerRun:
+    """Check every trace under ``tests/data/traces`` (``.../modern`` for that profile) and sum what the
+    oracle says they exercised."""
     try:
         oracle = importlib.import_module("kubelife.oracle")
         coverage = oracle.coverage
@@ -150,7 +171,7 @@ def run_oracle(trace_dir: Path = TRACE_DIR) -> CheckerRun:
     states: set[str] = set()
     try:
         for f in files:
-            res = check(f)
+            res = check(f) if profile == "seed" else check(f, profile_name=profile)
             cov = strip_times(coverage(res))
             per[f.relative_to(trace_dir).as_posix()] = {"verdict": str(getattr(res, "verdict", "?")), **cov}
             for k, n in (cov.get("kinds") or {}).items():
@@ -163,12 +184,22 @@ def run_oracle(trace_dir: Path = TRACE_DIR) -> CheckerRun:
                       {"traces": per, "kinds": dict(sorted(kinds.items())), "states": sorted(states)})
 
 
-_RUNNERS: dict[str, Callable[[], CheckerRun]] = {"z3": run_z3, "hypothesis": run_hypothesis, "oracle": run_oracle}
+def _runners(profile: str) -> dict[str, Callable[[], CheckerRun]]:
+    if profile == "seed":
+        return {"z3": run_z3, "hypothesis": run_hypothesis, "oracle": run_oracle}
+    return {"z3": partial(run_z3, profile), "hypothesis": partial(run_hypothesis, profile),
+            "oracle": partial(run_oracle, TRACE_DIR / profile, profile)}
 
 
 def gather(checkers: Sequence[str] = CHECKERS, *, timings: bool = False,
-           configs: Sequence[Config] = DEFAULT_SUITE) -> Results:
-    """Run the named checkers; the others are "not run (not requested)"."""
+           configs: Sequence[Config] | None = None, profile: str = "seed") -> Results:
+    """Run the named checkers on ``profile`` (default suite: the profile's); the others are "not run
+    (not requested)"."""
+    if profile not in PROFILES:
+        raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    runners = _runners(profile)
+    cfgs = suite_for(profile) if configs is None else configs
+    note = "default suite" if profile == "seed" else f"{profile} default suite"
     runs: dict[str, CheckerRun] = {}
     suite = None
     for name in CHECKERS:
@@ -177,8 +208,8 @@ def gather(checkers: Sequence[str] = CHECKERS, *, timings: bool = False,
             runs[name] = _not_run(name, "not requested")
             continue
         if name == "exhaustive":
-            suite, runs[name] = run_exhaustive(configs)
+            suite, runs[name] = run_exhaustive(cfgs, note)
         else:
-            runs[name] = _RUNNERS[name]()
+            runs[name] = runners[name]()
         runs[name].seconds = time.perf_counter() - t0
-    return Results(suite, runs, timings)
+    return Results(suite, runs, timings, profile)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kubelife.report.content import Report
+from kubelife.report.content import LIFECYCLE_NOTE, Report, matrix_intro
 from kubelife.report.diagram import Diagram
 from kubelife.report.reading import READING_HEAD
 from kubelife.report.render import inline_svg
@@ -68,15 +68,16 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
                      "source.</p>")
     parts += ['<h2 id="checkers">Checkers</h2>', _table("checkers-table", rep.checkers_head, rep.checkers)]
     parts += ['<h2 id="matrix-section">Scenario matrix</h2>',
-              "<p>The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to "
-              "the shortest witness, a failure to its counterexample; hover a cell for the checker's own "
-              "words.</p>", _table("matrix", rep.matrix_head, rep.matrix),
+              f"<p>{escape(matrix_intro(rep, html=True), quote=False)}</p>",
+              _table("matrix", rep.matrix_head, rep.matrix),
               '<p class="note">Green: pass, holds, proved. Red: fail, violated, refuted. Yellow: reached nothing to '
-              "check (vacuous, not hit) or undecided (unknown). Grey: not run.</p>",
-              "<h3>Reading the rows on the pod diagrams</h3>",
-              "<p>What each row's event does in the row's situation, found by exploring the model; every entry is "
-              "an edge leaving Running on the named pod diagram.</p>", _table("reading", READING_HEAD, rep.reading),
-              "<h3>Node lifecycle rows</h3>", _table("node-rows", rep.matrix_head, rep.node_rows)]
+              "check (vacuous, not hit) or undecided (unknown). Grey: not run.</p>"]
+    if rep.reading:
+        parts += ["<h3>Reading the rows on the pod diagrams</h3>",
+                  "<p>What each row's event does in the row's situation, found by exploring the model; every entry "
+                  "is an edge leaving Running on the named pod diagram.</p>",
+                  _table("reading", READING_HEAD, rep.reading)]
+    parts += ["<h3>Node lifecycle rows</h3>", _table("node-rows", rep.matrix_head, rep.node_rows)]
     parts += ['<h2 id="properties-section">Properties</h2>', _table("properties", rep.prop_head, rep.properties)]
     parts += ['<h2 id="configs-section">Configurations</h2>', _table("configs", rep.config_head, rep.configs)]
     parts += ['<h2 id="coverage-section">Coverage</h2>', "<p>Firings of each transition kind (spec section 3).</p>",
@@ -85,6 +86,8 @@ def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: l
     if rep.oracle_traces:
         parts += ["<h3>Traces checked by the oracle</h3>", _table("oracle-traces", ORACLE_HEAD, rep.oracle_traces)]
     parts += ['<h2 id="lifecycles">Lifecycle diagrams</h2>', *(_figure(d, svgs, dots) for d in rep.lifecycles)]
+    if not rep.lifecycles:
+        parts.append(f'<p class="note">{escape(LIFECYCLE_NOTE)}</p>')
     parts += ['<h2 id="traces">Witnesses and counterexamples, step by step</h2>']
     for t in rep.traces:
         parts += [f'<section id="{t.anchor}">', f"<h3>{escape(t.title)}</h3>", _figure(t.diagram, svgs, dots),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelife.report.content import Report
+from kubelife.report.content import LIFECYCLE_NOTE, Report, matrix_intro
 from kubelife.report.reading import READING_HEAD
 from kubelife.report.render import to_mermaid
 from kubelife.report.table import ORACLE_HEAD, Cell, TableRow
@@ -42,14 +42,13 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
              "The self-contained page is [index.html](index.html) (diagrams inlined); this file renders on any "
              "Git host.", ""]
     lines += ["## Checkers", "", *_table(rep.checkers_head, rep.checkers, links)]
-    lines += ["## Scenario matrix", "",
-              "The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
-              "shortest witness, a failure to its counterexample.", "",
+    lines += ["## Scenario matrix", "", matrix_intro(rep, html=False), "",
               *_table(rep.matrix_head, rep.matrix, links),
               "A failure is in **bold**; _italics_ mark a check that reached nothing (vacuous, not hit) or could "
               "not decide (unknown).", ""]
-    lines += ["### Reading the rows on the pod diagrams", "", _READING_TEXT, "",
-              *_table(READING_HEAD, rep.reading, links)]
+    if rep.reading:
+        lines += ["### Reading the rows on the pod diagrams", "", _READING_TEXT, "",
+                  *_table(READING_HEAD, rep.reading, links)]
     lines += ["### Node lifecycle rows", "", *_table(rep.matrix_head, rep.node_rows, links)]
     lines += ["## Properties", "", *_table(rep.prop_head, rep.properties, links)]
     lines += ["## Configurations", "", *_table(rep.config_head, rep.configs, links)]
@@ -58,7 +57,7 @@ def to_markdown(rep: Report, *, svg: bool, intro: list[str]) -> str:
               *_table(("checker", "states and edges"), rep.coverage_totals, links)]
     if rep.oracle_traces:
         lines += ["### Traces checked by the oracle", "", *_table(ORACLE_HEAD, rep.oracle_traces, links)]
-    lines += ["## Lifecycle diagrams", ""]
+    lines += ["## Lifecycle diagrams", "", *((LIFECYCLE_NOTE, "") if not rep.lifecycles else ())]
     for d in rep.lifecycles:
         files = f"[SVG](svg/{d.name}.svg) · [DOT](dot/{d.name}.dot)" if svg else f"[DOT](dot/{d.name}.dot)"
         lines += [f"### {d.title}", "", d.caption, "", files, "", "```mermaid", to_mermaid(d).rstrip(), "```", ""]
