@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from prove_checks import assert_refutation_is_genuine
 
 from kubelife.prove import MODERN_PROVE_SUITE, ProveResult, prove_all, prove_model
-from model.engine.ops import PY
 from model.k8s.cluster import build
 from model.k8s.modern.presets import MODERN_PRESETS
 from model.k8s.modern.semantics import ModernSemantics
@@ -88,20 +88,4 @@ def test_modern_mutant_refuted(name: str) -> None:
     refuted = [k for k in guards if k in verdicts and verdicts[k].status == "refuted"]
     assert refuted, {k: verdicts[k].status if k in verdicts else "not a Z3 obligation" for k in guards}
     for k in refuted:
-        v = verdicts[k]
-        assert v.counterexample is not None and "nodes[" in v.counterexample["before"]
-        q = v.query
-        assert q is not None and q.before is not None and q.action is not None
-        t = m.system.transitions[q.action]
-        if k in row_ids:
-            row = row_by_id_for(k, "modern")
-            after = m.system.step(q.before, q.action)
-            assert after is not None and tuple(q.after or ()) == after
-            foci = [f for f in row.focus(m, t.action) if f"p{getattr(f, 'p', -1)}" == v.counterexample["focus"]
-                    or f"n{getattr(f, 'n', -1)}" == v.counterexample["focus"]]
-            assert any(row.pre(m, q.before, PY, f, t.action) and not row.outcome(m, q.before, after, PY, f, t.action)
-                       for f in foci)
-        else:
-            assert v.trace is not None, f"{k}: BMC found no run"
-            again = replay(m, [(s.action.kind, dict(s.action.args)) for s in v.trace.steps])
-            assert again.final == v.trace.final
+        assert_refutation_is_genuine(m, verdicts[k], row_by_id_for(k, "modern") if k in row_ids else None)

@@ -9,13 +9,12 @@ replays step by step.
 from __future__ import annotations
 
 import pytest
+from prove_checks import assert_refutation_is_genuine
 
 from kubelife.prove import prove_model
-from model.engine.ops import PY
 from model.k8s.cluster import build
 from model.k8s.mutants import MUTANTS
 from model.k8s.presets import DEFAULT_SUITE, PRESETS
-from model.k8s.trace import replay
 from properties.rows import ROWS, row_by_id
 
 # The default-suite configuration where each mutant's guard applies.
@@ -41,20 +40,4 @@ def test_mutant_refuted(name: str) -> None:
             break
     assert refuted, {k: verdicts[k].status if k in verdicts else "not a Z3 obligation" for k in guards}
     for k in refuted:
-        v = verdicts[k]
-        assert v.counterexample is not None and "nodes[" in v.counterexample["before"]
-        q = v.query
-        assert q is not None and q.before is not None and q.action is not None
-        t = m.system.transitions[q.action]
-        if k in {r.id for r in ROWS}:
-            row = row_by_id(k)
-            after = m.system.step(q.before, q.action)
-            assert after is not None and tuple(q.after or ()) == after
-            foci = [f for f in row.focus(m, t.action) if f"p{getattr(f, 'p', -1)}" == v.counterexample["focus"]
-                    or f"n{getattr(f, 'n', -1)}" == v.counterexample["focus"]]
-            assert any(row.pre(m, q.before, PY, f, t.action) and not row.outcome(m, q.before, after, PY, f, t.action)
-                       for f in foci)
-        else:
-            assert v.trace is not None, f"{k}: BMC found no run"
-            again = replay(m, [(s.action.kind, dict(s.action.args)) for s in v.trace.steps])
-            assert again.final == v.trace.final
+        assert_refutation_is_genuine(m, verdicts[k], row_by_id(k) if k in {r.id for r in ROWS} else None)
