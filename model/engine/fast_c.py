@@ -85,6 +85,7 @@ _PRELUDE = """\
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 typedef uint64_t u64;
 typedef int64_t i64;
 #define True 1
