@@ -129,3 +129,13 @@ def test_liveness_verdicts_come_with_the_safety_ones(capsys: pytest.CaptureFixtu
     code, out = run_json(capsys, "--nodes", "1", "--no-liveness")
     assert "liveness" not in out
     assert main(["check", "--nodes", "1", "--fairness", "nonsense"]) == 2
+
+
+def test_liveness_of_a_large_configuration_is_reported_as_not_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--nodes", "1", "--liveness-max-states", "3388")  # 3389 states
+    assert code == 0 and "liveness" not in out
+    assert "3,389 states is over --liveness-max-states 3,388" in out["liveness_not_checked"]
+    code, out = run_json(capsys, "--nodes", "1", "--liveness-max-states", "3389")
+    assert "liveness" in out and "liveness_not_checked" not in out
+    assert main(["check", "--nodes", "1", "--liveness-max-states", "0"]) == 2
+    assert "--liveness-max-states 0 is out of range" in capsys.readouterr().err

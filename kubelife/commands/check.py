@@ -22,6 +22,10 @@ from model.k8s.presets import DEFAULT_SUITE
 NAME = "check"
 ORDER = 0
 HELP = "explore every reachable state; check properties and scenario rows"
+# Liveness keeps the whole edge list and runs SCC rounds per property and fairness case: minutes and
+# gigabytes past a few million states, where the safety search takes seconds.  Past this bound `check`
+# says so and points at `kubelife liveness`, instead of silently running ten times longer.
+LIVENESS_MAX_STATES = 1_000_000
 
 
 def default_suite(profile: str) -> tuple[Config, ...]:
@@ -49,6 +53,9 @@ def setup(p: argparse.ArgumentParser) -> None:
     sym.add_argument("--no-symmetry", dest="symmetry", action="store_false",
                      help="store every state, so counts are the distinct reachable states (the default)")
     p.add_argument("--no-liveness", action="store_true", help="skip the liveness properties")
+    p.add_argument("--liveness-max-states", type=int, default=LIVENESS_MAX_STATES, metavar="N",
+                   help="check liveness of a single configuration only when its safety run stored at most N "
+                   f"states (default {LIVENESS_MAX_STATES:,}); larger ones are reported as not checked")
     p.add_argument("--fairness", help="check liveness under exactly these assumptions (comma-separated names "
                                       "or bundles; see kubelife liveness --list-fairness)")
 
@@ -60,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
+    if args.liveness_max_states < 1:
+        usage_error(f"--liveness-max-states {args.liveness_max_states} is out of range; give a whole number from 1 up.")
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
     configs = [cfg] if cfg is not None else list(default_suite(args.profile))
@@ -74,17 +83,21 @@ def run(args: argparse.Namespace) -> int:
                     continue
                 results.append(check_model(m, progress=progress, max_states=args.max_states,
                                            engine=_engine(args), symmetry=args.symmetry))
-        live = [] if args.no_liveness else _liveness(args, [cfg] if cfg is not None else None, semantics)
+        skipped = _liveness_skipped(args, results[0]) if cfg is not None and not args.no_liveness else None
+        live = [] if args.no_liveness or skipped else _liveness(args, [cfg] if cfg is not None else None, semantics)
     except StateLimitExceeded as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     live_ok = all(x.ok for x in live)
     if cfg is not None:
         r = results[0]
         if args.json:
-            emit_json({**r.to_json(), **({"liveness": live[0].to_json()["properties"]} if live else {})})
+            emit_json({**r.to_json(), **({"liveness": live[0].to_json()["properties"]} if live else {}),
+                       **({"liveness_not_checked": skipped} if skipped else {})})
         else:
             print_check(out, r, witnesses=args.witnesses, deadlock=args.show_deadlock)
             print_liveness(out, live)
+            if skipped:
+                out.print(f"[yellow]liveness not checked[/]: {skipped}")
         return 0 if r.ok and live_ok else 1
     s = merge(results)
     if args.json:
@@ -104,6 +117,19 @@ def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: An
     suite = configs if configs is not None else list(liveness_suite(args.profile))
     return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)
             for c in suite]
+
+
+def _liveness_skipped(args: argparse.Namespace, r: Any) -> str | None:
+    """Why liveness is not checked on this configuration, or ``None`` when it is."""
+    n = r.exploration.states
+    group = int(r.meta.get("symmetry", {}).get("group_size", 1))
+    # Some liveness properties need the unreduced graph; under --symmetry it has at most n x |group| states.
+    bound = n * group
+    if bound <= args.liveness_max_states:
+        return None
+    size = f"{n:,} states" if group == 1 else f"up to {bound:,} states ({n:,} orbits of up to {group})"
+    return (f"{size} is over --liveness-max-states {args.liveness_max_states:,}; raise it, or run "
+            "`kubelife liveness` with the same configuration flags")
 
 
 def _engine(args: argparse.Namespace) -> str:
