@@ -29,10 +29,11 @@ def ray_available() -> bool:
     return importlib.util.find_spec("ray") is not None
 
 
-def _problem(config: Config, semantics: type, symmetry: bool) -> Any:
+def _problem(config: Config, semantics: type, symmetry: bool, compiled: bool = True) -> Any:
     """Built inside every worker: the same lists, in the same order, as ``check_model`` builds."""
+    from model.engine.distributed.native import NativeSpec
     from model.engine.distributed.partition import Problem
-    from model.k8s.symmetry import canonicalizer
+    from model.k8s.symmetry import canonicalizer, symmetry_spec
     from properties.profiles import properties_for_profile, rows_for
 
     m = build(config, semantics)
@@ -40,12 +41,25 @@ def _problem(config: Config, semantics: type, symmetry: bool) -> Any:
     inv = [p for p in props if not p.is_step]
     stp = [p for p in props if p.is_step]
     observers = [o for o in (RowObserver(m, r) for r in rows_for(config.profile)) if o.transitions]
+    native = NativeSpec([p.pred for p in inv], [p.pred for p in stp], [p.witness for p in inv],
+                        [p.witness for p in stp], [o.specs for o in observers],
+                        symmetry_spec(m) if symmetry else None) if compiled else None
     return Problem(
         m.system, invariants=[p.pred for p in inv], steps=[p.pred for p in stp],
         sometimes=[p.witness for p in inv], sometimes_steps=[p.witness for p in stp],
         observers=observers, snapshot=_snapshot, restore=_restore,
-        canonical=canonicalizer(m) if symmetry else None,
+        canonical=canonicalizer(m) if symmetry else None, native=native, merge=_merge,
     )
+
+
+def _merge(observers: Sequence[Any], results: Sequence[Any]) -> None:
+    """Fold one compiled expand call's observer results in (calls come in id order)."""
+    for o, r in zip(observers, results):
+        hits, wit, fail = o.hits, o.witness, o.failure
+        o.absorb(r)
+        o.hits += hits
+        o.witness = wit or o.witness
+        o.failure = fail or o.failure
 
 
 def _snapshot(observers: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -76,8 +90,10 @@ class RayExplorer:
     """Has :func:`model.engine.explore.explore`'s signature; runs the search on Ray."""
 
     def __init__(self, m: ClusterModel, *, symmetry: bool, workers: int = 2, checkpoint: str | None = None,
-                 chunk: int = 20_000, on_level: Callable[[int, list[Any]], None] | None = None) -> None:
+                 chunk: int = 20_000, on_level: Callable[[int, list[Any]], None] | None = None,
+                 compiled: bool = True) -> None:
         self.m, self.symmetry, self.workers, self.checkpoint = m, symmetry, workers, checkpoint
+        self.compiled = compiled
         self.chunk, self.on_level = chunk, on_level
         self.run: Any = None
 
@@ -87,7 +103,7 @@ class RayExplorer:
                  max_states: int | None = None, canon: Callable[[int], int] | None = None) -> Exploration:
         from model.engine.distributed.coordinator import run_distributed
 
-        factory = functools.partial(_problem, self.m.config, self.m.semantics, self.symmetry)
+        factory = functools.partial(_problem, self.m.config, self.m.semantics, self.symmetry, self.compiled)
         mine = factory()
         if (len(mine.invariants), len(mine.steps), len(mine.observers)) != (len(invariants), len(steps),
                                                                             len(observers)):
@@ -135,13 +151,17 @@ class RayExplorer:
 
 def check_model_ray(m: ClusterModel, *, workers: int = 2, address: str | None = None, checkpoint: str | None = None,
                     symmetry: bool = True, progress: Progress | None = None, max_states: int | None = None,
-                    chunk: int = 20_000, on_level: Callable[[int, list[Any]], None] | None = None) -> CheckResult:
-    """``check_model`` with the search spread over ``workers`` Ray actors (raises WorkerLost if one dies)."""
+                    chunk: int = 20_000, on_level: Callable[[int, list[Any]], None] | None = None,
+                    compiled: bool = True) -> CheckResult:
+    """``check_model`` with the search spread over ``workers`` Ray actors (raises WorkerLost if one dies).
+
+    ``compiled``: partitions run the model compiled to C (as the fast engine) when a compiler is
+    there; ``False`` keeps them on the Python-compiled model."""
     from model.engine.distributed.coordinator import connect
 
     connect(address, workers)
     explorer = RayExplorer(m, symmetry=symmetry, workers=workers, checkpoint=checkpoint, chunk=chunk,
-                           on_level=on_level)
+                           on_level=on_level, compiled=compiled)
     try:
         r = check_model(m, progress=progress, max_states=max_states, symmetry=symmetry, engine="python",
                         explorer=explorer)

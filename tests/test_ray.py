@@ -44,9 +44,9 @@ def _comparable(r: CheckResult) -> dict[str, Any]:
     return j
 
 
-def _agree(m: ClusterModel, symmetry: bool, workers: int = 2) -> CheckResult:
+def _agree(m: ClusterModel, symmetry: bool, workers: int = 2, compiled: bool = True) -> CheckResult:
     one = check_model(m, engine="python", symmetry=symmetry)
-    many = check_model_ray(m, workers=workers, symmetry=symmetry, chunk=500)
+    many = check_model_ray(m, workers=workers, symmetry=symmetry, chunk=500, compiled=compiled)
     # Same counts, verdicts, witnesses and counterexamples -- the very same traces.
     assert _comparable(many) == _comparable(one)
     return many
@@ -58,6 +58,12 @@ def test_r1_agrees_and_partitions_share_the_work() -> None:
     parts = r.meta["ray"]["partitions"]
     assert sum(p["states"] for p in parts) == 3389
     assert all(p["states"] > 1000 and p["bytes_out"] > 0 for p in parts)
+
+
+def test_partitions_without_the_c_core_agree_too() -> None:
+    # Python-compiled partitions (no C compiler, or states wider than 63 bits) give the same answers.
+    r = _agree(build(Config.uniform(nodes=2, slots=1)), symmetry=False, compiled=False)
+    assert r.exploration.states == 2304
 
 
 def test_symmetry_reduced_run_agrees_on_three_workers() -> None:

@@ -142,3 +142,160 @@ done:
 void kl_free(void *p) { free(p); }
 
 u64 kl_canon(u64 s) { return canon(s); }
+
+/* ---- One partition of the distributed search (model/engine/distributed/native.py) ----
+ * The same compiled successors, canonical form, checks and observers as kl_explore, driven a chunk of
+ * frontier at a time by a Ray actor.  Order keys (source id * NT + transition) stand for the
+ * single-machine discovery order, so the first record of anything is the one with the smallest key. */
+
+#define PS_DONE INT64_MIN  /* a committed (visited) state; otherwise the slot holds a pending order key */
+
+typedef struct { slot_t *tab; u64 tmask; i64 n; u64 *fresh; i64 nfresh, capfresh; } pset_t;
+
+static int pset_grow(pset_t *p) {
+    u64 size = (p->tmask + 1) * 2, mask = size - 1;
+    slot_t *tab = table_alloc(size);
+    if (!tab) return -1;
+    for (u64 h = 0; h <= p->tmask; h++) {
+        if (!p->tab[h].key) continue;
+        u64 j = mix(p->tab[h].key - 1) & mask;
+        while (tab[j].key) j = (j + 1) & mask;
+        tab[j] = p->tab[h];
+    }
+    table_free(p->tab, p->tmask + 1); p->tab = tab; p->tmask = mask;
+    return 0;
+}
+
+void *kl_pset_new(void) {
+    pset_t *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->tmask = (1 << 16) - 1; p->tab = table_alloc(p->tmask + 1);
+    if (!p->tab) { free(p); return NULL; }
+    return p;
+}
+
+void kl_pset_free(void *v) { pset_t *p = v; if (!p) return; table_free(p->tab, p->tmask + 1); free(p->fresh); free(p); }
+
+i64 kl_pset_bytes(void *v) { pset_t *p = v; return (i64)((p->tmask + 1) * sizeof(slot_t) + p->capfresh * 8); }
+
+/* Offer candidates: known (committed) states are dropped, a pending one keeps its smallest order key,
+ * a new one becomes pending.  Returns 0, or -1 when out of memory. */
+i64 kl_pset_offer(void *v, const u64 *states, const i64 *okeys, i64 n) {
+    pset_t *p = v;
+    enum { AHEAD = 16 };
+    for (i64 x = 0; x < n; x++) {
+        if (x + AHEAD < n) __builtin_prefetch(&p->tab[mix(states[x + AHEAD]) & p->tmask]);
+        u64 key = states[x] + 1, h = mix(states[x]) & p->tmask;
+        for (;;) {
+            u64 k = p->tab[h].key;
+            if (!k || k == key) break;
+            h = (h + 1) & p->tmask;
+        }
+        if (p->tab[h].key) {
+            i64 *val = &p->tab[h].id;
+            if (*val != PS_DONE && okeys[x] < *val) *val = okeys[x];
+            continue;
+        }
+        if (p->nfresh == p->capfresh) {
+            i64 cap = p->capfresh ? 2 * p->capfresh : 1 << 12;
+            u64 *f = realloc(p->fresh, cap * sizeof *f);
+            if (!f) return -1;
+            p->fresh = f; p->capfresh = cap;
+        }
+        p->tab[h].key = key; p->tab[h].id = okeys[x];
+        p->fresh[p->nfresh++] = states[x];
+        if ((u64)(++p->n) * 2 > p->tmask + 1 && pset_grow(p)) return -1;
+    }
+    return 0;
+}
+
+i64 kl_pset_pending(void *v) { return ((pset_t *)v)->nfresh; }
+
+/* The pending states and their order keys (in offer order); they become committed. */
+void kl_pset_take(void *v, u64 *states, i64 *okeys) {
+    pset_t *p = v;
+    for (i64 x = 0; x < p->nfresh; x++) {
+        u64 key = p->fresh[x] + 1, h = mix(p->fresh[x]) & p->tmask;
+        while (p->tab[h].key != key) h = (h + 1) & p->tmask;
+        states[x] = p->fresh[x]; okeys[x] = p->tab[h].id; p->tab[h].id = PS_DONE;
+    }
+    p->nfresh = 0;
+}
+
+/* Restore committed states (a checkpoint). */
+i64 kl_pset_add_done(void *v, const u64 *states, i64 n) {
+    pset_t *p = v;
+    for (i64 x = 0; x < n; x++) {
+        i64 ok = 0;
+        if (kl_pset_offer(p, states + x, &ok, 1)) return -1;
+    }
+    u64 *tmp = malloc((p->nfresh + 1) * sizeof *tmp); i64 *tk = malloc((p->nfresh + 1) * sizeof *tk);
+    if (!tmp || !tk) { free(tmp); free(tk); return -1; }
+    kl_pset_take(p, tmp, tk);
+    free(tmp); free(tk);
+    return 0;
+}
+
+/* The partition that owns a state: splitmix64's finaliser mod parts (model/engine/distributed/store.py). */
+static inline i64 owner_of(u64 x, i64 parts) {
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 27; x *= 0x94d049bb133111ebULL; x ^= x >> 31;
+    return (i64)(x % (u64)parts);
+}
+
+/* Expand n frontier states (ascending ids) of partition `me` of `parts`.  Successors it owns go
+ * straight into its set `pset` (smallest order key wins there); the others are written to
+ * succ_out/okey_out/owner_out, each once per run of states whose edges fit half the scratch table
+ * (the first edge of a run has the smallest order key), and their count is returned (-1: out of
+ * memory).  acc = fired[NT], edges, deadlocks, first deadlock.  Step checks and observers see every
+ * concrete edge; records name an edge by its ordinal e in this call: edge_c[e] / edge_i[e] give its
+ * canonical successor and transition.  Every array has room for n * NT; scratch: 2^sbits zeroed
+ * slots (small, so it stays in cache), left zeroed. */
+i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey_out, int32_t *owner_out,
+              u64 *own_c, i64 *own_k, u64 *edge_c, int16_t *edge_i, i64 *acc, i64 *sv, i64 *sw, i64 *ob, u64 *obt,
+              slot_t *scratch, int sbits, void *pset, i64 parts, i64 me) {
+    u64 buf[NT + 1]; int tr[NT + 1];
+    u64 smask = ((u64)1 << sbits) - 1;
+    i64 m = 0, e = 0, mine = 0, run_start = 0, run_edges = 0;
+    for (i64 b = 0; b < n; b++) {
+        if (run_edges + NT > (i64)(smask + 1) / 2) {  /* start a new run: empty the scratch table */
+            for (i64 x = run_start; x < m; x++) {
+                u64 h = mix(succ_out[x]) & smask;
+                while (scratch[h].key != succ_out[x] + 1) h = (h + 1) & smask;
+                scratch[h].key = 0;
+            }
+            run_start = m; run_edges = 0;
+        }
+        u64 s = states[b]; i64 sid = ids[b];
+        int k = successors(s, buf, tr);
+        if (k == 0) { acc[NT + 1]++; if (acc[NT + 2] < 0) acc[NT + 2] = sid; }
+        run_edges += k;
+        for (int j = 0; j < k; j++, e++) {
+            u64 t = buf[j]; int i = tr[j];
+            acc[i]++;
+            u64 c = HAVE_CANON ? canon(t) : t;
+            edge_c[e] = c; edge_i[e] = (int16_t)i;
+            on_edge(sid, s, i, t, e, sv, sw, ob);
+            i64 who = parts > 1 ? owner_of(c, parts) : 0;
+            if (who == me) { own_c[mine] = c; own_k[mine] = sid * NT + i; mine++; continue; }
+            u64 h = mix(c) & smask;
+            while (scratch[h].key && scratch[h].key != c + 1) h = (h + 1) & smask;
+            if (!scratch[h].key) {
+                scratch[h].key = c + 1; succ_out[m] = c; okey_out[m] = sid * NT + i; owner_out[m] = (int32_t)who; m++;
+            }
+        }
+    }
+    for (i64 x = run_start; x < m; x++) {
+        u64 h = mix(succ_out[x]) & smask;
+        while (scratch[h].key != succ_out[x] + 1) h = (h + 1) & smask;
+        scratch[h].key = 0;
+    }
+    acc[NT] += e;
+    for (int o = 0; o < 2 * NOB; o++) obt[o] = OBT[o];
+    if (mine && kl_pset_offer(pset, own_c, own_k, mine)) return -1;
+    return m;
+}
+
+/* Invariants and witnesses of newly committed states, in ascending id order (first records stick). */
+void kl_check_states(const u64 *states, const i64 *ids, i64 n, i64 *inv, i64 *wit) {
+    for (i64 b = 0; b < n; b++) { check_inv(states[b], ids[b], inv); check_wit(states[b], ids[b], wit); }
+}

@@ -154,6 +154,11 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     actors, pool_key = _actors(workers, factory, cpus)
     run = DistributedRun(actors, len(problem.system.transitions), pool_key=pool_key)
     run._words = max(1, -(-layout.bits // 64))
+    try:
+        ray.get([a.ready.remote() for a in actors])  # built and compiled: the clock times the search
+    except _LOST:
+        run.close(broken=True)
+        raise WorkerLost("a Ray worker was lost while it started, so there is no verdict; re-run.") from None
     start = time.perf_counter()
     done_level = -1
     try:
@@ -173,12 +178,17 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
             _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
         while sum(sizes):
             recv = []
-            for j, a in enumerate(actors):
-                for lo in range(0, sizes[j], chunk):
-                    outs = a.expand.options(num_returns=workers).remote(lo, lo + chunk)
-                    outs = [outs] if workers == 1 else outs
-                    recv += [actors[k].receive.remote(outs[k]) for k in range(workers) if k != j]
-                    del outs  # the receiver holds the batch now; let the object store free it after
+            # Round-robin over the partitions' chunks: each actor's queue alternates its own expansions
+            # with receiving the others' batches of the same round, so all of them work at once.
+            for lo in range(0, max(sizes), chunk):
+                outs = [a.expand.options(num_returns=workers).remote(lo, lo + chunk) if lo < sizes[j] else None
+                        for j, a in enumerate(actors)]
+                for j, o in enumerate(outs):
+                    if o is None:
+                        continue
+                    o = [o] if workers == 1 else o
+                    recv += [actors[k].receive.remote(o[k]) for k in range(workers) if k != j]
+                del outs  # the receivers hold the batches now; let the object store free them after
             ray.get(recv)
             sizes, edges, n_new = _settle(actors, run.states, run)
             if n_new == 0:
@@ -210,10 +220,15 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
 
 def _settle(actors: list[Any], base: int, run: DistributedRun) -> tuple[list[int], int, int]:
     """Barrier: gather the level's order keys, hand out global ids in single-machine order."""
-    okeys = ray.get([a.finish_level.remote() for a in actors])
+    settled = ray.get([a.finish_level.remote() for a in actors])
+    okeys = [k for k, _ in settled]
+    # What any partition has found by now can have no earlier record elsewhere (later levels have
+    # larger order keys): the others stop looking for it.
+    flags = [f for _, f in settled if f is not None]
+    found = np.logical_or.reduce(flags) if flags else None
     allk = np.sort(np.concatenate(okeys))
     run.driver_bytes += 2 * allk.nbytes  # order keys in, ids out
-    got = ray.get([a.commit.remote(base + np.searchsorted(allk, k).astype(np.int64))
+    got = ray.get([a.commit.remote(base + np.searchsorted(allk, k).astype(np.int64), found)
                    for a, k in zip(actors, okeys)])
     return [n for n, _ in got], sum(e for _, e in got), len(allk)
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from model.engine.compile import StatePred, StepPred, compile_state_checks, compile_step_checks, compile_successors
+from model.engine.distributed.native import NativeCore, NativeSpec, native_core
 from model.engine.distributed.store import VisitedSet, from_words, keys_of, owners_of, to_words, words_for
 from model.engine.explore import Observer, _negate, _negate_step
 from model.engine.system import TransitionSystem
@@ -55,6 +56,10 @@ class Problem:
     snapshot: Callable[[Sequence[Observer]], Any] | None = None
     restore: Callable[[Sequence[Observer], Any], None] | None = None
     canonical: Callable[[int], int] | None = None
+    # The compiled core (same C as the single-machine fast engine); ``merge`` folds its observer
+    # results into ``observers``.  Without a C compiler the partition runs the Python-compiled model.
+    native: NativeSpec | None = None
+    merge: Callable[[Sequence[Observer], list[Any]], None] | None = None
 
 
 _EMPTY_OK = np.empty(0, dtype=np.int64)
@@ -68,17 +73,19 @@ class Partition:
         layout = p.system.layout
         self.words = words_for(layout.bits)
         self.T = len(p.system.transitions)
-        self.succ = compile_successors(p.system)
-        self.check_inv = compile_state_checks(layout, p.invariants) if p.invariants else None
-        self.check_step = compile_step_checks(layout, p.steps) if p.steps else None
-        self.wit = compile_state_checks(layout, [_negate(q) for q in p.sometimes]) if p.sometimes else None
-        self.wit_step = (compile_step_checks(layout, [_negate_step(q) for q in p.sometimes_steps])
-                         if p.sometimes_steps else None)
         self.by_transition: dict[int, list[Observer]] = {}
         for ob in p.observers:
             for i in ob.transitions:
                 self.by_transition.setdefault(i, []).append(ob)
         self.visited = VisitedSet()
+        self.native: NativeCore | None = native_core(p.system, p.native) if self.words == 1 else None
+        if self.native is None:  # the Python-compiled model
+            self.succ = compile_successors(p.system)
+            self.check_inv = compile_state_checks(layout, p.invariants) if p.invariants else None
+            self.check_step = compile_step_checks(layout, p.steps) if p.steps else None
+            self.wit = compile_state_checks(layout, [_negate(q) for q in p.sometimes]) if p.sometimes else None
+            self.wit_step = (compile_step_checks(layout, [_negate_step(q) for q in p.sometimes_steps])
+                             if p.sometimes_steps else None)
         self.rec_ids: list[np.ndarray] = []
         self.rec_states: list[np.ndarray] = []
         self.rec_okeys: list[np.ndarray] = []
@@ -94,18 +101,29 @@ class Partition:
 
     def reset(self, factory: Callable[[], Problem] | None, index: int = 0, parts: int = 1) -> None:
         """Start over on another problem (``None``: just let go of the last run's data)."""
+        if getattr(self, "native", None) is not None:
+            self.native.close()  # type: ignore[union-attr]
         if factory is None:
             self.__dict__.clear()
         else:
             self.__init__(index, parts, factory)  # type: ignore[misc]
 
+    def ready(self) -> bool:
+        """Answers once the partition is built (model compiled), so a run's clock starts at the search."""
+        return True
+
     # -- one level -------------------------------------------------------------------------
 
     def seed(self, state: int) -> None:
+        if self.native is not None:
+            self.native.offer(np.array([state], dtype=np.uint64), np.array([-1], dtype=np.int64))
+            return
         self.pending.append((to_words([state], self.words), np.array([-1], dtype=np.int64)))
 
     def expand(self, lo: int, hi: int) -> list[Batch]:
         """Expand frontier entries ``lo:hi``; one batch per partition (``None`` for this one)."""
+        if self.native is not None:
+            return self._expand_native(lo, hi)
         acc, succ, canon, T = self.acc, self.succ, self.problem.canonical, self.T
         fired, sv, sw = acc["fired"], acc["step_violations"], acc["step_witnesses"]
         check_step, wit_step, obs_of = self.check_step, self.wit_step, self.by_transition
@@ -140,6 +158,37 @@ class Partition:
         acc["edges"] += len(ts)
         # Send each successor once per chunk (with its first edge): most BFS edges lead to known states.
         arr, okeys, keys = _first_per_state(to_words(ts, self.words), np.array(oks, dtype=np.int64))
+        return self._route(arr, okeys, keys)
+
+    def _expand_native(self, lo: int, hi: int) -> list[Batch]:
+        assert self.native is not None
+        acc, p = self.acc, self.problem
+        arr, okeys, owner, rec = self.native.expand(self.frontier[lo:hi, 0], self.frontier_ids[lo:hi],
+                                                    self.parts, self.index)
+        acc["fired"] = [a + int(b) for a, b in zip(acc["fired"], rec.fired)]
+        acc["edges"] += rec.edges
+        acc["deadlocks"] += rec.deadlocks
+        if acc["first_deadlock"] is None:
+            acc["first_deadlock"] = rec.first_deadlock
+        for name, found in (("step_violations", rec.step_violations), ("step_witnesses", rec.step_witnesses)):
+            for k, r in found.items():
+                acc[name].setdefault(k, r)  # chunks come in id order: the first record stays
+        if p.merge is not None:
+            p.merge(p.observers, rec.observers)
+        out: list[Batch] = []
+        for j in range(self.parts):  # the C core kept this partition's own successors
+            sel = owner == j
+            if j == self.index or not sel.any():
+                out.append(None)
+                continue
+            b = (arr[sel].reshape(-1, 1), okeys[sel])
+            acc["bytes_out"] += b[0].nbytes + b[1].nbytes
+            out.append(b)
+        return out
+
+    def _route(self, arr: np.ndarray, okeys: np.ndarray, keys: np.ndarray) -> list[Batch]:
+        """Keep the successors this partition owns; one batch per other owner."""
+        acc = self.acc
         owner = owners_of(keys, self.parts)
         out_batches: list[Batch] = []
         for j in range(self.parts):
@@ -157,6 +206,11 @@ class Partition:
         return out_batches
 
     def receive(self, *batches: Batch) -> None:
+        if self.native is not None:
+            for b in batches:
+                if b is not None and len(b[1]):
+                    self.native.offer(b[0][:, 0], b[1])
+            return
         for b in batches:
             if b is not None and len(b[1]):
                 self.pending.append(b)
@@ -171,24 +225,36 @@ class Partition:
         new = ~self.visited.contains(keys)
         return arr[new], ok[new]
 
-    def finish_level(self) -> np.ndarray:
-        """Settle this level's new states; return their order keys, ascending."""
+    def finish_level(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """Settle this level's new states; return their order keys, ascending, and (compiled core)
+        which first findings this partition has."""
+        if self.native is not None:
+            states, okn = self.native.take()
+            order = np.argsort(okn)
+            arr1, okn = states[order].reshape(-1, 1), okn[order]
+            self.new = (arr1, arr1[:, 0], okn)
+            return okn, self.native.found()
         if not self.pending:
             self.new = (np.empty((0, self.words), dtype=np.uint64), None, _EMPTY_OK)  # type: ignore[assignment]
-            return _EMPTY_OK
+            return _EMPTY_OK, None
         arr, ok = self._dedup()
         order = np.argsort(ok)
         arr, ok = arr[order], ok[order]
         self.new = (arr, keys_of(arr), ok)
-        return ok
+        return ok, None
 
-    def commit(self, ids: np.ndarray) -> tuple[int, int]:
-        """Take the global ids of the new states; they become the frontier. Returns (frontier, edges so far)."""
+    def commit(self, ids: np.ndarray, found: np.ndarray | None = None) -> tuple[int, int]:
+        """Take the global ids of the new states; they become the frontier. Returns (frontier, edges so far).
+
+        ``found``: first findings some partition has; this one stops looking for them."""
         assert self.new is not None
+        if found is not None and self.native is not None:
+            self.native.stop_looking(found)
         arr, keys, ok = self.new
         self.new = None
         if len(ids):
-            self.visited.add(keys)
+            if self.native is None:  # the native set marked them visited when they were taken
+                self.visited.add(keys)
             self.rec_ids.append(ids)
             self.rec_states.append(arr)
             self.rec_okeys.append(ok)
@@ -197,6 +263,9 @@ class Partition:
         return len(ids), self.acc["edges"]
 
     def _check_states(self, ids: np.ndarray, arr: np.ndarray) -> None:
+        if self.native is not None:
+            self.native.check_states(arr[:, 0], ids)
+            return
         acc, inv, wit = self.acc, self.check_inv, self.wit
         if inv is None and wit is None:
             return
@@ -230,11 +299,14 @@ class Partition:
 
     def summary(self) -> dict[str, Any]:
         p = self.problem
+        if self.native is not None:
+            self.acc["state_violations"], self.acc["state_witnesses"] = self.native.state_findings()
         return {**self.acc, "observers": p.snapshot(p.observers) if p.snapshot else None,
                 "states": int(sum(len(i) for i in self.rec_ids)), **self.stats()}
 
     def stats(self) -> dict[str, int]:
-        held = self.visited.nbytes + sum(a.nbytes for r in (self.rec_ids, self.rec_states, self.rec_okeys) for a in r)
+        table = self.native.nbytes if self.native is not None else self.visited.nbytes
+        held = table + sum(a.nbytes for r in (self.rec_ids, self.rec_states, self.rec_okeys) for a in r)
         return {"peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "held_bytes": held,
                 "bytes_out": self.acc["bytes_out"]}
 
@@ -242,6 +314,8 @@ class Partition:
 
     def save(self, path: str) -> None:
         p = self.problem
+        if self.native is not None:  # its set is rebuilt from the records on load
+            self.acc["state_violations"], self.acc["state_witnesses"] = self.native.state_findings()
         data = {"acc": self.acc, "runs": self.visited.runs, "ids": self.rec_ids, "states": self.rec_states,
                 "okeys": self.rec_okeys, "frontier": self.frontier, "frontier_ids": self.frontier_ids,
                 "observers": p.snapshot(p.observers) if p.snapshot else None}
@@ -256,6 +330,14 @@ class Partition:
         self.acc, self.visited.runs = data["acc"], data["runs"]
         self.rec_ids, self.rec_states, self.rec_okeys = data["ids"], data["states"], data["okeys"]
         self.frontier, self.frontier_ids = data["frontier"], data["frontier_ids"]
+        if self.native is not None:
+            for arr in self.rec_states:
+                self.native.add_done(arr[:, 0])
+            for k, sid in self.acc["state_violations"].items():
+                self.native.inv[k] = sid
+            for k, sid in self.acc["state_witnesses"].items():
+                self.native.wit[k] = sid
+            self.visited.runs = []
         p = self.problem
         if p.restore is not None and data["observers"] is not None:
             p.restore(p.observers, data["observers"])
