@@ -192,9 +192,15 @@ def fast_explore(
     at += ni
     res.state_witnesses = {k: x for k, x in enumerate(vals[at:at + nw]) if x >= 0}
     at += nw
-    res.step_violations = {k: (vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(ns) if vals[at + 2 * k] >= 0}
+
+    def edge_record(src: int, target: int) -> tuple[int, int]:  # C names the target by its stored state
+        return src, int(np.flatnonzero(packed == np.uint64(target))[0])
+
+    res.step_violations = {k: edge_record(vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(ns)
+                           if vals[at + 2 * k] >= 0}
     at += 2 * ns
-    res.step_witnesses = {k: (vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(nws) if vals[at + 2 * k] >= 0}
+    res.step_witnesses = {k: edge_record(vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(nws)
+                          if vals[at + 2 * k] >= 0}
     at += 2 * nws
     ob, obt_at = vals[at:at + 6 * nob], at + 6 * max(1, nob)
     obt = [x & 0xFFFFFFFFFFFFFFFF for x in vals[obt_at:obt_at + 2 * nob]]

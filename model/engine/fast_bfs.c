@@ -9,17 +9,19 @@ static inline u64 mix(u64 x) {
     return x;
 }
 
-typedef struct { u64 key; i64 id; } slot_t;  /* key = state + 1, 0 = empty; one cache line per probe */
+typedef struct { u64 key; i64 id; } slot_t;  /* key = state + 1, 0 = empty (the partitions' sets) */
 
+/* The search's visited table holds keys only (state + 1, 0 = empty), 8 bytes a slot: it is probed at
+ * random, one cache miss per edge, so the smaller the better.  Ids are not needed there: a new state's
+ * id is the count so far, and edge records name a known target by its state (resolved afterwards). */
 typedef struct {
     u64 *states; int32_t *parent; int16_t *via; i64 n, cap;
-    slot_t *tab; u64 tmask;
+    u64 *keys; u64 tmask;
 } store_t;
 
-/* The visited table is probed at random, one cache miss per edge: it lives on huge pages where the
- * kernel allows them (fewer TLB misses), and the search prefetches a block of probes ahead. */
-static slot_t *table_alloc(u64 size) {
-    size_t bytes = size * sizeof(slot_t);
+/* Tables live on huge pages where the kernel allows them (fewer TLB misses); the search also
+ * prefetches a block of probes ahead. */
+static void *big_alloc(size_t bytes) {
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
@@ -28,18 +30,20 @@ static slot_t *table_alloc(u64 size) {
     return p;  /* anonymous pages are zero: every slot empty */
 }
 
+static slot_t *table_alloc(u64 size) { return big_alloc(size * sizeof(slot_t)); }
 static void table_free(slot_t *tab, u64 size) { if (tab) munmap(tab, size * sizeof(slot_t)); }
+static void keys_free(u64 *keys, u64 size) { if (keys) munmap(keys, size * sizeof *keys); }
 
 static int grow_table(store_t *st) {
     u64 size = (st->tmask + 1) * 2;
-    slot_t *tab = table_alloc(size);
-    if (!tab) return -1;
+    u64 *keys = big_alloc(size * sizeof *keys);
+    if (!keys) return -1;
     for (i64 id = 0; id < st->n; id++) {
         u64 h = mix(st->states[id]) & (size - 1);
-        while (tab[h].key) h = (h + 1) & (size - 1);
-        tab[h].key = st->states[id] + 1; tab[h].id = id;
+        while (keys[h]) h = (h + 1) & (size - 1);
+        keys[h] = st->states[id] + 1;
     }
-    table_free(st->tab, st->tmask + 1); st->tab = tab; st->tmask = size - 1;
+    keys_free(st->keys, st->tmask + 1); st->keys = keys; st->tmask = size - 1;
     return 0;
 }
 
@@ -52,27 +56,29 @@ static int grow_arrays(store_t *st) {
     return 0;
 }
 
-/* Returns the id of c, inserting it (with parent/via) if new; *fresh says which. -1 on out of memory. */
-static inline i64 lookup_insert(store_t *st, u64 c, u64 hash, i64 parent, int via, int *fresh) {
+enum { KNOWN = -2, NO_MEMORY = -1 };
+
+/* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY. */
+static inline i64 insert(store_t *st, u64 c, u64 hash, i64 parent, int via) {
     u64 h = hash & st->tmask, key = c + 1;
     for (;;) {
-        u64 k = st->tab[h].key;
+        u64 k = st->keys[h];
         if (!k) break;
-        if (k == key) { *fresh = 0; return st->tab[h].id; }
+        if (k == key) return KNOWN;
         h = (h + 1) & st->tmask;
     }
-    if (st->n >= INT32_MAX) return -1;  /* parents are int32 */
-    if (st->n == st->cap && grow_arrays(st)) return -1;
+    if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32 */
+    if (st->n == st->cap && grow_arrays(st)) return NO_MEMORY;
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
-    st->tab[h].key = key; st->tab[h].id = id;
-    *fresh = 1;
-    if ((u64)st->n * 2 > st->tmask + 1 && grow_table(st)) return -1;
+    st->keys[h] = key;
+    if ((u64)st->n * 2 > st->tmask + 1 && grow_table(st)) return NO_MEMORY;
     return id;
 }
 
 /* out: states, edges, depth, deadlocks, first deadlock, status (0 done, 1 state limit, 2 out of memory),
- * then fired[NT], inv[NI], wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB], obt[2 NOB]. */
+ * then fired[NT], inv[NI], wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB], obt[2 NOB].  sv and sw hold
+ * (source id, target state): the caller turns the state into its id. */
 i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **parent_out, int16_t **via_out,
                progress_fn cb, i64 every) {
     i64 *fired = out + 6, *inv = fired + NT, *wit = inv + NI, *sv = wit + NW, *sw = sv + 2 * NS;
@@ -83,13 +89,12 @@ i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **p
     st.cap = 1 << 16;
     st.states = malloc(st.cap * sizeof *st.states); st.parent = malloc(st.cap * sizeof *st.parent);
     st.via = malloc(st.cap * sizeof *st.via);
-    st.tmask = (1 << 17) - 1; st.tab = table_alloc(st.tmask + 1);
+    st.tmask = (1 << 17) - 1; st.keys = big_alloc((st.tmask + 1) * sizeof *st.keys);
     i64 status = 0, edges = 0, deadlocks = 0, first_dead = -1, depth = 0;
     u64 *succ = NULL; int *tr = NULL;
-    if (!st.states || !st.parent || !st.via || !st.tab) { status = 2; goto done; }
-    int fresh;
+    if (!st.states || !st.parent || !st.via || !st.keys) { status = 2; goto done; }
     u64 c0 = canon(init);
-    lookup_insert(&st, c0, mix(c0), -1, -1, &fresh);
+    insert(&st, c0, mix(c0), -1, -1);
     check_inv(c0, 0, inv); check_wit(c0, 0, wit);
     /* A block of up to BLOCK frontier states at a time: their successors, canonical forms and hashes
      * first, with a prefetch of each hash slot, then the inserts strictly in order, so ids, counts and
@@ -107,7 +112,7 @@ i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **p
             for (int e = 0; e < k; e++) {
                 u64 c = cf[m + e] = HAVE_CANON ? canon(succ[m + e]) : succ[m + e];
                 hash[m + e] = mix(c);
-                __builtin_prefetch(&st.tab[hash[m + e] & st.tmask]);
+                __builtin_prefetch(&st.keys[hash[m + e] & st.tmask]);
             }
             cnt[b] = k; m += k;
         }
@@ -121,10 +126,10 @@ i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **p
                 u64 t = succ[m]; int i = tr[m];
                 fired[i]++;
                 u64 c = cf[m];
-                i64 tid = lookup_insert(&st, c, hash[m], sid, i, &fresh);
-                if (tid < 0) { status = 2; goto done; }
-                if (fresh) { check_inv(c, tid, inv); check_wit(c, tid, wit); }
-                on_edge(sid, s, i, t, tid, sv, sw, ob);
+                i64 tid = insert(&st, c, hash[m], sid, i);
+                if (tid == NO_MEMORY) { status = 2; goto done; }
+                if (tid >= 0) { check_inv(c, tid, inv); check_wit(c, tid, wit); }
+                on_edge(sid, s, i, t, (i64)c, sv, sw, ob);  /* step records name the target by its state */
             }
             edges += k;
             if (cb && every > 0 && head % every == 0) cb(st.n, edges, st.n - head);
@@ -134,7 +139,7 @@ i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **p
 done:
     for (int o = 0; o < 2 * NOB; o++) obt[o] = OBT[o];
     out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = deadlocks; out[4] = first_dead; out[5] = status;
-    table_free(st.tab, st.tmask + 1); free(succ); free(tr);
+    keys_free(st.keys, st.tmask + 1); free(succ); free(tr);
     *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
     return status;
 }
