@@ -252,11 +252,10 @@ static inline i64 owner_of(u64 x, i64 parts) {
  * succ_out/okey_out/owner_out, each once per run of states whose edges fit half the scratch table
  * (the first edge of a run has the smallest order key), and their count is returned (-1: out of
  * memory).  acc = fired[NT], edges, deadlocks, first deadlock.  Step checks and observers see every
- * concrete edge; records name an edge by its ordinal e in this call: edge_c[e] / edge_i[e] give its
- * canonical successor and transition.  Every array has room for n * NT; scratch: 2^sbits zeroed
- * slots (small, so it stays in cache), left zeroed. */
+ * concrete edge; step records are (source id, canonical target).  Every array has room for n * NT;
+ * scratch: 2^sbits zeroed slots (small, so it stays in cache), left zeroed. */
 i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey_out, int32_t *owner_out,
-              u64 *own_c, i64 *own_k, u64 *edge_c, int16_t *edge_i, i64 *acc, i64 *sv, i64 *sw, i64 *ob, u64 *obt,
+              u64 *own_c, i64 *own_k, i64 *acc, i64 *sv, i64 *sw, i64 *ob, u64 *obt,
               slot_t *scratch, int sbits, void *pset, i64 parts, i64 me) {
     u64 buf[NT + 1]; int tr[NT + 1];
     u64 smask = ((u64)1 << sbits) - 1;
@@ -278,8 +277,7 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
             u64 t = buf[j]; int i = tr[j];
             acc[i]++;
             u64 c = HAVE_CANON ? canon(t) : t;
-            edge_c[e] = c; edge_i[e] = (int16_t)i;
-            on_edge(sid, s, i, t, e, sv, sw, ob);
+            on_edge(sid, s, i, t, (i64)c, sv, sw, ob);  /* step records name the target by its state */
             i64 who = parts > 1 ? owner_of(c, parts) : 0;
             if (who == me) { own_c[mine] = c; own_k[mine] = sid * NT + i; mine++; continue; }
             u64 h = mix(c) & smask;

@@ -46,7 +46,7 @@ class Records:
     edges: int
     deadlocks: int
     first_deadlock: int | None
-    step_violations: dict[int, tuple[int, int, int]]  # k -> (source id, transition, canonical successor)
+    step_violations: dict[int, tuple[int, int, int]]  # k -> (source id, -1, canonical successor)
     step_witnesses: dict[int, tuple[int, int, int]]
     observers: list[ObserverResult]
 
@@ -74,7 +74,7 @@ class NativeCore:
         lib.kl_pset_pending.argtypes, lib.kl_pset_pending.restype = [_P], _I64
         lib.kl_pset_take.argtypes = [_P, _P, _P]
         lib.kl_pset_add_done.argtypes, lib.kl_pset_add_done.restype = [_P, _P, _I64], _I64
-        lib.kl_expand.argtypes = [_P, _P, _I64, *([_P] * 13), ctypes.c_int, _P, _I64, _I64]
+        lib.kl_expand.argtypes = [_P, _P, _I64, *([_P] * 11), ctypes.c_int, _P, _I64, _I64]
         lib.kl_expand.restype = _I64
         lib.kl_check_states.argtypes = [_P, _P, _I64, _P, _P]
         self.lib = lib
@@ -167,17 +167,14 @@ class NativeCore:
         if cap > self.cap:  # buffers live across calls: fresh ones cost a page fault per 4 KiB
             self.cap = cap
             self.buf = (np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int32),
-                        np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int64),
-                        np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int16))
-        succ, okeys, owner, own_c, own_k, edge_c, edge_i = self.buf
+                        np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int64))
+        succ, okeys, owner, own_c, own_k = self.buf
         s, i = np.ascontiguousarray(states, dtype=np.uint64), np.ascontiguousarray(ids, dtype=np.int64)
         acc = np.zeros(self.T + 3, dtype=np.int64)
         acc[self.T + 2] = -1
         hits_before = self.ob[0::6].copy()
-        m = self.lib.kl_expand(s.ctypes.data, i.ctypes.data, n, succ.ctypes.data, okeys.ctypes.data,
-                               owner.ctypes.data, own_c.ctypes.data, own_k.ctypes.data, edge_c.ctypes.data,
-                               edge_i.ctypes.data, acc.ctypes.data, self.sv.ctypes.data, self.sw.ctypes.data,
-                               self.ob.ctypes.data, self.obt.ctypes.data, self.scratch.ctypes.data, self.sbits,
+        out = (succ, okeys, owner, own_c, own_k, acc, self.sv, self.sw, self.ob, self.obt, self.scratch)
+        m = self.lib.kl_expand(s.ctypes.data, i.ctypes.data, n, *(a.ctypes.data for a in out), self.sbits,
                                self.pset, parts, me)
         if m < 0:
             raise MemoryError("a partition's visited set ran out of memory")
@@ -187,8 +184,9 @@ class NativeCore:
             for k in range(count):
                 if arr[2 * k] >= 0 and k not in seen:
                     seen.add(k)
-                    e = arr[2 * k + 1]
-                    out[k] = (int(arr[2 * k]), int(edge_i[e]), int(edge_c[e]))
+                    # (source, transition, target); the transition is not kept, and not needed: a
+                    # source is expanded by one partition only, so sources alone order the records.
+                    out[k] = (int(arr[2 * k]), -1, int(arr[2 * k + 1]))
             return out
 
         obs = []
