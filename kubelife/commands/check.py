@@ -54,8 +54,9 @@ def setup(p: argparse.ArgumentParser) -> None:
                      help="store every state, so counts are the distinct reachable states (the default)")
     p.add_argument("--no-liveness", action="store_true", help="skip the liveness properties")
     p.add_argument("--liveness-max-states", type=int, default=LIVENESS_MAX_STATES, metavar="N",
-                   help="check liveness of a single configuration only when its safety run stored at most N "
-                   f"states (default {LIVENESS_MAX_STATES:,}); larger ones are reported as not checked")
+                   help="check liveness of a single configuration only when its graph has at most N states "
+                   f"(under --symmetry: orbits x group size; default {LIVENESS_MAX_STATES:,}); larger ones are "
+                   "reported as not checked")
     p.add_argument("--fairness", help="check liveness under exactly these assumptions (comma-separated names "
                                       "or bundles; see kubelife liveness --list-fairness)")
 
