@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from model.engine.compile import compile_state_checks, compile_successors
+from model.engine.explore import StateLimitExceeded
 from model.engine.graph import Graph, Path, concretize_lasso, explore_graph
 from model.engine.liveness import Assumptions, LeadsTo, Method, check_lasso, eventually_always, leads_to, state_masks
 from model.k8s.cluster import ClusterModel
@@ -44,6 +45,8 @@ __all__ = [
     "LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "lasso_diagram", "LIVENESS_SUITE",
     "MODERN_LIVENESS_SUITE", "liveness_suite",
 ]
+
+_PY_GRAPH = 20_000  # graphs up to this many states are built in Python: sooner than a first C compile
 
 
 def _u(name: str, **kw: Any) -> Config:
@@ -175,9 +178,28 @@ class _Graphs:
         if canon is None:
             level = "full"
         if level not in self.cache:
-            self.cache[level] = (explore_graph(self.m.system, canon=canon, max_states=self.max_states), canon)
+            self.cache[level] = (self._explore(level if canon is not None else "full"), canon)
         g, c = self.cache[level]
         return level, g, c
+
+    def _explore(self, level: str) -> Graph:
+        """The graph in C when a compiler is there and the state fits 63 bits (same ids and edges),
+        else in Python; small graphs stay in Python, where a first C compile would cost more."""
+        from model.engine import fast
+        from model.k8s.symmetry import symmetry_spec
+
+        canon = _canonicalizer(self.m, level) if level != "full" else None
+        m = self.m
+        if fast.available() and m.shape.layout.bits <= 63:
+            spec = symmetry_spec(m, slots=level == "nodes+slots") if canon is not None else None
+            try:
+                return explore_graph(m.system, canon=canon, max_states=min(self.max_states or _PY_GRAPH,
+                                                                           _PY_GRAPH))
+            except StateLimitExceeded:
+                if self.max_states is not None and self.max_states <= _PY_GRAPH:
+                    raise
+            return fast.fast_graph(m.system, symmetry=spec, max_states=self.max_states)
+        return explore_graph(m.system, canon=canon, max_states=self.max_states)
 
     def masks(self, level: str, g: Graph, name: str, insts: Sequence[Instance]) -> Any:
         """Predicate values per state, computed once per graph and property (cases share them)."""

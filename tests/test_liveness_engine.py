@@ -235,3 +235,42 @@ def test_fixpoint_matches_brute_force_on_random_graphs() -> None:
                                lambda s, p=p: bool(p[s]), lambda s, q=q: bool(q[s]), a,
                                [lambda s, v=v: bool(v[s])] if visits else []) == []
     assert checked == 150 and 20 < violated < 140  # both outcomes are exercised
+
+
+@pytest.mark.parametrize("nodes,slots", [(1, 2), (2, 1), (2, 2)])
+def test_the_compiled_graph_is_the_python_graph(nodes: int, slots: int) -> None:
+    from model.engine import fast
+    from model.engine.explore import StateLimitExceeded
+    from model.k8s.cluster import build
+    from model.k8s.config import Config
+    from model.k8s.symmetry import canonicalizer, symmetry_spec
+
+    if not fast.available():
+        pytest.fail("the compiled graph needs a C compiler, which .ci/run installs")
+    m = build(Config.uniform(nodes=nodes, slots=slots))
+    for level in (None, False, True):  # full graph, nodes only, nodes and slots
+        spec = symmetry_spec(m, slots=level) if level is not None else None
+        canon = canonicalizer(m, slots=level) if level is not None and not spec.trivial else None  # type: ignore[union-attr]
+        py = explore_graph(m.system, canon=canon)
+        c = fast.fast_graph(m.system, symmetry=spec if canon is not None else None)
+        assert c.packed == py.packed and c.reduced == py.reduced
+        for a in ("src", "dst", "tr", "parent", "via"):
+            assert np.array_equal(getattr(c, a), getattr(py, a)), a
+    with pytest.raises(StateLimitExceeded):
+        fast.fast_graph(m.system, max_states=100)
+
+
+def test_the_compiled_graph_drops_no_op_steps_as_the_python_graph_does() -> None:
+    from model.engine import fast
+
+    if not fast.available():
+        pytest.fail("the compiled graph needs a C compiler, which .ci/run installs")
+    # The toy plus a step that sets y to 1: a no-op wherever y is already up (stuttering, not an edge).
+    base = toy()
+    up = Transition(Action("U", "up", "env"), lambda v, o: (True, {1: 1}))
+    system = TransitionSystem(base.layout, base.initial, (*base.transitions, up))
+    py, c = explore_graph(system), fast.fast_graph(system)
+    assert 3 in py.tr.tolist() and py.n_edges < sum(1 for s in py.packed for _ in compile_successors(system)(s))
+    assert c.packed == py.packed
+    for a in ("src", "dst", "tr", "parent", "via"):
+        assert np.array_equal(getattr(c, a), getattr(py, a)), a

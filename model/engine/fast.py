@@ -27,11 +27,12 @@ import numpy as np
 from model.engine.compile import StatePred, StepPred
 from model.engine.explore import Exploration, Progress, StateLimitExceeded
 from model.engine.fast_c import EdgeSpec, c_source, canon_source
+from model.engine.graph import Graph
 from model.engine.symmetry import SymmetrySpec
 from model.engine.system import Layout, TransitionSystem
 
-__all__ = ["available", "fast_explore", "ObserverResult", "compiler", "cache_dir", "FastEngineError", "build",
-           "native_canonicalizer"]
+__all__ = ["available", "fast_explore", "fast_graph", "ObserverResult", "compiler", "cache_dir", "FastEngineError",
+           "build", "native_canonicalizer"]
 
 CFLAGS = ("-O1", "-shared", "-fPIC", "-w")  # -O2 compiles large models 4x slower and runs no faster
 
@@ -213,3 +214,39 @@ def fast_explore(
     if progress is not None:
         progress(res.states, res.transitions, 0, res.seconds)
     return res, results
+
+
+def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None,
+               max_states: int | None = None) -> Graph:
+    """:func:`model.engine.graph.explore_graph` in C: the same ids, edges and parents (tested).
+
+    ``symmetry`` stores canonical representatives (the C form of the canonicaliser the caller
+    uses to map paths back)."""
+    lib = build(c_source(system, symmetry=symmetry))
+    assert lib is not None
+    p = ctypes.POINTER
+    lib.kl_graph.restype = ctypes.c_int64
+    lib.kl_graph.argtypes = [ctypes.c_uint64, ctypes.c_int64, p(ctypes.c_int64), p(p(ctypes.c_uint64)),
+                             p(p(ctypes.c_int32)), p(p(ctypes.c_int16)), p(p(ctypes.c_int32)),
+                             p(p(ctypes.c_int16)), p(p(ctypes.c_int32))]
+    out = (ctypes.c_int64 * 3)()
+    ptrs = [ctypes.POINTER(t)() for t in (ctypes.c_uint64, ctypes.c_int32, ctypes.c_int16, ctypes.c_int32,
+                                          ctypes.c_int16, ctypes.c_int32)]
+    start = time.perf_counter()
+    status = lib.kl_graph(system.layout.pack(system.initial), max_states or 0, out, *(ctypes.byref(x) for x in ptrs))
+    n, m = out[0], out[1]
+    try:
+        if status == 2:
+            raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
+        if status == 1:
+            raise StateLimitExceeded(max_states or 0)
+        states, parent, via, dst, tr, deg = (np.ctypeslib.as_array(x, shape=(k,)).copy()
+                                             for x, k in zip(ptrs, (n, n, n, m, m, n)))
+    finally:
+        for x in ptrs:
+            lib.kl_free(x)
+    src = np.repeat(np.arange(n, dtype=np.int32), deg)
+    g = Graph(system, states.tolist(), src, dst, tr, parent.astype(np.int64), via.astype(np.int64),
+              reduced=symmetry is not None and not symmetry.trivial)
+    g.seconds = time.perf_counter() - start
+    return g

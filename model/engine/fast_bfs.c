@@ -302,3 +302,83 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
 void kl_check_states(const u64 *states, const i64 *ids, i64 n, i64 *inv, i64 *wit) {
     for (i64 b = 0; b < n; b++) { check_inv(states[b], ids[b], inv); check_wit(states[b], ids[b], wit); }
 }
+
+/* ---- The whole graph, for liveness (model/engine/graph.py's explore_graph, in C) ----
+ * Same ids as explore_graph (breadth-first, canonical representatives under symmetry); every edge
+ * whose concrete step changes the state, as its target's id and transition, with each state's
+ * out-degree.  Here ids of known states are needed, so the table keeps (key, id). */
+
+typedef struct { u64 *s; int32_t *parent; int16_t *via; i64 n, cap; slot_t *tab; u64 tmask; } gstore_t;
+
+static i64 graph_id(gstore_t *g, u64 c, i64 parent, int via) {  /* id of c, added if new; -1: no memory */
+    u64 h = mix(c) & g->tmask, key = c + 1;
+    while (g->tab[h].key) {
+        if (g->tab[h].key == key) return g->tab[h].id;
+        h = (h + 1) & g->tmask;
+    }
+    if (g->n >= INT32_MAX) return -1;
+    if (g->n == g->cap) {
+        i64 cap = 2 * g->cap;
+        u64 *s = realloc(g->s, cap * sizeof *s); if (!s) return -1; g->s = s;
+        int32_t *p = realloc(g->parent, cap * sizeof *p); if (!p) return -1; g->parent = p;
+        int16_t *v = realloc(g->via, cap * sizeof *v); if (!v) return -1; g->via = v;
+        g->cap = cap;
+    }
+    i64 id = g->n++;
+    g->s[id] = c; g->parent[id] = (int32_t)parent; g->via[id] = (int16_t)via;
+    g->tab[h].key = key; g->tab[h].id = id;
+    if ((u64)g->n * 2 > g->tmask + 1) {
+        u64 size = (g->tmask + 1) * 2;
+        slot_t *tab = table_alloc(size);
+        if (!tab) return -1;
+        for (i64 x = 0; x < g->n; x++) {
+            u64 j = mix(g->s[x]) & (size - 1);
+            while (tab[j].key) j = (j + 1) & (size - 1);
+            tab[j].key = g->s[x] + 1; tab[j].id = x;
+        }
+        table_free(g->tab, g->tmask + 1); g->tab = tab; g->tmask = size - 1;
+    }
+    return id;
+}
+
+/* out: states, edges, status (0 done, 1 past max_states, 2 out of memory).  Arrays are malloc'd
+ * (kl_free): states, parent, via per state; dst, tr per edge; deg per state. */
+i64 kl_graph(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **parent_out, int16_t **via_out,
+             int32_t **dst_out, int16_t **tr_out, int32_t **deg_out) {
+    gstore_t g = {0};
+    g.cap = 1 << 16;
+    g.s = malloc(g.cap * sizeof *g.s); g.parent = malloc(g.cap * sizeof *g.parent); g.via = malloc(g.cap * sizeof *g.via);
+    g.tmask = (1 << 17) - 1; g.tab = table_alloc(g.tmask + 1);
+    i64 ecap = 1 << 18, m = 0, status = 0;
+    int32_t *dst = malloc(ecap * sizeof *dst), *deg = malloc(g.cap * sizeof *deg); int16_t *tr = malloc(ecap * sizeof *tr);
+    i64 dcap = g.cap;
+    if (!g.s || !g.parent || !g.via || !g.tab || !dst || !deg || !tr) { status = 2; goto done; }
+    graph_id(&g, canon(init), -1, -1);
+    u64 buf[NT + 1]; int trb[NT + 1];
+    for (i64 head = 0; head < g.n; head++) {
+        u64 s = g.s[head];
+        int k = successors(s, buf, trb), kept = 0;
+        if (m + k > ecap) {
+            ecap *= 2;
+            int32_t *d = realloc(dst, ecap * sizeof *d); if (!d) { status = 2; goto done; } dst = d;
+            int16_t *t = realloc(tr, ecap * sizeof *t); if (!t) { status = 2; goto done; } tr = t;
+        }
+        for (int e = 0; e < k; e++) {
+            if (buf[e] == s) continue;  /* a no-op step is stuttering */
+            i64 id = graph_id(&g, HAVE_CANON ? canon(buf[e]) : buf[e], head, trb[e]);
+            if (id < 0) { status = 2; goto done; }
+            if (max_states > 0 && g.n > max_states) { status = 1; goto done; }
+            dst[m] = (int32_t)id; tr[m] = (int16_t)trb[e]; m++; kept++;
+        }
+        if (head == dcap) {
+            dcap *= 2;
+            int32_t *d = realloc(deg, dcap * sizeof *d); if (!d) { status = 2; goto done; } deg = d;
+        }
+        deg[head] = kept;
+    }
+done:
+    out[0] = g.n; out[1] = m; out[2] = status;
+    table_free(g.tab, g.tmask + 1);
+    *states_out = g.s; *parent_out = g.parent; *via_out = g.via; *dst_out = dst; *tr_out = tr; *deg_out = deg;
+    return status;
+}
