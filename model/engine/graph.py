@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ class Graph:
     via: IntArray
     reduced: bool = False
     seconds: float = 0.0
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived tables
 
     @property
     def n_states(self) -> int:

@@ -124,21 +124,60 @@ def scc_labels(n: int, src: IntArray, dst: IntArray, method: Method = "auto") ->
     return int(count), labels.astype(np.int64)
 
 
+_MATRIX_CELLS = 1 << 28  # (states or components) x transitions booleans worth keeping at once: 256 MiB
+
+
 class _Groups:
-    """Per group: which edges belong to it and in which states it is enabled."""
+    """Per group: in which states it is enabled, and (on demand) which edges belong to it.
+
+    Enabledness comes from one states x transitions table built per graph (one pass over the edges)
+    rather than a pass over every edge per group; very large graphs fall back to the passes."""
 
     def __init__(self, g: Graph, groups: Sequence[frozenset[int]]) -> None:
-        n_tr = len(g.system.transitions)
-        self.edges: list[BoolArray] = []
+        self.g, self.groups = g, [sorted(grp) for grp in groups]
+        table = _enabled_table(g)
         self.enabled: list[BoolArray] = []
-        for grp in groups:
-            member = np.zeros(n_tr, dtype=bool)
-            member[list(grp)] = True
-            e = member[g.tr]
-            en = np.zeros(g.n_states, dtype=bool)
-            en[g.src[e]] = True
-            self.edges.append(e)
-            self.enabled.append(en)
+        for grp in self.groups:
+            if table is not None:
+                self.enabled.append(np.asarray(table[:, grp].any(axis=1), dtype=bool))
+            else:
+                en = np.zeros(g.n_states, dtype=bool)
+                en[g.src[_edge_mask(g, frozenset(grp))]] = True
+                self.enabled.append(en)
+        self._edges: list[BoolArray] | None = None
+
+    @property
+    def edges(self) -> list[BoolArray]:
+        if self._edges is None:
+            self._edges = [_edge_mask(self.g, frozenset(grp)) for grp in self.groups]
+        return self._edges
+
+
+def _enabled_table(g: Graph) -> BoolArray | None:
+    """``table[s, t]``: transition ``t`` has an edge from ``s``; kept with the graph (every property
+    and fairness case on it asks again).  ``None`` for graphs too large for the table."""
+    if "enabled" not in g.cache:
+        n_tr = len(g.system.transitions)
+        table = None
+        if g.n_states * n_tr <= _MATRIX_CELLS:
+            table = np.zeros((g.n_states, n_tr), dtype=bool)
+            table[g.src, g.tr] = True
+        g.cache["enabled"] = table
+    return g.cache["enabled"]  # type: ignore[no-any-return]
+
+
+def _taken(g: Graph, internal: BoolArray, lab: IntArray, ncomp: int) -> Callable[[Sequence[int]], BoolArray]:
+    """Per component: does an edge inside it belong to a group (given as sorted transitions)?"""
+    n_tr = len(g.system.transitions)
+    if ncomp * n_tr <= _MATRIX_CELLS:
+        table = np.zeros((ncomp, n_tr), dtype=bool)
+        table[lab[g.src[internal]], g.tr[internal]] = True
+
+        def from_table(grp: Sequence[int]) -> BoolArray:
+            return np.asarray(table[:, list(grp)].any(axis=1), dtype=bool)
+
+        return from_table
+    return lambda grp: _flag(ncomp, lab[g.src[internal & _edge_mask(g, frozenset(grp))]])
 
 
 def _edge_mask(g: Graph, trs: frozenset[int]) -> BoolArray:
@@ -173,16 +212,17 @@ def fair_states(g: Graph, allowed: BoolArray, a: Assumptions, visits: Sequence[B
         em = active[g.src] & active[g.dst] & cyc_edge
         ncomp, lab = scc_labels(n, g.src[em], g.dst[em], method)
         internal = em & (lab[g.src] == lab[g.dst])
+        taken_in = _taken(g, internal, lab, ncomp)
         bad = np.zeros(ncomp, dtype=bool)
         for vm in visits:
             bad |= ~_flag(ncomp, lab[active & vm])
-        for e, en in zip(weak.edges, weak.enabled):
-            taken = _flag(ncomp, lab[g.src[internal & e]])
+        for grp, en in zip(weak.groups, weak.enabled):
+            taken = taken_in(grp)
             disabled = _flag(ncomp, lab[active & ~en])
             bad |= ~(taken | disabled)
         drop = active & bad[lab]
-        for e, en in zip(strong.edges, strong.enabled):
-            taken = _flag(ncomp, lab[g.src[internal & e]])
+        for grp, en in zip(strong.groups, strong.enabled):
+            taken = taken_in(grp)
             enabled = _flag(ncomp, lab[active & en])
             drop |= active & en & (enabled & ~taken)[lab]
         if not drop.any():
