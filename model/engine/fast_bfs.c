@@ -293,6 +293,8 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
         scratch[h].key = 0;
     }
     acc[NT] += e;
+    /* OBT belongs to the library, not to a partition: the caller turns this call's new records into
+     * its own right after the call, which is all that reads these copies. */
     for (int o = 0; o < 2 * NOB; o++) obt[o] = OBT[o];
     if (mine && kl_pset_offer(pset, own_c, own_k, mine)) return -1;
     return m;

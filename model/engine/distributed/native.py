@@ -40,7 +40,7 @@ class NativeSpec:
 
 @dataclass
 class Records:
-    """First findings of one expand call; edges are named by their ordinal in the call."""
+    """What one expand call counted, and the first findings it made (step records name their target state)."""
 
     fired: np.ndarray  # per transition
     edges: int
