@@ -178,26 +178,25 @@ class _Graphs:
         if canon is None:
             level = "full"
         if level not in self.cache:
-            self.cache[level] = (self._explore(level if canon is not None else "full"), canon)
+            self.cache[level] = (self._explore(level, canon), canon)
         g, c = self.cache[level]
         return level, g, c
 
-    def _explore(self, level: str) -> Graph:
+    def _explore(self, level: str, canon: Callable[[int], int] | None) -> Graph:
         """The graph in C when a compiler is there and the state fits 63 bits (same ids and edges),
         else in Python; small graphs stay in Python, where a first C compile would cost more."""
         from model.engine import fast
         from model.k8s.symmetry import symmetry_spec
 
-        canon = _canonicalizer(self.m, level) if level != "full" else None
         m = self.m
         if fast.available() and m.shape.layout.bits <= 63:
-            spec = symmetry_spec(m, slots=level == "nodes+slots") if canon is not None else None
             try:
                 return explore_graph(m.system, canon=canon, max_states=min(self.max_states or _PY_GRAPH,
                                                                            _PY_GRAPH))
             except StateLimitExceeded:
                 if self.max_states is not None and self.max_states <= _PY_GRAPH:
                     raise
+            spec = symmetry_spec(m, slots=level == "nodes+slots") if canon is not None else None
             return fast.fast_graph(m.system, symmetry=spec, max_states=self.max_states)
         return explore_graph(m.system, canon=canon, max_states=self.max_states)
 

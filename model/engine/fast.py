@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -129,6 +130,21 @@ def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], 
     return lib.kl_canon  # type: ignore[no-any-return]  # ctypes never unloads the library
 
 
+def _take(lib: ctypes.CDLL, status: int, max_states: int | None,
+          arrays: list[tuple[Any, int]]) -> list[np.ndarray]:
+    """Copies of the arrays a search returned (pointer, length), which are then freed; raises for a
+    search that stopped (2: out of memory, 1: past ``max_states``)."""
+    try:
+        if status == 2:
+            raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
+        if status == 1:
+            raise StateLimitExceeded(max_states or 0)
+        return [np.ctypeslib.as_array(ptr, shape=(k,)).copy() for ptr, k in arrays]
+    finally:
+        for ptr, _ in arrays:
+            lib.kl_free(ptr)
+
+
 def fast_explore(
     system: TransitionSystem,
     *,
@@ -169,17 +185,7 @@ def fast_explore(
                             ctypes.byref(via_p), cb, progress_every)
     seconds = time.perf_counter() - start
     n = out[0]
-    try:
-        if status == 2:
-            raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
-        if status == 1:
-            raise StateLimitExceeded(max_states or 0)
-        packed = np.ctypeslib.as_array(states_p, shape=(n,)).copy()
-        parent = np.ctypeslib.as_array(parent_p, shape=(n,)).copy()
-        via = np.ctypeslib.as_array(via_p, shape=(n,)).copy()
-    finally:
-        for p in (states_p, parent_p, via_p):
-            lib.kl_free(p)
+    packed, parent, via = _take(lib, status, max_states, [(states_p, n), (parent_p, n), (via_p, n)])
     vals = list(out)
     res = Exploration(system)
     res.canon = canon
@@ -235,16 +241,7 @@ def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None
     start = time.perf_counter()
     status = lib.kl_graph(system.layout.pack(system.initial), max_states or 0, out, *(ctypes.byref(x) for x in ptrs))
     n, m = out[0], out[1]
-    try:
-        if status == 2:
-            raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
-        if status == 1:
-            raise StateLimitExceeded(max_states or 0)
-        states, parent, via, dst, tr, deg = (np.ctypeslib.as_array(x, shape=(k,)).copy()
-                                             for x, k in zip(ptrs, (n, n, n, m, m, n)))
-    finally:
-        for x in ptrs:
-            lib.kl_free(x)
+    states, parent, via, dst, tr, deg = _take(lib, status, max_states, list(zip(ptrs, (n, n, n, m, m, n))))
     src = np.repeat(np.arange(n, dtype=np.int32), deg)
     g = Graph(system, states.tolist(), src, dst, tr, parent.astype(np.int64), via.astype(np.int64),
               reduced=symmetry is not None and not symmetry.trivial)

@@ -32,6 +32,21 @@ static void *big_alloc(size_t bytes) {
 
 static slot_t *table_alloc(u64 size) { return big_alloc(size * sizeof(slot_t)); }
 static void table_free(slot_t *tab, u64 size) { if (tab) munmap(tab, size * sizeof(slot_t)); }
+
+/* Doubles a (key, id) table, keeping every entry.  0, or -1 when out of memory. */
+static int table_grow(slot_t **tab, u64 *tmask) {
+    u64 size = (*tmask + 1) * 2, mask = size - 1;
+    slot_t *t = table_alloc(size);
+    if (!t) return -1;
+    for (u64 h = 0; h <= *tmask; h++) {
+        if (!(*tab)[h].key) continue;
+        u64 j = mix((*tab)[h].key - 1) & mask;
+        while (t[j].key) j = (j + 1) & mask;
+        t[j] = (*tab)[h];
+    }
+    table_free(*tab, *tmask + 1); *tab = t; *tmask = mask;
+    return 0;
+}
 static void keys_free(u64 *keys, u64 size) { if (keys) munmap(keys, size * sizeof *keys); }
 
 static int grow_table(store_t *st) {
@@ -54,6 +69,13 @@ static int grow_arrays(store_t *st) {
     int16_t *v = realloc(st->via, cap * sizeof *v); if (!v) return -1; st->via = v;
     st->cap = cap;
     return 0;
+}
+
+static int store_init(store_t *st) {  /* states, parents, transitions: room for 2^16 to start */
+    st->cap = 1 << 16;
+    st->states = malloc(st->cap * sizeof *st->states); st->parent = malloc(st->cap * sizeof *st->parent);
+    st->via = malloc(st->cap * sizeof *st->via);
+    return st->states && st->parent && st->via ? 0 : -1;
 }
 
 enum { KNOWN = -2, NO_MEMORY = -1 };
@@ -86,13 +108,11 @@ i64 kl_explore(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **p
     for (i64 *x = inv; x < ob + 6 * NOB; x++) *x = -1;
     for (int o = 0; o < NOB; o++) ob[6 * o] = 0;
     store_t st = {0};
-    st.cap = 1 << 16;
-    st.states = malloc(st.cap * sizeof *st.states); st.parent = malloc(st.cap * sizeof *st.parent);
-    st.via = malloc(st.cap * sizeof *st.via);
+    int ok = store_init(&st) == 0;
     st.tmask = (1 << 17) - 1; st.keys = big_alloc((st.tmask + 1) * sizeof *st.keys);
     i64 status = 0, edges = 0, deadlocks = 0, first_dead = -1, depth = 0;
     u64 *succ = NULL; int *tr = NULL;
-    if (!st.states || !st.parent || !st.via || !st.keys) { status = 2; goto done; }
+    if (!ok || !st.keys) { status = 2; goto done; }
     u64 c0 = canon(init);
     insert(&st, c0, mix(c0), -1, -1);
     check_inv(c0, 0, inv); check_wit(c0, 0, wit);
@@ -157,18 +177,11 @@ u64 kl_canon(u64 s) { return canon(s); }
 
 typedef struct { slot_t *tab; u64 tmask; i64 n; u64 *fresh; i64 nfresh, capfresh; } pset_t;
 
-static int pset_grow(pset_t *p) {
-    u64 size = (p->tmask + 1) * 2, mask = size - 1;
-    slot_t *tab = table_alloc(size);
-    if (!tab) return -1;
-    for (u64 h = 0; h <= p->tmask; h++) {
-        if (!p->tab[h].key) continue;
-        u64 j = mix(p->tab[h].key - 1) & mask;
-        while (tab[j].key) j = (j + 1) & mask;
-        tab[j] = p->tab[h];
-    }
-    table_free(p->tab, p->tmask + 1); p->tab = tab; p->tmask = mask;
-    return 0;
+/* The slot of `state`: where it is, or the empty slot where it would go. */
+static inline slot_t *pset_slot(pset_t *p, u64 state) {
+    u64 key = state + 1, h = mix(state) & p->tmask;
+    while (p->tab[h].key && p->tab[h].key != key) h = (h + 1) & p->tmask;
+    return &p->tab[h];
 }
 
 void *kl_pset_new(void) {
@@ -190,15 +203,9 @@ i64 kl_pset_offer(void *v, const u64 *states, const i64 *okeys, i64 n) {
     enum { AHEAD = 16 };
     for (i64 x = 0; x < n; x++) {
         if (x + AHEAD < n) __builtin_prefetch(&p->tab[mix(states[x + AHEAD]) & p->tmask]);
-        u64 key = states[x] + 1, h = mix(states[x]) & p->tmask;
-        for (;;) {
-            u64 k = p->tab[h].key;
-            if (!k || k == key) break;
-            h = (h + 1) & p->tmask;
-        }
-        if (p->tab[h].key) {
-            i64 *val = &p->tab[h].id;
-            if (*val != PS_DONE && okeys[x] < *val) *val = okeys[x];
+        slot_t *sl = pset_slot(p, states[x]);
+        if (sl->key) {
+            if (sl->id != PS_DONE && okeys[x] < sl->id) sl->id = okeys[x];
             continue;
         }
         if (p->nfresh == p->capfresh) {
@@ -207,9 +214,9 @@ i64 kl_pset_offer(void *v, const u64 *states, const i64 *okeys, i64 n) {
             if (!f) return -1;
             p->fresh = f; p->capfresh = cap;
         }
-        p->tab[h].key = key; p->tab[h].id = okeys[x];
+        sl->key = states[x] + 1; sl->id = okeys[x];
         p->fresh[p->nfresh++] = states[x];
-        if ((u64)(++p->n) * 2 > p->tmask + 1 && pset_grow(p)) return -1;
+        if ((u64)(++p->n) * 2 > p->tmask + 1 && table_grow(&p->tab, &p->tmask)) return -1;
     }
     return 0;
 }
@@ -220,9 +227,8 @@ i64 kl_pset_pending(void *v) { return ((pset_t *)v)->nfresh; }
 void kl_pset_take(void *v, u64 *states, i64 *okeys) {
     pset_t *p = v;
     for (i64 x = 0; x < p->nfresh; x++) {
-        u64 key = p->fresh[x] + 1, h = mix(p->fresh[x]) & p->tmask;
-        while (p->tab[h].key != key) h = (h + 1) & p->tmask;
-        states[x] = p->fresh[x]; okeys[x] = p->tab[h].id; p->tab[h].id = PS_DONE;
+        slot_t *sl = pset_slot(p, p->fresh[x]);
+        states[x] = p->fresh[x]; okeys[x] = sl->id; sl->id = PS_DONE;
     }
     p->nfresh = 0;
 }
@@ -231,13 +237,11 @@ void kl_pset_take(void *v, u64 *states, i64 *okeys) {
 i64 kl_pset_add_done(void *v, const u64 *states, i64 n) {
     pset_t *p = v;
     for (i64 x = 0; x < n; x++) {
-        i64 ok = 0;
-        if (kl_pset_offer(p, states + x, &ok, 1)) return -1;
+        slot_t *sl = pset_slot(p, states[x]);
+        if (sl->key) { sl->id = PS_DONE; continue; }
+        sl->key = states[x] + 1; sl->id = PS_DONE;
+        if ((u64)(++p->n) * 2 > p->tmask + 1 && table_grow(&p->tab, &p->tmask)) return -1;
     }
-    u64 *tmp = malloc((p->nfresh + 1) * sizeof *tmp); i64 *tk = malloc((p->nfresh + 1) * sizeof *tk);
-    if (!tmp || !tk) { free(tmp); free(tk); return -1; }
-    kl_pset_take(p, tmp, tk);
-    free(tmp); free(tk);
     return 0;
 }
 
@@ -245,6 +249,15 @@ i64 kl_pset_add_done(void *v, const u64 *states, i64 n) {
 static inline i64 owner_of(u64 x, i64 parts) {
     x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 27; x *= 0x94d049bb133111ebULL; x ^= x >> 31;
     return (i64)(x % (u64)parts);
+}
+
+/* Empties the scratch slots of succ[from .. to - 1] (linear probing finds each wherever it went). */
+static void scratch_clear(slot_t *scratch, u64 smask, const u64 *succ, i64 from, i64 to) {
+    for (i64 x = from; x < to; x++) {
+        u64 h = mix(succ[x]) & smask;
+        while (scratch[h].key != succ[x] + 1) h = (h + 1) & smask;
+        scratch[h].key = 0;
+    }
 }
 
 /* Expand n frontier states (ascending ids) of partition `me` of `parts`.  Successors it owns go
@@ -262,11 +275,7 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
     i64 m = 0, e = 0, mine = 0, run_start = 0, run_edges = 0;
     for (i64 b = 0; b < n; b++) {
         if (run_edges + NT > (i64)(smask + 1) / 2) {  /* start a new run: empty the scratch table */
-            for (i64 x = run_start; x < m; x++) {
-                u64 h = mix(succ_out[x]) & smask;
-                while (scratch[h].key != succ_out[x] + 1) h = (h + 1) & smask;
-                scratch[h].key = 0;
-            }
+            scratch_clear(scratch, smask, succ_out, run_start, m);
             run_start = m; run_edges = 0;
         }
         u64 s = states[b]; i64 sid = ids[b];
@@ -287,11 +296,7 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
             }
         }
     }
-    for (i64 x = run_start; x < m; x++) {
-        u64 h = mix(succ_out[x]) & smask;
-        while (scratch[h].key != succ_out[x] + 1) h = (h + 1) & smask;
-        scratch[h].key = 0;
-    }
+    scratch_clear(scratch, smask, succ_out, run_start, m);
     acc[NT] += e;
     /* OBT belongs to the library, not to a partition: the caller turns this call's new records into
      * its own right after the call, which is all that reads these copies. */
@@ -310,7 +315,7 @@ void kl_check_states(const u64 *states, const i64 *ids, i64 n, i64 *inv, i64 *wi
  * whose concrete step changes the state, as its target's id and transition, with each state's
  * out-degree.  Here ids of known states are needed, so the table keeps (key, id). */
 
-typedef struct { u64 *s; int32_t *parent; int16_t *via; i64 n, cap; slot_t *tab; u64 tmask; } gstore_t;
+typedef struct { store_t st; slot_t *tab; u64 tmask; } gstore_t;  /* st.keys unused: the ids are in tab */
 
 static i64 graph_id(gstore_t *g, u64 c, i64 parent, int via) {  /* id of c, added if new; -1: no memory */
     u64 h = mix(c) & g->tmask, key = c + 1;
@@ -318,28 +323,13 @@ static i64 graph_id(gstore_t *g, u64 c, i64 parent, int via) {  /* id of c, adde
         if (g->tab[h].key == key) return g->tab[h].id;
         h = (h + 1) & g->tmask;
     }
-    if (g->n >= INT32_MAX) return -1;
-    if (g->n == g->cap) {
-        i64 cap = 2 * g->cap;
-        u64 *s = realloc(g->s, cap * sizeof *s); if (!s) return -1; g->s = s;
-        int32_t *p = realloc(g->parent, cap * sizeof *p); if (!p) return -1; g->parent = p;
-        int16_t *v = realloc(g->via, cap * sizeof *v); if (!v) return -1; g->via = v;
-        g->cap = cap;
-    }
-    i64 id = g->n++;
-    g->s[id] = c; g->parent[id] = (int32_t)parent; g->via[id] = (int16_t)via;
+    store_t *st = &g->st;
+    if (st->n >= INT32_MAX) return -1;
+    if (st->n == st->cap && grow_arrays(st)) return -1;
+    i64 id = st->n++;
+    st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
     g->tab[h].key = key; g->tab[h].id = id;
-    if ((u64)g->n * 2 > g->tmask + 1) {
-        u64 size = (g->tmask + 1) * 2;
-        slot_t *tab = table_alloc(size);
-        if (!tab) return -1;
-        for (i64 x = 0; x < g->n; x++) {
-            u64 j = mix(g->s[x]) & (size - 1);
-            while (tab[j].key) j = (j + 1) & (size - 1);
-            tab[j].key = g->s[x] + 1; tab[j].id = x;
-        }
-        table_free(g->tab, g->tmask + 1); g->tab = tab; g->tmask = size - 1;
-    }
+    if ((u64)st->n * 2 > g->tmask + 1 && table_grow(&g->tab, &g->tmask)) return -1;
     return id;
 }
 
@@ -348,17 +338,16 @@ static i64 graph_id(gstore_t *g, u64 c, i64 parent, int via) {  /* id of c, adde
 i64 kl_graph(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **parent_out, int16_t **via_out,
              int32_t **dst_out, int16_t **tr_out, int32_t **deg_out) {
     gstore_t g = {0};
-    g.cap = 1 << 16;
-    g.s = malloc(g.cap * sizeof *g.s); g.parent = malloc(g.cap * sizeof *g.parent); g.via = malloc(g.cap * sizeof *g.via);
+    store_t *st = &g.st;
+    int ok = store_init(st) == 0;
     g.tmask = (1 << 17) - 1; g.tab = table_alloc(g.tmask + 1);
-    i64 ecap = 1 << 18, m = 0, status = 0;
-    int32_t *dst = malloc(ecap * sizeof *dst), *deg = malloc(g.cap * sizeof *deg); int16_t *tr = malloc(ecap * sizeof *tr);
-    i64 dcap = g.cap;
-    if (!g.s || !g.parent || !g.via || !g.tab || !dst || !deg || !tr) { status = 2; goto done; }
+    i64 ecap = 1 << 18, dcap = st->cap, m = 0, status = 0;
+    int32_t *dst = malloc(ecap * sizeof *dst), *deg = malloc(dcap * sizeof *deg); int16_t *tr = malloc(ecap * sizeof *tr);
+    if (!ok || !g.tab || !dst || !deg || !tr) { status = 2; goto done; }
     graph_id(&g, canon(init), -1, -1);
     u64 buf[NT + 1]; int trb[NT + 1];
-    for (i64 head = 0; head < g.n; head++) {
-        u64 s = g.s[head];
+    for (i64 head = 0; head < st->n; head++) {
+        u64 s = st->states[head];
         int k = successors(s, buf, trb), kept = 0;
         if (m + k > ecap) {
             ecap *= 2;
@@ -369,7 +358,7 @@ i64 kl_graph(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **par
             if (buf[e] == s) continue;  /* a no-op step is stuttering */
             i64 id = graph_id(&g, HAVE_CANON ? canon(buf[e]) : buf[e], head, trb[e]);
             if (id < 0) { status = 2; goto done; }
-            if (max_states > 0 && g.n > max_states) { status = 1; goto done; }
+            if (max_states > 0 && st->n > max_states) { status = 1; goto done; }
             dst[m] = (int32_t)id; tr[m] = (int16_t)trb[e]; m++; kept++;
         }
         if (head == dcap) {
@@ -379,8 +368,8 @@ i64 kl_graph(u64 init, i64 max_states, i64 *out, u64 **states_out, int32_t **par
         deg[head] = kept;
     }
 done:
-    out[0] = g.n; out[1] = m; out[2] = status;
+    out[0] = st->n; out[1] = m; out[2] = status;
     table_free(g.tab, g.tmask + 1);
-    *states_out = g.s; *parent_out = g.parent; *via_out = g.via; *dst_out = dst; *tr_out = tr; *deg_out = deg;
+    *states_out = st->states; *parent_out = st->parent; *via_out = st->via; *dst_out = dst; *tr_out = tr; *deg_out = deg;
     return status;
 }

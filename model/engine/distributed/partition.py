@@ -158,7 +158,7 @@ class Partition:
         acc["edges"] += len(ts)
         # Send each successor once per chunk (with its first edge): most BFS edges lead to known states.
         arr, okeys, keys = _first_per_state(to_words(ts, self.words), np.array(oks, dtype=np.int64))
-        return self._route(arr, okeys, keys)
+        return self._route(arr, okeys, owners_of(keys, self.parts))
 
     def _expand_native(self, lo: int, hi: int) -> list[Batch]:
         assert self.native is not None
@@ -175,21 +175,11 @@ class Partition:
                 acc[name].setdefault(k, r)  # chunks come in id order: the first record stays
         if p.merge is not None:
             p.merge(p.observers, rec.observers)
-        out: list[Batch] = []
-        for j in range(self.parts):  # the C core kept this partition's own successors
-            sel = owner == j
-            if j == self.index or not sel.any():
-                out.append(None)
-                continue
-            b = (arr[sel].reshape(-1, 1), okeys[sel])
-            acc["bytes_out"] += b[0].nbytes + b[1].nbytes
-            out.append(b)
-        return out
+        return self._route(arr.reshape(-1, 1), okeys, owner)  # the C core kept this partition's own
 
-    def _route(self, arr: np.ndarray, okeys: np.ndarray, keys: np.ndarray) -> list[Batch]:
+    def _route(self, arr: np.ndarray, okeys: np.ndarray, owner: np.ndarray) -> list[Batch]:
         """Keep the successors this partition owns; one batch per other owner."""
         acc = self.acc
-        owner = owners_of(keys, self.parts)
         out_batches: list[Batch] = []
         for j in range(self.parts):
             sel = owner == j
