@@ -16,8 +16,9 @@ looked at containers another way could not slip past the abstraction.
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import z3
@@ -179,62 +180,65 @@ def _describe(mdl: z3.ModelRef, counts: Counts, pol: Policy, ph: Any) -> dict[st
             "phase": PodPhase(mdl.eval(ph, model_completion=True).as_long()).label}
 
 
-def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, Any]:
-    """Each claim for every policy and every container count vector; restart guards per container."""
+Obligation = tuple[list[Any], Callable[[z3.ModelRef], dict[str, Any]]]  # (constraints, describe a model)
+
+
+def _discharge(config: str, obligations: Iterable[Obligation]) -> Any:
+    """Proved unless some obligation's constraints are satisfiable (refuted, with its model described)
+    or undecided; the first such obligation ends the search."""
     from kubelife.prove import Verdict
 
+    start = time.perf_counter()
+    verdict = Verdict("proved", 0.0, config)
+    for constraints, describe in obligations:
+        s = z3.Solver()
+        s.add(*constraints)
+        r = s.check()
+        if r == z3.sat:
+            verdict = Verdict("refuted", 0.0, config, describe(s.model()))
+            break
+        if r != z3.unsat:
+            verdict = Verdict("unknown", 0.0, config)
+            break
+    verdict.seconds = time.perf_counter() - start
+    return verdict
+
+
+def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, Any]:
+    """Each claim for every policy and every container count vector; restart guards per container."""
     rules = build(Config.uniform(), semantics).rules
     counts: Counts = {c: z3.Int(f"n[{c[0].label},{c[1].label}]") for c in CLASSES}
     wf = z3.And(*(n >= 0 for n in counts.values()), z3.Sum(*counts.values()) >= 1)
     out: dict[str, Any] = {}
-    for name, claim in COUNT_PROPERTIES.items():
-        start = time.perf_counter()
-        verdict = Verdict("proved", 0.0, "any number of containers, every policy")
+
+    def count_obligations(claim: Callable[..., Any]) -> Iterator[Obligation]:
         for pol in Policy:
-            ph = phase_of_counts(rules, counts, pol)
-            ph = ph if isinstance(ph, z3.ExprRef) else z3.IntVal(int(ph))
-            s = z3.Solver()
-            s.add(wf, z3.Not(claim(counts, ph, pol)))
-            r = s.check()
-            if r == z3.sat:
-                verdict = Verdict("refuted", 0.0, verdict.config, _describe(s.model(), counts, pol, ph))
-                break
-            if r != z3.unsat:
-                verdict = Verdict("unknown", 0.0, verdict.config)
-                break
-        verdict.seconds = time.perf_counter() - start
-        out[name] = verdict
-    for pol, name in EXIT_ROWS.items():
-        start = time.perf_counter()
-        verdict = Verdict("proved", 0.0, f"any number of containers, policy {pol.label}")
+            ph = _z(phase_of_counts(rules, counts, pol))
+            yield [wf, z3.Not(claim(counts, ph, pol))], functools.partial(_describe, counts=counts, pol=pol, ph=ph)
+
+    def exit_obligations(pol: Policy) -> Iterator[Obligation]:
         for (e0, code), pre, claim in _exit_obligations(rules, counts, pol):
-            s = z3.Solver()
-            s.add(wf, pre, z3.Not(claim))
-            r = s.check()
-            if r == z3.sat:
-                cex = _describe(s.model(), counts, pol, _z(phase_of_counts(rules, counts, pol)))
-                cex.update({"kind": "container counts before the exit", "exiting": f"Running({e0.label})",
-                            "code": code.label})
-                verdict = Verdict("refuted", 0.0, verdict.config, cex)
-                break
-            if r != z3.unsat:
-                verdict = Verdict("unknown", 0.0, verdict.config)
-                break
-        verdict.seconds = time.perf_counter() - start
-        out[name] = verdict
-    # The restart guard is per container, so its properties hold for any count at once.
-    for name, pol, exits in ((NEVER_RESTARTS, Policy.NEVER, None), (ONFAILURE_OK, Policy.ON_FAILURE, Exit.OK)):
-        start = time.perf_counter()
+            def describe(mdl: z3.ModelRef, e0: Exit = e0, code: Exit = code) -> dict[str, Any]:
+                return {**_describe(mdl, counts, pol, _z(phase_of_counts(rules, counts, pol))),
+                        "kind": "container counts before the exit", "exiting": f"Running({e0.label})",
+                        "code": code.label}
+            yield [wf, pre, z3.Not(claim)], describe
+
+    def guard_obligation(pol: Policy, exits: Exit | None) -> Iterator[Obligation]:
         e = z3.Int("last_exit")
         allowed = rules.restart_allowed(Z3, pol, e)
         allowed = allowed if isinstance(allowed, z3.ExprRef) else z3.BoolVal(bool(allowed))
-        s = z3.Solver()
-        s.add(e >= 0, e < len(Exit), allowed, *([e == int(exits)] if exits is not None else []))
-        r = s.check()
-        status = "proved" if r == z3.unsat else "refuted" if r == z3.sat else "unknown"
-        guard_cex: dict[str, Any] | None = None
-        if r == z3.sat:
-            guard_cex = {"kind": "restart guard", "policy": pol.label,
-                         "last_exit": Exit(s.model().eval(e, model_completion=True).as_long()).label}
-        out[name] = Verdict(status, time.perf_counter() - start, "any number of containers", guard_cex)
+
+        def describe(mdl: z3.ModelRef) -> dict[str, Any]:
+            return {"kind": "restart guard", "policy": pol.label,
+                    "last_exit": Exit(mdl.eval(e, model_completion=True).as_long()).label}
+        yield [e >= 0, e < len(Exit), allowed, *([e == int(exits)] if exits is not None else [])], describe
+
+    for name, claim in COUNT_PROPERTIES.items():
+        out[name] = _discharge("any number of containers, every policy", count_obligations(claim))
+    for pol, name in EXIT_ROWS.items():
+        out[name] = _discharge(f"any number of containers, policy {pol.label}", exit_obligations(pol))
+    # The restart guard is per container, so its properties hold for any count at once.
+    for name, pol, exits in ((NEVER_RESTARTS, Policy.NEVER, None), (ONFAILURE_OK, Policy.ON_FAILURE, Exit.OK)):
+        out[name] = _discharge("any number of containers", guard_obligation(pol, exits))
     return out
