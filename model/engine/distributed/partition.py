@@ -78,7 +78,7 @@ class Partition:
             for i in ob.transitions:
                 self.by_transition.setdefault(i, []).append(ob)
         self.visited = VisitedSet()
-        self.native: NativeCore | None = native_core(p.system, p.native) if self.words == 1 else None
+        self.native: NativeCore | None = native_core(p.system, p.native)  # None past 63 bits or without cc
         if self.native is None:  # the Python-compiled model
             self.succ = compile_successors(p.system)
             self.check_inv = compile_state_checks(layout, p.invariants) if p.invariants else None
