@@ -25,24 +25,20 @@ def _run(parts: list[Partition], init: int, chunk: int) -> dict[int, int]:
     """The coordinator's loop without Ray; returns global id -> packed state."""
     owner = int(owners_of(keys_of(to_words([init], 1)), len(parts))[0])
     parts[owner].seed(init)
+    settled = [p.settle() for p in parts]
     base = 0
     while True:
-        settled = [p.finish_level() for p in parts]
-        okeys = [k for k, _ in settled]
-        flags = [f for _, f in settled if f is not None]
+        okeys = [k for k, _, _ in settled]
+        flags = [f for _, f, _ in settled if f is not None]
         found = np.logical_or.reduce(flags) if flags else None
         allk = np.sort(np.concatenate(okeys))
-        sizes = [p.commit(base + np.searchsorted(allk, k).astype(np.int64), found)[0] for p, k in zip(parts, okeys)]
+        for p, k in zip(parts, okeys):
+            p.commit(base + np.searchsorted(allk, k).astype(np.int64), found)
         base += len(allk)
         if not len(allk):
             break
-        for lo in range(0, max(sizes), chunk):  # round-robin, as the coordinator submits them
-            for j, p in enumerate(parts):
-                if lo < sizes[j]:
-                    out = p.expand(lo, lo + chunk)
-                    for k, q in enumerate(parts):
-                        if k != j:
-                            q.receive(out[k])
+        outs = [p.expand_level(chunk) for p in parts]
+        settled = [q.settle(*[out[k] for j, out in enumerate(outs) if j != k]) for k, q in enumerate(parts)]
     ids: dict[int, int] = {}
     for p in parts:
         for i, arr in zip(p.rec_ids, p.rec_states):

@@ -245,11 +245,10 @@ i64 kl_pset_add_done(void *v, const u64 *states, i64 n) {
     return 0;
 }
 
-/* The partition that owns a state: splitmix64's finaliser mod parts (model/engine/distributed/store.py). */
-static inline i64 owner_of(u64 x, i64 parts) {
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 27; x *= 0x94d049bb133111ebULL; x ^= x >> 31;
-    return (i64)(x % (u64)parts);
-}
+/* The partition that owns a state, from its table hash mix(state): the high 32 bits scaled to
+ * [0, parts) (model/engine/distributed/store.py).  One hash an edge serves the owner and the tables
+ * (which index by the low bits), and a multiply replaces a division. */
+static inline i64 owner_of(u64 hash, i64 parts) { return (i64)(((hash >> 32) * (u64)parts) >> 32); }
 
 /* Empties the scratch slots of succ[from .. to - 1] (linear probing finds each wherever it went). */
 static void scratch_clear(slot_t *scratch, u64 smask, const u64 *succ, i64 from, i64 to) {
@@ -287,9 +286,10 @@ i64 kl_expand(const u64 *states, const i64 *ids, i64 n, u64 *succ_out, i64 *okey
             acc[i]++;
             u64 c = HAVE_CANON ? canon(t) : t;
             on_edge(sid, s, i, t, (i64)c, sv, sw, ob);  /* step records name the target by its state */
-            i64 who = parts > 1 ? owner_of(c, parts) : 0;
+            u64 hc = mix(c);
+            i64 who = owner_of(hc, parts);
             if (who == me) { own_c[mine] = c; own_k[mine] = sid * NT + i; mine++; continue; }
-            u64 h = mix(c) & smask;
+            u64 h = hc & smask;
             while (scratch[h].key && scratch[h].key != c + 1) h = (h + 1) & smask;
             if (!scratch[h].key) {
                 scratch[h].key = c + 1; succ_out[m] = c; okey_out[m] = sid * NT + i; owner_out[m] = (int32_t)who; m++;

@@ -163,34 +163,31 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     done_level = -1
     try:
         if meta is not None:
-            sizes = ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
-                             for j, a in enumerate(actors)])
+            ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
+                     for j, a in enumerate(actors)])
             run.depth, run.states, run.resumed_from = meta["level"], meta["states"], meta["level"]
             start -= meta["seconds"]
-            edges = meta["edges"]
+            after: list[Any] = [None] * workers
         else:
             owner = int(owners_of(keys_of(to_words([init], run._words)), workers)[0])
             actors[owner].seed.remote(init)
-            sizes, edges, _ = _settle(actors, 0, run)
+            after, n_new, edges = _settle(actors, ray.get([a.settle.remote() for a in actors]), 0, run)
             run.states = 1
+            if ckdir:
+                _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
         done_level = run.depth
-        if ckdir:
-            _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
-        while sum(sizes):
-            recv = []
-            # Round-robin over the partitions' chunks: each actor's queue alternates its own expansions
-            # with receiving the others' batches of the same round, so all of them work at once.
-            for lo in range(0, max(sizes), chunk):
-                outs = [a.expand.options(num_returns=workers).remote(lo, lo + chunk) if lo < sizes[j] else None
-                        for j, a in enumerate(actors)]
-                for j, o in enumerate(outs):
-                    if o is None:
-                        continue
-                    o = [o] if workers == 1 else o
-                    recv += [actors[k].receive.remote(o[k]) for k in range(workers) if k != j]
-                del outs  # the receivers hold the batches now; let the object store free them after
-            ray.get(recv)
-            sizes, edges, n_new = _settle(actors, run.states, run)
+        while True:
+            # A level is three calls an actor, queued without waiting (Ray runs one submitter's calls on an
+            # actor in order): commit (last round), expand its whole frontier, settle (take the others'
+            # batches, which Ray hands over through the object store). The driver waits once, for the
+            # settled order keys.
+            many = {"num_returns": workers} if workers > 1 else {}
+            outs = [a.expand_level.options(**many).remote(chunk, after[j]) for j, a in enumerate(actors)]
+            outs = [o if workers > 1 else [o] for o in outs]
+            settled = ray.get([a.settle.remote(*[outs[j][k] for j in range(workers) if j != k])
+                               for k, a in enumerate(actors)])
+            del outs
+            after, n_new, edges = _settle(actors, settled, run.states, run)
             if n_new == 0:
                 break
             run.states += n_new
@@ -218,19 +215,30 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     return run
 
 
-def _settle(actors: list[Any], base: int, run: DistributedRun) -> tuple[list[int], int, int]:
-    """Barrier: gather the level's order keys, hand out global ids in single-machine order."""
-    settled = ray.get([a.finish_level.remote() for a in actors])
-    okeys = [k for k, _ in settled]
+def _settle(actors: list[Any], settled: list[tuple[np.ndarray, np.ndarray | None, int]], base: int,
+            run: DistributedRun) -> tuple[list[Any], int, int]:
+    """Barrier: hand out global ids in single-machine order from the level's order keys, and queue the
+    commits.  Returns (the commits' references, new states, edges so far)."""
+    okeys = [k for k, _, _ in settled]
     # What any partition has found by now can have no earlier record elsewhere (later levels have
     # larger order keys): the others stop looking for it.
-    flags = [f for _, f in settled if f is not None]
+    flags = [f for _, f, _ in settled if f is not None]
     found = np.logical_or.reduce(flags) if flags else None
-    allk = np.sort(np.concatenate(okeys))
-    run.driver_bytes += 2 * allk.nbytes  # order keys in, ids out
-    got = ray.get([a.commit.remote(base + np.searchsorted(allk, k).astype(np.int64), found)
-                   for a, k in zip(actors, okeys)])
-    return [n for n, _ in got], sum(e for _, e in got), len(allk)
+    ids = np.split(base + _ranks(okeys), np.cumsum([len(k) for k in okeys[:-1]]))
+    n = sum(len(k) for k in okeys)
+    run.driver_bytes += 16 * n  # order keys in, ids out
+    after = [a.commit.remote(i, found) for a, i in zip(actors, ids)]
+    return after, n, sum(e for _, _, e in settled)
+
+
+def _ranks(runs: list[np.ndarray]) -> np.ndarray:
+    """Each key's rank among all of them, for ascending runs of distinct keys (a state's order key
+    is its first edge's, and an edge leads to one state).  A stable argsort of the concatenation is
+    a merge of the runs (timsort finds them), so this is linear, not a full sort."""
+    allk = np.concatenate(runs)
+    ranks = np.empty(len(allk), dtype=np.int64)
+    ranks[np.argsort(allk, kind="stable")] = np.arange(len(allk), dtype=np.int64)
+    return ranks
 
 
 def _read_meta(d: Path, signature: str, workers: int) -> dict[str, Any] | None:

@@ -120,6 +120,29 @@ class Partition:
             return
         self.pending.append((to_words([state], self.words), np.array([-1], dtype=np.int64)))
 
+    def expand_level(self, chunk: int, _after: Any = None) -> list[Batch]:
+        """Expand the whole frontier, ``chunk`` states a call into the core; one batch per partition
+        (``None`` for this one), each the concatenation of the chunks' batches for that owner.
+
+        One call a level, not one a chunk: partitions never wait for each other in mid-level, only
+        at the barrier.  ``_after`` is the reference of this level's ``commit``, so that a failed
+        commit fails the expansion too rather than letting it run on a stale frontier.
+        """
+        got: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(self.parts)]
+        for lo in range(0, len(self.frontier_ids), chunk):
+            for j, b in enumerate(self.expand(lo, lo + chunk)):
+                if b is not None:
+                    got[j].append(b)
+        return [(np.concatenate([b[0] for b in bs]), np.concatenate([b[1] for b in bs])) if bs else None
+                for bs in got]
+
+    def settle(self, *batches: Batch) -> tuple[np.ndarray, np.ndarray | None, int]:
+        """The barrier's work here: take the others' batches, then :meth:`finish_level`; also returns
+        the edges expanded so far."""
+        self.receive(*batches)
+        okeys, found = self.finish_level()
+        return okeys, found, self.acc["edges"]
+
     def expand(self, lo: int, hi: int) -> list[Batch]:
         """Expand frontier entries ``lo:hi``; one batch per partition (``None`` for this one)."""
         if self.native is not None:

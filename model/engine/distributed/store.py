@@ -17,6 +17,7 @@ __all__ = ["words_for", "to_words", "from_words", "keys_of", "owners_of", "Visit
 _M64 = (1 << 64) - 1
 _C1, _C2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 KEY128 = np.dtype((np.void, 16))
 
 
@@ -60,13 +61,23 @@ def keys_of(arr: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.stack([h1, h2], axis=1)).view(KEY128).ravel()
 
 
+def _fmix(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: the C core's ``mix``, which indexes its tables."""
+    x = x ^ (x >> np.uint64(33))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(33))
+    x = x * _M2
+    return x ^ (x >> np.uint64(33))  # type: ignore[no-any-return]
+
+
 def owners_of(keys: np.ndarray, parts: int) -> np.ndarray:
     """The partition that owns each key (a hash, so partitions stay balanced)."""
     if keys.dtype == np.uint64:
-        h = _mix(keys)
+        h = _fmix(keys)  # the C core's own hash of a state: one hash an edge serves both
     else:
         h = keys.view(np.uint64).reshape(-1, 2)[:, 0]
-    return (h % np.uint64(parts)).astype(np.int64)
+    # The hash's high 32 bits scaled to [0, parts): the C core's ``owner_of`` (no division per edge).
+    return (((h >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32)).astype(np.int64)
 
 
 class VisitedSet:
