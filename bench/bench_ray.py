@@ -3,7 +3,7 @@
 Each run is a fresh subprocess, so peak memory is its own.  Prints, per
 engine: states, seconds of exploration, states/s, the time against the
 single-machine fast engine (compiled C, the default), bytes sent per state
-(between partitions, and through the coordinator) and peak memory per
+(between partitions: the driver carries none) and peak memory per
 worker.  Ray's seconds start once the actors are up and the model is
 compiled, as on a running cluster; the fast engine's are its search alone.
 Usage: ``python bench/bench_ray.py [--preset B1] [--symmetry] [--workers 1 2] [--python]``.
@@ -81,10 +81,9 @@ def main() -> None:
         if kind == "ray":
             parts = r["ray"]["partitions"]
             sent = sum(p["bytes_out"] for p in parts) / r["states"]
-            coord = r["ray"]["driver_bytes"] / r["states"]
             peak = max(p["peak_rss"] for p in parts) / 2**20
             held = max(p["held_bytes"] for p in parts) / 2**20
-            line += (f"  sent {sent:5.1f} B/state between partitions + {coord:4.1f} B/state via the coordinator"
+            line += (f"  sent {sent:5.1f} B/state between partitions, none via the driver"
                      f" (state = {-(-r['layout_bits'] // 64) * 8} B)  peak RSS/worker {peak:,.0f} MiB"
                      f" (search data {held:,.0f} MiB)  driver {r['driver_rss'] / 2**20:,.0f} MiB")
         else:

@@ -167,7 +167,7 @@ def check_model_ray(m: ClusterModel, *, workers: int = 2, address: str | None = 
                         explorer=explorer)
         r.meta["engine"] = "ray"
         r.meta["ray"] = {"workers": workers, "resumed_from_level": explorer.run.resumed_from,
-                         "driver_bytes": explorer.run.driver_bytes, "partitions": explorer.stats()}
+                         "partitions": explorer.stats()}
         return r
     finally:
         explorer.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import numpy as np
 import pytest
 
 from kubelife.ray_engine import _problem
@@ -23,22 +22,19 @@ from model.k8s.types import Policy
 
 def _run(parts: list[Partition], init: int, chunk: int) -> dict[int, int]:
     """The coordinator's loop without Ray; returns global id -> packed state."""
-    owner = int(owners_of(keys_of(to_words([init], 1)), len(parts))[0])
+    w = len(parts)
+    owner = int(owners_of(keys_of(to_words([init], 1)), w)[0])
     parts[owner].seed(init)
-    settled = [p.settle() for p in parts]
-    base = 0
+    batches: list[list[Any]] = [[] for _ in parts]
     while True:
-        okeys = [k for k, _, _ in settled]
-        flags = [f for _, f, _ in settled if f is not None]
-        found = np.logical_or.reduce(flags) if flags else None
-        allk = np.sort(np.concatenate(okeys))
-        for p, k in zip(parts, okeys):
-            p.commit(base + np.searchsorted(allk, k).astype(np.int64), found)
-        base += len(allk)
-        if not len(allk):
+        settled = [p.settle(*b) for p, b in zip(parts, batches)]
+        ranked = [p.rank(*[s[j] for s in settled]) for j, p in enumerate(parts)]
+        sizes = [p.commit(*[r[0] for r in ranked], *[r[1 + k] for r in ranked], *[s[w] for s in settled])
+                 for k, p in enumerate(parts)]
+        if not sum(sizes):
             break
         outs = [p.expand_level(chunk) for p in parts]
-        settled = [q.settle(*[out[k] for j, out in enumerate(outs) if j != k]) for k, q in enumerate(parts)]
+        batches = [[out[k] for j, out in enumerate(outs) if j != k] for k in range(w)]
     ids: dict[int, int] = {}
     for p in parts:
         for i, arr in zip(p.rec_ids, p.rec_states):

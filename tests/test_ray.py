@@ -135,6 +135,21 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
         check_model_ray(build(TINY), workers=1, symmetry=False, checkpoint=ck)
 
 
+def test_checkpoint_of_an_older_format_is_refused(tmp_path: Path) -> None:
+    import json
+
+    from model.engine.distributed.coordinator import CheckpointMismatch, _read_meta
+
+    ck = tmp_path / "ck"
+    ck.mkdir()
+    meta = {"signature": "R1", "workers": 2, "level": 3, "states": 10, "edges": 20, "seconds": 1.0}
+    (ck / "meta.json").write_text(json.dumps(meta))  # session-1 checkpoints had no format field
+    with pytest.raises(CheckpointMismatch, match="written in format 1 by another kubelife version"):
+        _read_meta(ck, "R1", 2)
+    (ck / "meta.json").write_text(json.dumps({**meta, "format": 2}))
+    assert _read_meta(ck, "R1", 2) == {**meta, "format": 2}
+
+
 def test_cli_engine_ray_prints_like_the_single_machine(capsys: pytest.CaptureFixture[str]) -> None:
     from kubelife.cli import main
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import ray
 import ray.exceptions
 
@@ -63,7 +63,6 @@ class DistributedRun:
     depth: int = 0
     seconds: float = 0.0
     resumed_from: int | None = None
-    driver_bytes: int = 0
     summaries: list[dict[str, Any]] = field(default_factory=list)
 
     def locate(self, sid: int) -> tuple[int, int]:
@@ -127,6 +126,11 @@ def _actors(workers: int, factory: Callable[[], Problem], cpus: float) -> tuple[
     return [Actor.remote(j, workers, factory) for j in range(workers)], key
 
 
+# Bumped whenever the parts' contents or the owner of a state change: an older checkpoint is refused,
+# never misread.  2: ids ranked between the partitions, owner from the table hash.
+_FORMAT = 2
+
+
 def _meta_path(d: Path) -> Path:
     return d / "meta.json"
 
@@ -151,6 +155,8 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     cpus = min(1.0, int(1000 * float(ray.cluster_resources().get("CPU", 1.0)) / workers) / 1000)
     ckdir = Path(checkpoint) if checkpoint else None
     meta = _read_meta(ckdir, signature, workers) if ckdir else None
+    if ckdir:
+        ckdir.mkdir(parents=True, exist_ok=True)
     actors, pool_key = _actors(workers, factory, cpus)
     run = DistributedRun(actors, len(problem.system.transitions), pool_key=pool_key)
     run._words = max(1, -(-layout.bits // 64))
@@ -161,40 +167,68 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
         raise WorkerLost("a Ray worker was lost while it started, so there is no verdict; re-run.") from None
     start = time.perf_counter()
     done_level = -1
+    w = workers
+    many = {"num_returns": w + 1}
+
+    def level(batches: list[list[Any]]) -> tuple[list[Any], list[Any]]:
+        """Queue a level's end on every actor: settle, rank the key slices, commit.  Ray runs one
+        submitter's calls on an actor in order and hands results actor to actor through the object
+        store, so nothing here waits.  Returns the commits' and the settle summaries' references."""
+        s = [a.settle.options(**many).remote(*batches[k]) for k, a in enumerate(actors)]
+        r = [a.rank.options(**many).remote(*[s[k][j] for k in range(w)]) for j, a in enumerate(actors)]
+        c = [a.commit.remote(*[r[j][0] for j in range(w)], *[r[j][1 + k] for j in range(w)],
+                             *[s[j][w] for j in range(w)]) for k, a in enumerate(actors)]
+        return c, [s[k][w] for k in range(w)]
+
+    # Levels in flight: (depth, settle summaries, checkpoint saves).  The driver looks at a level's
+    # summaries only after queuing the next level, so the actors never wait for it; a last, empty
+    # level is queued for nothing when the search ends.
+    queued: deque[tuple[int, list[Any], list[Any]]] = deque()
+
+    def saves(depth: int) -> list[Any]:
+        return [a.save.remote(str(ckdir / f"part-{j}.L{depth}.pkl")) for j, a in enumerate(actors)] if ckdir else []
+
     try:
         if meta is not None:
             ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
                      for j, a in enumerate(actors)])
             run.depth, run.states, run.resumed_from = meta["level"], meta["states"], meta["level"]
             start -= meta["seconds"]
-            after: list[Any] = [None] * workers
+            commits: list[Any] = [None] * w
+            depth = run.depth
         else:
-            owner = int(owners_of(keys_of(to_words([init], run._words)), workers)[0])
+            owner = int(owners_of(keys_of(to_words([init], run._words)), w)[0])
             actors[owner].seed.remote(init)
-            after, n_new, edges = _settle(actors, ray.get([a.settle.remote() for a in actors]), 0, run)
-            run.states = 1
-            if ckdir:
-                _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
+            commits, sums = level([[] for _ in range(w)])
+            depth = 0
+            queued.append((0, sums, saves(0)))
         done_level = run.depth
         while True:
-            # A level is three calls an actor, queued without waiting (Ray runs one submitter's calls on an
-            # actor in order): commit (last round), expand its whole frontier, settle (take the others'
-            # batches, which Ray hands over through the object store). The driver waits once, for the
-            # settled order keys.
-            many = {"num_returns": workers} if workers > 1 else {}
-            outs = [a.expand_level.options(**many).remote(chunk, after[j]) for j, a in enumerate(actors)]
-            outs = [o if workers > 1 else [o] for o in outs]
-            settled = ray.get([a.settle.remote(*[outs[j][k] for j in range(workers) if j != k])
-                               for k, a in enumerate(actors)])
+            outs = [a.expand_level.options(**({"num_returns": w} if w > 1 else {})).remote(chunk, commits[j])
+                    for j, a in enumerate(actors)]
+            outs = [o if w > 1 else [o] for o in outs]
+            commits, sums = level([[outs[j][k] for j in range(w) if j != k] for k in range(w)])
             del outs
-            after, n_new, edges = _settle(actors, settled, run.states, run)
-            if n_new == 0:
+            depth += 1
+            queued.append((depth, sums, saves(depth)))
+            if len(queued) < 2:
+                continue
+            d, sums, saved = queued.popleft()
+            got = ray.get(sums)
+            n_new, edges = sum(n for n, _, _ in got), sum(e for _, _, e in got)
+            if d > 0 and n_new == 0:
+                if ckdir:  # the empty levels' parts are not a checkpoint: only run.depth's stay
+                    ray.get(saved + [r for q in queued for r in q[2]])
+                    _drop_parts(ckdir, run.depth)
                 break
             run.states += n_new
-            run.depth += 1
-            done_level = run.depth
+            run.depth = d
             if ckdir:
-                _save(ckdir, actors, run, signature, workers, edges, time.perf_counter() - start)
+                ray.get(saved)
+                _save_meta(ckdir, run, signature, w, edges, time.perf_counter() - start)
+            done_level = d
+            if d == 0:
+                continue
             if progress is not None:
                 progress(run.states, edges, n_new, time.perf_counter() - start)
             if max_states is not None and run.states > max_states and too_many is not None:
@@ -215,37 +249,15 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
     return run
 
 
-def _settle(actors: list[Any], settled: list[tuple[np.ndarray, np.ndarray | None, int]], base: int,
-            run: DistributedRun) -> tuple[list[Any], int, int]:
-    """Barrier: hand out global ids in single-machine order from the level's order keys, and queue the
-    commits.  Returns (the commits' references, new states, edges so far)."""
-    okeys = [k for k, _, _ in settled]
-    # What any partition has found by now can have no earlier record elsewhere (later levels have
-    # larger order keys): the others stop looking for it.
-    flags = [f for _, f, _ in settled if f is not None]
-    found = np.logical_or.reduce(flags) if flags else None
-    ids = np.split(base + _ranks(okeys), np.cumsum([len(k) for k in okeys[:-1]]))
-    n = sum(len(k) for k in okeys)
-    run.driver_bytes += 16 * n  # order keys in, ids out
-    after = [a.commit.remote(i, found) for a, i in zip(actors, ids)]
-    return after, n, sum(e for _, _, e in settled)
-
-
-def _ranks(runs: list[np.ndarray]) -> np.ndarray:
-    """Each key's rank among all of them, for ascending runs of distinct keys (a state's order key
-    is its first edge's, and an edge leads to one state).  A stable argsort of the concatenation is
-    a merge of the runs (timsort finds them), so this is linear, not a full sort."""
-    allk = np.concatenate(runs)
-    ranks = np.empty(len(allk), dtype=np.int64)
-    ranks[np.argsort(allk, kind="stable")] = np.arange(len(allk), dtype=np.int64)
-    return ranks
-
-
 def _read_meta(d: Path, signature: str, workers: int) -> dict[str, Any] | None:
     p = _meta_path(d)
     if not p.exists():
         return None
     meta: dict[str, Any] = json.loads(p.read_text())
+    if meta.get("format") != _FORMAT:
+        raise CheckpointMismatch(
+            f"checkpoint {str(d)!r} was written in format {meta.get('format', 1)} by another kubelife version, "
+            f"and this one reads format {_FORMAT} only; use an empty directory.")
     if meta["signature"] != signature or meta["workers"] != workers:
         raise CheckpointMismatch(
             f"checkpoint {str(d)!r} holds a run of {meta['signature']!r} on {meta['workers']} workers, not "
@@ -253,17 +265,19 @@ def _read_meta(d: Path, signature: str, workers: int) -> dict[str, Any] | None:
     return meta
 
 
-def _save(d: Path, actors: list[Any], run: DistributedRun, signature: str, workers: int,
-          edges: int, seconds: float) -> None:
-    """Parts first, then the meta file that makes the level current, then old parts go."""
-    d.mkdir(parents=True, exist_ok=True)
+def _save_meta(d: Path, run: DistributedRun, signature: str, workers: int, edges: int, seconds: float) -> None:
+    """Once every part of level ``run.depth`` is on disk: the meta file makes it current, then older
+    parts go."""
     level = run.depth
-    ray.get([a.save.remote(str(d / f"part-{j}.L{level}.pkl")) for j, a in enumerate(actors)])
-    meta = {"signature": signature, "workers": workers, "level": level, "states": run.states,
+    meta = {"format": _FORMAT, "signature": signature, "workers": workers, "level": level, "states": run.states,
             "edges": edges, "seconds": seconds}
     tmp = d / "meta.json.tmp"
     tmp.write_text(json.dumps(meta))
     tmp.replace(_meta_path(d))
+    _drop_parts(d, level)
+
+
+def _drop_parts(d: Path, level: int) -> None:
     for old in d.glob("part-*.pkl"):
         if not old.name.endswith(f".L{level}.pkl"):
             old.unlink()

@@ -10,8 +10,12 @@ To give the same answers as :func:`model.engine.explore.explore` -- down to
 the same counterexample -- every state gets the id the single-machine
 search would give it.  An edge's *order key* ``src_id * T + transition`` is
 its position in single-machine discovery order; a state's parent is the
-edge with the smallest order key, and the coordinator turns a level's order
-keys into ids by a global sort.
+edge with the smallest order key, and a level's ids are the ranks of its
+order keys.  The partitions rank them among themselves, without the driver:
+the keys of a level lie in ``[lo * T, (lo + n) * T)``, where ``lo .. lo + n``
+are the ids of the level expanded, and partition ``j`` merges the keys of
+the ``j``-th of ``parts`` equal slices of that range (:meth:`Partition.settle`,
+:meth:`Partition.rank`, :meth:`Partition.commit`).
 """
 
 from __future__ import annotations
@@ -98,6 +102,8 @@ class Partition:
             "state_violations": {}, "state_witnesses": {}, "step_violations": {}, "step_witnesses": {},
             "bytes_out": 0,
         }
+        self.base = 0  # ids handed out so far, in all partitions
+        self.span = (-1, 1)  # (first id, count) of the level last committed; the seed's parent is -1
 
     def reset(self, factory: Callable[[], Problem] | None, index: int = 0, parts: int = 1) -> None:
         """Start over on another problem (``None``: just let go of the last run's data)."""
@@ -136,12 +142,29 @@ class Partition:
         return [(np.concatenate([b[0] for b in bs]), np.concatenate([b[1] for b in bs])) if bs else None
                 for bs in got]
 
-    def settle(self, *batches: Batch) -> tuple[np.ndarray, np.ndarray | None, int]:
-        """The barrier's work here: take the others' batches, then :meth:`finish_level`; also returns
-        the edges expanded so far."""
+    def settle(self, *batches: Batch) -> list[Any]:
+        """End of a level here: take the others' batches and settle this partition's new states.
+
+        Returns ``parts + 1`` values: this partition's order keys in each partition's slice of the
+        level's key range (ascending), then ``(new states, first findings it has, edges so far)``.
+        """
         self.receive(*batches)
         okeys, found = self.finish_level()
-        return okeys, found, self.acc["edges"]
+        lo, n = self.span
+        bounds = np.array([(lo + n * j // self.parts) * self.T for j in range(1, self.parts)], dtype=np.int64)
+        slices = np.split(okeys, np.searchsorted(okeys, bounds))
+        self.acc["bytes_out"] += sum(a.nbytes for j, a in enumerate(slices) if j != self.index)
+        return [*slices, (len(okeys), found, self.acc["edges"])]
+
+    def rank(self, *slices: np.ndarray) -> list[Any]:
+        """Rank the keys of this partition's slice, one ascending run from each partition.
+
+        Returns ``parts + 1`` values: how many keys the slice has, then each partition's ranks.
+        """
+        ranks = _ranks(list(slices))
+        back = np.split(ranks, np.cumsum([len(a) for a in slices[:-1]]))
+        self.acc["bytes_out"] += sum(a.nbytes for j, a in enumerate(back) if j != self.index)
+        return [len(ranks), *back]
 
     def expand(self, lo: int, hi: int) -> list[Batch]:
         """Expand frontier entries ``lo:hi``; one batch per partition (``None`` for this one)."""
@@ -256,10 +279,23 @@ class Partition:
         self.new = (arr, keys_of(arr), ok)
         return ok, None
 
-    def commit(self, ids: np.ndarray, found: np.ndarray | None = None) -> tuple[int, int]:
-        """Take the global ids of the new states; they become the frontier. Returns (frontier, edges so far).
+    def commit(self, *parts: Any) -> int:
+        """Give the new states their ids; they become the frontier.  Returns how many there are.
 
-        ``found``: first findings some partition has; this one stops looking for them."""
+        ``parts``: every slice's key count, this partition's ranks from every slice, and every
+        partition's ``settle`` summary (for the first findings some partition has: this one stops
+        looking for them).
+        """
+        w = self.parts
+        counts, ranks, sums = parts[:w], parts[w:2 * w], parts[2 * w:]
+        offsets = self.base + np.concatenate([[0], np.cumsum(counts[:-1], dtype=np.int64)])
+        ids = np.concatenate([o + r for o, r in zip(offsets.tolist(), ranks)]).astype(np.int64)
+        flags = [f for _, f, _ in sums if f is not None]
+        self.span = (self.base, int(sum(counts)))
+        self.base += self.span[1]
+        return self._commit(ids, np.logical_or.reduce(flags) if flags else None)
+
+    def _commit(self, ids: np.ndarray, found: np.ndarray | None) -> int:
         assert self.new is not None
         if found is not None and self.native is not None:
             self.native.stop_looking(found)
@@ -273,7 +309,7 @@ class Partition:
             self.rec_okeys.append(ok)
             self._check_states(ids, arr)
         self.frontier, self.frontier_ids = arr, ids
-        return len(ids), self.acc["edges"]
+        return len(ids)
 
     def _check_states(self, ids: np.ndarray, arr: np.ndarray) -> None:
         if self.native is not None:
@@ -331,7 +367,7 @@ class Partition:
             self.acc["state_violations"], self.acc["state_witnesses"] = self.native.state_findings()
         data = {"acc": self.acc, "runs": self.visited.runs, "ids": self.rec_ids, "states": self.rec_states,
                 "okeys": self.rec_okeys, "frontier": self.frontier, "frontier_ids": self.frontier_ids,
-                "observers": p.snapshot(p.observers) if p.snapshot else None}
+                "observers": p.snapshot(p.observers) if p.snapshot else None, "base": self.base, "span": self.span}
         tmp = Path(path + ".tmp")
         with tmp.open("wb") as f:
             pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -343,6 +379,7 @@ class Partition:
         self.acc, self.visited.runs = data["acc"], data["runs"]
         self.rec_ids, self.rec_states, self.rec_okeys = data["ids"], data["states"], data["okeys"]
         self.frontier, self.frontier_ids = data["frontier"], data["frontier_ids"]
+        self.base, self.span = data["base"], data["span"]
         if self.native is not None:
             for arr in self.rec_states:
                 self.native.add_done(arr[:, 0])
@@ -367,3 +404,13 @@ def _first_per_state(arr: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.nd
     first[1:] = ks[1:] != ks[:-1]
     sel = order[first]
     return arr[sel], ok[sel], keys[sel]
+
+
+def _ranks(runs: list[np.ndarray]) -> np.ndarray:
+    """Each key's rank among all of them, for ascending runs of distinct keys (a state's order key is
+    its first edge's, and an edge leads to one state).  A stable argsort of the concatenation merges
+    the runs (timsort finds them): linear, not a full sort."""
+    allk = np.concatenate(runs) if runs else _EMPTY_OK
+    ranks = np.empty(len(allk), dtype=np.int64)
+    ranks[np.argsort(allk, kind="stable")] = np.arange(len(allk), dtype=np.int64)
+    return ranks
