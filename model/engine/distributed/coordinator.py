@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 import ray
 import ray.exceptions
 
-from model.engine.distributed.partition import Partition, Problem
+from model.engine.distributed.partition import Problem
+from model.engine.distributed.peer import Peer
 from model.engine.distributed.store import keys_of, owners_of, to_words
 
 __all__ = ["WorkerLost", "CheckpointMismatch", "DistributedRun", "run_distributed", "connect"]
@@ -97,8 +97,9 @@ class DistributedRun:
     def close(self, *, broken: bool = False) -> None:
         """Hand the actors back to the pool (fresh processes cost seconds), or kill them if ``broken``."""
         if self.actors and not broken and self.pool_key is not None:
-            for a in self.actors:
-                a.reset.remote(None)
+            # Waited for: an async actor need not run one submitter's calls in order, and the next
+            # run's reset must come after this one.
+            ray.get([a.reset.remote(None) for a in self.actors])
             _POOL[self.pool_key] = self.actors
         else:
             for a in self.actors:
@@ -115,14 +116,13 @@ def _actors(workers: int, factory: Callable[[], Problem], cpus: float) -> tuple[
     key = (ctx.get_node_id(), ctx.get_job_id(), workers, cpus)  # this cluster and driver only
     pool = _POOL.pop(key, None)
     if pool is not None:
-        for j, a in enumerate(pool):
-            a.reset.remote(factory, j, workers)
+        ray.get([a.reset.remote(factory, j, workers) for j, a in enumerate(pool)])
         return pool, key
     for idle in _POOL.values():  # idle actors still hold their CPUs: free them for the new ones
         for a in idle:
             ray.kill(a)
     _POOL.clear()
-    Actor = ray.remote(num_cpus=cpus, max_restarts=0)(Partition)
+    Actor = ray.remote(num_cpus=cpus, max_restarts=0)(Peer)
     return [Actor.remote(j, workers, factory) for j in range(workers)], key
 
 
@@ -167,74 +167,45 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
         raise WorkerLost("a Ray worker was lost while it started, so there is no verdict; re-run.") from None
     start = time.perf_counter()
     done_level = -1
-    w = workers
-    many = {"num_returns": w + 1}
-
-    def level(batches: list[list[Any]]) -> tuple[list[Any], list[Any]]:
-        """Queue a level's end on every actor: settle, rank the key slices, commit.  Ray runs one
-        submitter's calls on an actor in order and hands results actor to actor through the object
-        store, so nothing here waits.  Returns the commits' and the settle summaries' references."""
-        s = [a.settle.options(**many).remote(*batches[k]) for k, a in enumerate(actors)]
-        r = [a.rank.options(**many).remote(*[s[k][j] for k in range(w)]) for j, a in enumerate(actors)]
-        c = [a.commit.remote(*[r[j][0] for j in range(w)], *[r[j][1 + k] for j in range(w)],
-                             *[s[j][w] for j in range(w)]) for k, a in enumerate(actors)]
-        return c, [s[k][w] for k in range(w)]
-
-    # Levels in flight: (depth, settle summaries, checkpoint saves).  The driver looks at a level's
-    # summaries only after queuing the next level, so the actors never wait for it; a last, empty
-    # level is queued for nothing when the search ends.
-    queued: deque[tuple[int, list[Any], list[Any]]] = deque()
-
-    def saves(depth: int) -> list[Any]:
-        return [a.save.remote(str(ckdir / f"part-{j}.L{depth}.pkl")) for j, a in enumerate(actors)] if ckdir else []
-
     try:
         if meta is not None:
             ray.get([a.load.remote(str(ckdir / f"part-{j}.L{meta['level']}.pkl"))  # type: ignore[operator]
                      for j, a in enumerate(actors)])
             run.depth, run.states, run.resumed_from = meta["level"], meta["states"], meta["level"]
             start -= meta["seconds"]
-            commits: list[Any] = [None] * w
-            depth = run.depth
+            first, owner = run.depth + 1, -1
         else:
-            owner = int(owners_of(keys_of(to_words([init], run._words)), w)[0])
-            actors[owner].seed.remote(init)
-            commits, sums = level([[] for _ in range(w)])
-            depth = 0
-            queued.append((0, sums, saves(0)))
+            first, owner = 0, int(owners_of(keys_of(to_words([init], run._words)), workers)[0])
         done_level = run.depth
+        # The peers run the levels among themselves; the driver only watches their progress (and, with
+        # a per-level hook, lets each level go on once the hook has seen it).
+        pause = on_level is not None
+        runs = [a.run.remote(actors, first, chunk, init if j == owner else None, str(ckdir) if ckdir else None,
+                             max_states, pause) for j, a in enumerate(actors)]
+        seen = first - 1
         while True:
-            outs = [a.expand_level.options(**({"num_returns": w} if w > 1 else {})).remote(chunk, commits[j])
-                    for j, a in enumerate(actors)]
-            outs = [o if w > 1 else [o] for o in outs]
-            commits, sums = level([[outs[j][k] for j in range(w) if j != k] for k in range(w)])
-            del outs
-            depth += 1
-            queued.append((depth, sums, saves(depth)))
-            if len(queued) < 2:
-                continue
-            d, sums, saved = queued.popleft()
-            got = ray.get(sums)
-            n_new, edges = sum(n for n, _, _ in got), sum(e for _, _, e in got)
-            if d > 0 and n_new == 0:
-                if ckdir:  # the empty levels' parts are not a checkpoint: only run.depth's stay
-                    ray.get(saved + [r for q in queued for r in q[2]])
-                    _drop_parts(ckdir, run.depth)
+            finished, _ = ray.wait(runs, num_returns=len(runs), timeout=0.05)
+            reports = ray.get([a.progress.remote() for a in actors])
+            for d in sorted(set.intersection(*(set(r) for r in reports))):
+                if d <= seen:
+                    continue
+                seen = d
+                states, edges, n_new = reports[0][d]
+                run.states, run.depth = states, d
+                if ckdir:
+                    _save_meta(ckdir, run, signature, workers, edges, time.perf_counter() - start)
+                done_level = d
+                if d > 0 and progress is not None:
+                    progress(run.states, edges, n_new, time.perf_counter() - start)
+                if d > 0 and on_level is not None:
+                    on_level(d, actors)
+                if pause:
+                    for a in actors:
+                        a.go.remote(d)
+            if len(finished) == len(runs):
                 break
-            run.states += n_new
-            run.depth = d
-            if ckdir:
-                ray.get(saved)
-                _save_meta(ckdir, run, signature, w, edges, time.perf_counter() - start)
-            done_level = d
-            if d == 0:
-                continue
-            if progress is not None:
-                progress(run.states, edges, n_new, time.perf_counter() - start)
-            if max_states is not None and run.states > max_states and too_many is not None:
-                raise too_many(max_states)
-            if on_level is not None:
-                on_level(run.depth, actors)
+        if "limit" in ray.get(runs) and too_many is not None:
+            raise too_many(max_states)  # type: ignore[arg-type]
         run.summaries = ray.get([a.summary.remote() for a in actors])
     except _LOST as e:
         run.close(broken=True)
