@@ -6,7 +6,7 @@ single-machine fast engine (compiled C, the default), bytes sent per state
 (between partitions: the driver carries none) and peak memory per
 worker.  Ray's seconds start once the actors are up and the model is
 compiled, as on a running cluster; the fast engine's are its search alone.
-Usage: ``python bench/bench_ray.py [--preset B1] [--symmetry] [--workers 1 2] [--python]``.
+Usage: ``python bench/bench_ray.py [--preset B1] [--symmetry] [--workers 1 2] [--repeat 3] [--python]``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -60,6 +61,7 @@ def main() -> None:
     ap.add_argument("--preset", default="B1")
     ap.add_argument("--symmetry", action="store_true", help="canonicalise states (default: full state space)")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of every engine, alternating (default 3)")
     ap.add_argument("--python", action="store_true", help="also time the reference Python explorer (minutes on B1)")
     ap.add_argument("--one", nargs=2, metavar=("ENGINE", "WORKERS"), help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -68,32 +70,43 @@ def main() -> None:
         return
     runs = [("fast", 1)] + ([("python", 1)] if a.python else []) + [("ray", w) for w in a.workers]
     print(f"configuration {a.preset}, symmetry {'on' if a.symmetry else 'off'}, {os.cpu_count()} cores, "
-          f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
+          f"{a.repeat} rounds, load average at start {os.getloadavg()[0]:.1f}", flush=True)
+    # Rounds alternate the engines, so a slow spell of a shared host hits them alike; each line is a
+    # run, and the summary compares medians (and best runs) of the same rounds.
+    seconds: dict[tuple[str, int], list[float]] = {run: [] for run in runs}
     base: dict[str, Any] | None = None
-    for kind, w in runs:
-        cmd = [sys.executable, __file__, "--preset", a.preset, "--one", kind, str(w)] + (
-            ["--symmetry"] if a.symmetry else [])
-        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
-        rate = r["states"] / r["seconds"]
+    for rnd in range(1, a.repeat + 1):
+        for kind, w in runs:
+            cmd = [sys.executable, __file__, "--preset", a.preset, "--one", kind, str(w)] + (
+                ["--symmetry"] if a.symmetry else [])
+            r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+            seconds[kind, w].append(r["seconds"])
+            print(f"round {rnd}  {_line(kind, w, r)}", flush=True)
+            if base is None:
+                base = r
+            elif (r["states"], r["verdicts"]) != (base["states"], base["verdicts"]):
+                print(f"  MISMATCH with {runs[0][0]}: states {r['states']} vs {base['states']}", flush=True)
+    fast = seconds["fast", 1]
+    for (kind, w), ts in seconds.items():
         label = f"ray x{w}" if kind == "ray" else kind
-        ratio = f"  {r['seconds'] / base['seconds']:5.2f}x the fast engine's time" if base else ""
-        line = f"{label:8} {r['states']:>10,} states  {r['seconds']:8.1f} s  {rate:>9,.0f} states/s{ratio}"
-        if kind == "ray":
-            parts = r["ray"]["partitions"]
-            sent = sum(p["bytes_out"] for p in parts) / r["states"]
-            peak = max(p["peak_rss"] for p in parts) / 2**20
-            held = max(p["held_bytes"] for p in parts) / 2**20
-            line += (f"  sent {sent:5.1f} B/state between partitions, none via the driver"
-                     f" (state = {-(-r['layout_bits'] // 64) * 8} B)  peak RSS/worker {peak:,.0f} MiB"
-                     f" (search data {held:,.0f} MiB)  driver {r['driver_rss'] / 2**20:,.0f} MiB")
-        else:
-            line += f"  peak RSS {r['driver_rss'] / 2**20:,.0f} MiB"
-        print(line, flush=True)
-        if base is None:
-            base = r
-        elif (r["states"], r["verdicts"]) != (base["states"], base["verdicts"]):
-            print(f"  MISMATCH with {runs[0][0]}: states {r['states']} vs {base['states']}", flush=True)
+        print(f"{label:8} median {statistics.median(ts):5.2f} s  best {min(ts):5.2f} s"
+              f"  = {statistics.median(ts) / statistics.median(fast):4.2f}x the fast engine's median"
+              f" ({min(ts) / min(fast):4.2f}x its best)")
     print(f"load average at end {os.getloadavg()[0]:.1f}")
+
+
+def _line(kind: str, w: int, r: dict[str, Any]) -> str:
+    label = f"ray x{w}" if kind == "ray" else kind
+    line = f"{label:8} {r['states']:>10,} states  {r['seconds']:6.2f} s  {r['states'] / r['seconds']:>9,.0f} states/s"
+    if kind != "ray":
+        return line + f"  peak RSS {r['driver_rss'] / 2**20:,.0f} MiB"
+    parts = r["ray"]["partitions"]
+    sent = sum(p["bytes_out"] for p in parts) / r["states"]
+    peak = max(p["peak_rss"] for p in parts) / 2**20
+    held = max(p["held_bytes"] for p in parts) / 2**20
+    return line + (f"  sent {sent:5.1f} B/state between partitions, none via the driver"
+                   f" (state = {-(-r['layout_bits'] // 64) * 8} B)  peak RSS/worker {peak:,.0f} MiB"
+                   f" (search data {held:,.0f} MiB)  driver {r['driver_rss'] / 2**20:,.0f} MiB")
 
 
 if __name__ == "__main__":

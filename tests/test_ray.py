@@ -110,6 +110,21 @@ def test_wide_states_use_fingerprints_and_agree() -> None:
         run.close()
 
 
+def test_state_limit_stops_the_peers() -> None:
+    class TooMany(Exception):
+        pass
+
+    with pytest.raises(TooMany, match="10"):
+        run_distributed(_wide_problem, workers=2, signature="wide", chunk=7, max_states=10,
+                        too_many=lambda n: TooMany(n))
+    run = run_distributed(_wide_problem, workers=2, signature="wide", chunk=7, max_states=41,
+                          too_many=lambda n: TooMany(n))  # exactly at the limit: not past it
+    try:
+        assert run.states == 41
+    finally:
+        run.close()
+
+
 def test_lost_worker_stops_then_checkpoint_resumes(tmp_path: Path) -> None:
     m = build(TINY)
     one = check_model(m, engine="python", symmetry=False)

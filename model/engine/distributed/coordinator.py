@@ -1,9 +1,10 @@
-"""The driver of a distributed search: one Ray actor per partition, level barriers, checkpoints.
+"""The driver of a distributed search: one Ray actor (a :class:`Peer`) per partition, checkpoints.
 
-The driver never holds states: batches go from the expanding actor to their
-owner through Ray's object store.  It only gathers each level's order keys
-(8 bytes a new state) to hand out global ids, and the small per-partition
-summaries at the end.
+The driver starts the peers and watches: they run the levels among
+themselves, sending batches, key slices and ranks to each other directly.
+It never holds states nor order keys; it reads each level's totals (to write
+checkpoint meta files, drive progress and call a per-level hook) and the
+small per-partition summaries at the end.
 """
 
 from __future__ import annotations
@@ -183,8 +184,9 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
         runs = [a.run.remote(actors, first, chunk, init if j == owner else None, str(ckdir) if ckdir else None,
                              max_states, pause) for j, a in enumerate(actors)]
         seen = first - 1
+        poll = 0.05 if pause else 0.2  # the peers wait for a paused level's go; else polls only cost CPU
         while True:
-            finished, _ = ray.wait(runs, num_returns=len(runs), timeout=0.05)
+            finished, _ = ray.wait(runs, num_returns=len(runs), timeout=poll)
             reports = ray.get([a.progress.remote() for a in actors])
             for d in sorted(set.intersection(*(set(r) for r in reports))):
                 if d <= seen:
