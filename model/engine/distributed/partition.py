@@ -105,18 +105,10 @@ class Partition:
         self.base = 0  # ids handed out so far, in all partitions
         self.span = (-1, 1)  # (first id, count) of the level last committed; the seed's parent is -1
 
-    def reset(self, factory: Callable[[], Problem] | None, index: int = 0, parts: int = 1) -> None:
-        """Start over on another problem (``None``: just let go of the last run's data)."""
-        if getattr(self, "native", None) is not None:
-            self.native.close()  # type: ignore[union-attr]
-        if factory is None:
-            self.__dict__.clear()
-        else:
-            self.__init__(index, parts, factory)  # type: ignore[misc]
-
-    def ready(self) -> bool:
-        """Answers once the partition is built (model compiled), so a run's clock starts at the search."""
-        return True
+    def close(self) -> None:
+        """Let go of the compiled core's visited set now, not when the object is collected."""
+        if self.native is not None:
+            self.native.close()
 
     # -- one level -------------------------------------------------------------------------
 

@@ -36,17 +36,18 @@ class Peer:
         self.done: dict[int, tuple[int, int, int]] = {}
 
     def reset(self, factory: Callable[[], Problem] | None, index: int = 0, parts: int = 1) -> None:
-        """Start over on another problem (``None``: just let go of the last run's data)."""
+        """Start over on another problem (``None``: just let go of the last run's data).  Actors are
+        reused across runs: a fresh process costs seconds."""
         if "part" in self.__dict__:
-            self.part.reset(None)
-        if factory is None:
-            self.__dict__.clear()
-        else:
+            self.part.close()
+        self.__dict__.clear()
+        if factory is not None:
             self.__init__(index, parts, factory)  # type: ignore[misc]
 
     # -- what the driver asks before and after a run ------------------------------------------
 
     def ready(self) -> bool:
+        """Answers once the partition is built (model compiled), so a run's clock starts at the search."""
         return True
 
     def load(self, path: str) -> int:

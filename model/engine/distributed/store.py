@@ -40,13 +40,18 @@ def from_words(arr: np.ndarray) -> list[int]:
     return [sum(w << (64 * k) for k, w in enumerate(ws)) for ws in zip(*cols)]
 
 
+def _finalise(x: np.ndarray, s1: int, c1: np.uint64, s2: int, c2: np.uint64, s3: int) -> np.ndarray:
+    """A xor-shift-multiply 64-bit finaliser (the shape of splitmix64's and MurmurHash3's)."""
+    x = x ^ (x >> np.uint64(s1))
+    x = x * c1
+    x = x ^ (x >> np.uint64(s2))
+    x = x * c2
+    return x ^ (x >> np.uint64(s3))  # type: ignore[no-any-return]
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: a cheap, well-spread 64-bit hash."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _C1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _C2
-    return x ^ (x >> np.uint64(31))  # type: ignore[no-any-return]
+    """splitmix64's finaliser: a cheap, well-spread 64-bit hash (the fingerprints of wide states)."""
+    return _finalise(x, 30, _C1, 27, _C2, 31)
 
 
 def keys_of(arr: np.ndarray) -> np.ndarray:
@@ -63,11 +68,7 @@ def keys_of(arr: np.ndarray) -> np.ndarray:
 
 def _fmix(x: np.ndarray) -> np.ndarray:
     """MurmurHash3's 64-bit finaliser: the C core's ``mix``, which indexes its tables."""
-    x = x ^ (x >> np.uint64(33))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(33))
-    x = x * _M2
-    return x ^ (x >> np.uint64(33))  # type: ignore[no-any-return]
+    return _finalise(x, 33, _M1, 33, _M2, 33)
 
 
 def owners_of(keys: np.ndarray, parts: int) -> np.ndarray:
