@@ -5,6 +5,7 @@ A local Ray instance with 2 CPUs is started once for the module; configurations 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,21 @@ def test_lost_worker_stops_then_checkpoint_resumes(tmp_path: Path) -> None:
     resumed = check_model_ray(m, workers=2, symmetry=False, checkpoint=ck)
     assert resumed.meta["ray"]["resumed_from_level"] == 5
     assert _comparable(resumed) == _comparable(one)
+
+
+def test_finished_run_leaves_a_checkpoint_of_its_last_level(tmp_path: Path) -> None:
+    # Without a per-level hook the peers run ahead of the driver's meta file: its clean-up must keep
+    # the parts of later levels, or the meta file would point at parts already deleted.
+    m = build(TINY)
+    one = check_model(m, engine="python", symmetry=False)
+    ck = tmp_path / "ck"
+    first = check_model_ray(m, workers=2, symmetry=False, checkpoint=str(ck))
+    level = json.loads((ck / "meta.json").read_text())["level"]
+    assert level == one.exploration.depth
+    assert sorted(f.name for f in ck.glob("part-*")) == [f"part-{j}.L{level}.pkl" for j in range(2)]
+    again = check_model_ray(m, workers=2, symmetry=False, checkpoint=str(ck))
+    assert again.meta["ray"]["resumed_from_level"] == level
+    assert _comparable(again) == _comparable(first) == _comparable(one)
 
 
 def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:

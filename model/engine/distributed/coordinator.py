@@ -251,6 +251,7 @@ def _save_meta(d: Path, run: DistributedRun, signature: str, workers: int, edges
 
 
 def _drop_parts(d: Path, level: int) -> None:
-    for old in d.glob("part-*.pkl"):
-        if not old.name.endswith(f".L{level}.pkl"):
+    """Parts of levels before ``level`` go; later ones stay (peers save ahead of the driver's meta file)."""
+    for old in d.glob("part-*.L*.pkl"):
+        if int(old.name[:-len(".pkl")].rsplit(".L", 1)[1]) < level:
             old.unlink()

@@ -62,7 +62,8 @@ class Peer:
     def summary(self) -> dict[str, Any]:
         return self.part.summary()
 
-    def progress(self) -> dict[int, tuple[int, int, int]]:
+    async def progress(self) -> dict[int, tuple[int, int, int]]:
+        # A coroutine, so it runs on the event loop between the level loop's steps, never beside one.
         return dict(self.done)
 
     # -- messages ---------------------------------------------------------------------------------
