@@ -111,6 +111,26 @@ def test_wide_states_use_fingerprints_and_agree() -> None:
         run.close()
 
 
+class _Breaks:
+    """An observer that fails on the edges out of state 21: a bug in one peer (the state's owner), mid-run."""
+
+    transitions = frozenset({0, 1})
+
+    def visit(self, src: int, s: int, i: int, t: int, dst: int) -> None:
+        if src == 21:
+            raise ValueError(f"observer broke at state {src}")
+
+
+def _breaking_problem() -> Problem:
+    return Problem(_wide_system(), observers=[_Breaks()])
+
+
+def test_a_failing_peer_stops_the_run() -> None:
+    # The other peer waits for messages that never come; the driver must raise, not wait with it.
+    with pytest.raises(ray.exceptions.RayTaskError, match="observer broke at state 21"):
+        run_distributed(_breaking_problem, workers=2, signature="breaks", chunk=7)
+
+
 def test_state_limit_stops_the_peers() -> None:
     class TooMany(Exception):
         pass

@@ -187,6 +187,7 @@ def run_distributed(factory: Callable[[], Problem], *, workers: int, signature: 
         poll = 0.05 if pause else 0.2  # the peers wait for a paused level's go; else polls only cost CPU
         while True:
             finished, _ = ray.wait(runs, num_returns=len(runs), timeout=poll)
+            ray.get(finished)  # a peer that failed raises here, rather than leave the others waiting for it
             reports = ray.get([a.progress.remote() for a in actors])
             for d in sorted(set.intersection(*(set(r) for r in reports))):
                 if d <= seen:
