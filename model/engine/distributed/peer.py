@@ -73,7 +73,7 @@ class Peer:
         self._arrived.set()
 
     async def go(self, level: int) -> None:
-        self._go = level
+        self._go = max(self._go, level)  # calls need not start in order
         self._arrived.set()
 
     async def _gather(self, level: int, kind: str) -> dict[int, Any]:
