@@ -118,13 +118,11 @@ class Partition:
             return
         self.pending.append((to_words([state], self.words), np.array([-1], dtype=np.int64)))
 
-    def expand_level(self, chunk: int, _after: Any = None) -> list[Batch]:
+    def expand_level(self, chunk: int) -> list[Batch]:
         """Expand the whole frontier, ``chunk`` states a call into the core; one batch per partition
         (``None`` for this one), each the concatenation of the chunks' batches for that owner.
 
-        One call a level, not one a chunk: partitions never wait for each other in mid-level, only
-        at the barrier.  ``_after`` is the reference of this level's ``commit``, so that a failed
-        commit fails the expansion too rather than letting it run on a stale frontier.
+        One batch per owner a level, not one a chunk: every message costs milliseconds on Ray.
         """
         got: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(self.parts)]
         for lo in range(0, len(self.frontier_ids), chunk):
