@@ -21,7 +21,7 @@ pod phases and bindings, container states, last exits and restart counts.
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from model.engine.system import Action
 from model.k8s.cluster import ClusterModel, build
@@ -85,23 +85,36 @@ class ModelAdapter:
         return self.model.shape.decode(self.values)
 
 
-def _modern_differences(expected: MCluster, observed: Any) -> list[str]:
-    # Every observable field of the decoded modern state: node object, heartbeat, Ready, taint,
-    # DiskPressure; pod phase, binding, Terminating, DisruptionTarget, Ready and conditions;
-    # container status, last termination, restarts, back-off and image pull.
+def differences(expected: ClusterState | MCluster, observed: ClusterState | MCluster) -> list[str]:
+    """Readable field-by-field differences, ``[]`` when the implementation agrees with the model.
+
+    Every observable field of the decoded state, in its dataclass order: seed nodes (phase,
+    reachability, Ready, disk), pods (phase, binding) and containers (state, last exit, restarts);
+    modern nodes (object, heartbeat, Ready, taint, DiskPressure), pods (phase, binding, Terminating,
+    DisruptionTarget, Ready and conditions) and containers (status, last termination, restarts,
+    back-off, image pull).
+    """
+    if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
+        return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
+                f"{len(observed.nodes)} and {len(observed.pods)}"]
     out: list[str] = []
+    modern = isinstance(expected, MCluster)
+    # How the two profiles have always spoken: modern containers by number ("container 0"), seed ones
+    # by name ("container c0"); a modern implementation's missing field reads as None, a seed one's raises.
+    tag, missing = ("", (None,)) if modern else ("c", ())
 
     def cmp(where: str, a: Any, b: Any, skip: tuple[str, ...] = ()) -> None:
         for f in fields(a):
             if f.name in skip:
                 continue
-            x, y = getattr(a, f.name), getattr(b, f.name, None)
+            x, y = getattr(a, f.name), getattr(b, f.name, *missing)
             if x != y:
                 out.append(f"{where} {f.name}: model {x}, implementation {y}")
 
     for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
         cmp(f"node n{n}", a, b)
-    for p, (pa, pb) in enumerate(zip(expected.pods, observed.pods)):
+    pods: list[tuple[Any, Any]] = list(zip(expected.pods, observed.pods))  # seed or modern pods, read by name
+    for p, (pa, pb) in enumerate(pods):
         if pa.exists != pb.exists:
             out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")
             continue
@@ -112,40 +125,5 @@ def _modern_differences(expected: MCluster, observed: Any) -> list[str]:
             out.append(f"pod p{p} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
             continue
         for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
-            cmp(f"pod p{p} container {c}", x, y, skip=("has_inits",))
-    return out
-
-
-def differences(expected: ClusterState | MCluster, observed: ClusterState | MCluster) -> list[str]:
-    """Readable field-by-field differences, ``[]`` when the implementation agrees with the model."""
-    out: list[str] = []
-    if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
-        return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
-                f"{len(observed.nodes)} and {len(observed.pods)}"]
-    if isinstance(expected, MCluster):
-        return _modern_differences(expected, observed)
-    observed = cast(ClusterState, observed)
-    for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
-        for f in ("phase", "reachable", "ready", "disk_ok"):
-            x, y = getattr(a, f), getattr(b, f)
-            if x != y:
-                out.append(f"node n{n} {f}: model {x}, implementation {y}")
-    for p, (pa, pb) in enumerate(zip(expected.pods, observed.pods)):
-        if pa.exists != pb.exists:
-            out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")
-            continue
-        if not pa.exists:
-            continue
-        for f in ("phase", "node"):
-            x, y = getattr(pa, f), getattr(pb, f)
-            if x != y:
-                out.append(f"pod p{p} {f}: model {x}, implementation {y}")
-        if len(pa.containers) != len(pb.containers):
-            out.append(f"pod p{p} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
-            continue
-        for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
-            for f in ("state", "last_exit", "restarts"):
-                u, w = getattr(x, f), getattr(y, f)
-                if u != w:
-                    out.append(f"pod p{p} container c{c} {f}: model {u}, implementation {w}")
+            cmp(f"pod p{p} container {tag}{c}", x, y, skip=("has_inits",))
     return out
