@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
+from stateful_replay import replays
 
 from kubelife.stateful import (
     LARGE,
@@ -78,12 +79,6 @@ def test_run_rows_contract_is_deterministic() -> None:
     assert all(set(v) == {"status", "hits"} and v["status"] in ("pass", "fail", "not hit") for v in rows.values())
 
 
-def _replays(code: str, namespace: dict[str, Any] | None = None) -> ModelViolation:
-    with pytest.raises(ModelViolation) as info:
-        exec(code, dict(namespace or {}))  # noqa: S102 - the code the machine printed
-    return info.value
-
-
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_each_mutant_is_caught_with_a_short_replayable_trace(name: str) -> None:
     m = build(LARGE, MUTANTS[name])
@@ -92,7 +87,7 @@ def test_each_mutant_is_caught_with_a_short_replayable_trace(name: str) -> None:
         run_state_machine_as_test(machine_for(m), settings=settings(settings(), phases=[Phase.generate]))
     e = info.value
     assert 1 <= len(e.trace) <= 20, e
-    again = _replays(e.code)
+    again = replays(e.code)
     assert again.violation.key == e.violation.key and len(again.trace) == len(e.trace)
 
 
@@ -106,7 +101,7 @@ def test_shrinking_on_a_mutant_gives_the_shortest_path() -> None:
     assert e.violation.key == ("row", "S1-Always")
     assert "replay(model, [" in e.code and "MUTANTS['crashloop-pending']" in e.code
     assert "state = ClusterMachine()" in "\n".join(getattr(e, "__notes__", []))
-    assert _replays(e.code).violation == e.violation
+    assert replays(e.code).violation == e.violation
     # The same steps pass on the real model.
     check_trace(build(LARGE), [(s.action.kind, dict(s.action.args)) for s in e.trace.steps])
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
+from stateful_replay import replays
 
 from kubelife.adapter import Adapter, ModelAdapter, differences
 from kubelife.stateful import (
@@ -88,12 +89,6 @@ def test_run_rows_takes_the_semantics_profile() -> None:
         run_rows(semantics_profile="future")
 
 
-def _replays(code: str, namespace: dict[str, Any] | None = None) -> ModelViolation:
-    with pytest.raises(ModelViolation) as info:
-        exec(code, dict(namespace or {}))  # noqa: S102 - the code the machine printed
-    return info.value
-
-
 @pytest.mark.parametrize("name", sorted(MODERN_MUTANTS))
 def test_each_modern_mutant_is_caught_with_a_replayable_trace(name: str) -> None:
     mutant: Any = MODERN_MUTANTS[name]  # a ModernSemantics; build() is typed for the seed's
@@ -103,7 +98,7 @@ def test_each_modern_mutant_is_caught_with_a_replayable_trace(name: str) -> None
     e = info.value
     assert 1 <= len(e.trace) <= 20, e
     assert f"MODERN_MUTANTS[{name!r}]" in e.code and "config_named('modern-large')" in e.code
-    again = _replays(e.code)
+    again = replays(e.code)
     assert again.violation.key == e.violation.key and len(again.trace) == len(e.trace)
     # On the real modern model the same steps either are not all enabled (the mutant allowed one
     # the model forbids) or pass every check: the mutant, not the path, is at fault.
@@ -166,7 +161,7 @@ def test_a_divergent_modern_implementation_is_caught_with_a_shrunk_trace() -> No
     kinds = [s.action.kind for s in e.trace.steps]
     assert kinds[-1] in ("E1", "D1") and len(kinds) <= 8, kinds
     assert "check_trace(model, trace, adapter=EvictionWritesFailed())" in e.code
-    again = _replays(e.code, {"EvictionWritesFailed": EvictionWritesFailed})
+    again = replays(e.code, {"EvictionWritesFailed": EvictionWritesFailed})
     assert again.violation == e.violation
 
 
