@@ -17,10 +17,10 @@ CONFIGS = ["R1", "R2", "B1"]
 
 CHILD = r"""
 import json, resource, sys, time
-from model.k8s.presets import preset
-from model.k8s.cluster import build
+from kubelife.model.k8s.presets import preset
+from kubelife.model.k8s.cluster import build
 from kubelife.check import check_model
-from model.engine.explore import explore
+from kubelife.model.engine.explore import explore
 name, mode = sys.argv[1], sys.argv[2]
 m = build(preset(name))
 t = time.perf_counter()

@@ -16,10 +16,10 @@ import resource
 import time
 
 from kubelife.liveness import check_liveness
-from model.engine.graph import explore_graph
-from model.engine.liveness import scc_labels
-from model.k8s.cluster import build
-from model.k8s.config import Config
+from kubelife.model.engine.graph import explore_graph
+from kubelife.model.engine.liveness import scc_labels
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
 
 DEFAULT = [
     dict(nodes=1, slots=2, replicas=1),

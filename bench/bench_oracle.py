@@ -17,9 +17,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kubelife.model.k8s.types import (  # noqa: E402,E501
+    ContainerState,
+    CState,
+    Exit,
+    NodePhase,
+    NodeState,
+    PodPhase,
+    PodState,
+    Policy,
+    Ready,
+)
 from kubelife.oracle import check_trace  # noqa: E402
 from kubelife.oracle.render import node_object, pod_object  # noqa: E402
-from model.k8s.types import ContainerState, CState, Exit, NodePhase, NodeState, PodPhase, PodState, Policy, Ready  # noqa: E402,E501
 
 RC = 987654321  # placeholder restart count, replaced per line
 

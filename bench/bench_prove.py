@@ -12,11 +12,11 @@ from __future__ import annotations
 import argparse
 import time
 
+from kubelife.model.engine.symbolic import bmc
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.properties.seed import EXPECTED_VIOLATION, properties_for
 from kubelife.prove import prove_all
-from model.engine.symbolic import bmc
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from properties.seed import EXPECTED_VIOLATION, properties_for
 
 
 def _bmc_line(cfg: Config, depth: int, bitvectors: bool) -> str:

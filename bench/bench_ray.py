@@ -24,8 +24,8 @@ from typing import Any
 
 def _one(kind: str, preset_name: str, symmetry: bool, workers: int) -> dict[str, Any]:
     from kubelife.check import check_model
-    from model.k8s.cluster import build
-    from model.k8s.presets import preset
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.presets import preset
 
     m = build(preset(preset_name))
     t0 = time.perf_counter()
@@ -38,8 +38,8 @@ def _one(kind: str, preset_name: str, symmetry: bool, workers: int) -> dict[str,
         # As on a running cluster: actors up and the model compiled once (R1 then B1 is what a
         # suite does); their start-up is Ray's, not the search's.
         check_model_ray(build(preset("R1")), workers=workers, symmetry=symmetry)
+        from kubelife.model.engine.distributed.native import native_core
         from kubelife.ray_engine import _problem
-        from model.engine.distributed.native import native_core
 
         native_core(m.system, _problem(m.config, m.semantics, symmetry).native)  # B1's C core, cached
         r = check_model_ray(m, workers=workers, symmetry=symmetry)

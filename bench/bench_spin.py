@@ -31,10 +31,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from model.engine.promela import promela_model, run_spin
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.presets import preset
+from kubelife.model.engine.promela import promela_model, run_spin
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.presets import preset
 
 
 @dataclass

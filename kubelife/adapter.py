@@ -1,7 +1,7 @@
 """The adapter protocol: how the Hypothesis machine drives an implementation under test.
 
 The machine picks each step from the model (so the model decides what may
-happen next), hands the same :class:`~model.engine.system.Action` to the
+happen next), hands the same :class:`~kubelife.model.engine.system.Action` to the
 implementation through :meth:`Adapter.apply`, and after every step compares
 :meth:`Adapter.observe` with the model's state.  An implementation therefore
 only has to do three things::
@@ -14,7 +14,7 @@ only has to do three things::
 Actions are the spec's transitions (``action.kind`` N1-N6, P1-P5, R1 and
 ``action.arg("pod")`` ...); an implementation that cannot perform an action
 the model allows raises :class:`ActionRefused`.  Observations use the
-decoded :class:`~model.k8s.types.ClusterState`: node phase and conditions,
+decoded :class:`~kubelife.model.k8s.types.ClusterState`: node phase and conditions,
 pod phases and bindings, container states, last exits and restart counts.
 """
 
@@ -23,11 +23,11 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any, Protocol, runtime_checkable
 
-from model.engine.system import Action
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.modern.types import MCluster
-from model.k8s.types import ClusterState
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.modern.types import MCluster
+from kubelife.model.k8s.types import ClusterState
 
 __all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
 

@@ -6,13 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.engine.compile import StatePred, StepPred, compile_edge_checks
-from model.engine.explore import Exploration, Progress, StateLimitExceeded, explore
-from model.k8s.cluster import ClusterModel
-from model.k8s.trace import Trace, trace_from_path
-from properties.core import Property
-from properties.profiles import properties_for_profile, rows_for
-from properties.rows import Row
+from kubelife.model.engine.compile import StatePred, StepPred, compile_edge_checks
+from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded, explore
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.trace import Trace, trace_from_path
+from kubelife.properties.core import Property
+from kubelife.properties.profiles import properties_for_profile, rows_for
+from kubelife.properties.rows import Row
 
 __all__ = ["PropertyVerdict", "RowVerdict", "CheckResult", "check_model", "RowObserver"]
 
@@ -102,7 +102,7 @@ class RowObserver:
                 self.failure = (src, i, t, names[k])
 
     def absorb(self, r: Any) -> None:
-        """Take the fast engine's :class:`~model.engine.fast.ObserverResult` for this row."""
+        """Take the fast engine's :class:`~kubelife.model.engine.fast.ObserverResult` for this row."""
         self.hits = r.hits
         self.witness = r.witness
         if r.failure is not None:
@@ -183,14 +183,14 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
 
     ``engine``: ``fast`` (compiled C), ``python``, or ``auto`` (fast when a C compiler is there and the
     run is not tiny).  ``symmetry`` stores one state per orbit of interchangeable nodes and slots
-    (:mod:`model.k8s.symmetry`); verdicts and shortest trace lengths are unchanged, counts shrink.
+    (:mod:`kubelife.model.k8s.symmetry`); verdicts and shortest trace lengths are unchanged, counts shrink.
     """
-    from model.engine import fast
-    from model.k8s.symmetry import canonicalizer, symmetry_spec
+    from kubelife.model.engine import fast
+    from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
 
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not known; use one of: {', '.join(ENGINES)}")
-    # Defaults follow the model's profile (seed: properties.seed + ROWS; modern: properties.modern + its rows).
+    # Defaults follow the model's profile (its properties and its rows).
     props = list(props if props is not None else properties_for_profile(m))
     rows = rows if rows is not None else rows_for(m.config.profile)
     inv = [p for p in props if not p.is_step]

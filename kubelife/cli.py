@@ -39,7 +39,7 @@ def _positive_int(text: str) -> int:
 
 def add_config_args(p: argparse.ArgumentParser) -> None:
     """The single-configuration flags shared by check, prove, export and report."""
-    from model.k8s.types import Policy
+    from kubelife.model.k8s.types import Policy
 
     g = p.add_argument_group("a single configuration (default: the default suite)")
     g.add_argument("--preset", help="a named configuration (R1, R2, B1, Always-1c, ...)")
@@ -60,8 +60,8 @@ _MODERN_SINGLE = ("inits", "sidecars")  # read with getattr(..., None): callers 
 
 
 def _modern_preset(name: str) -> Any:
-    from model.k8s.config import ConfigError
-    from model.k8s.modern.presets import MODERN_PRESETS
+    from kubelife.model.k8s.config import ConfigError
+    from kubelife.model.k8s.modern.presets import MODERN_PRESETS
 
     if name not in MODERN_PRESETS:
         raise ConfigError(f"preset {name!r} is not a modern preset; use one of: {', '.join(MODERN_PRESETS)}.")
@@ -70,9 +70,9 @@ def _modern_preset(name: str) -> Any:
 
 def config_from_args(args: argparse.Namespace) -> Any:
     """A single Config, or None when the default suite was asked for."""
-    from model.k8s.config import Config, ConfigError
-    from model.k8s.presets import preset
-    from model.k8s.types import Policy
+    from kubelife.model.k8s.config import Config, ConfigError
+    from kubelife.model.k8s.presets import preset
+    from kubelife.model.k8s.types import Policy
 
     try:
         modern = {k: getattr(args, k, None) for k in _MODERN_SINGLE}
@@ -98,8 +98,8 @@ def config_from_args(args: argparse.Namespace) -> Any:
 
 
 def semantics_from_args(args: argparse.Namespace) -> Any:
-    from model.k8s.cluster import semantics_for
-    from model.k8s.config import PROFILES
+    from kubelife.model.k8s.cluster import semantics_for
+    from kubelife.model.k8s.config import PROFILES
 
     if args.profile not in PROFILES:
         usage_error(f"--profile {args.profile!r} is not known; use one of: {', '.join(PROFILES)}.")
@@ -114,9 +114,9 @@ def semantics_from_args(args: argparse.Namespace) -> Any:
 def mutants_for(profile: str) -> dict[str, Any]:
     """The mutants of a profile, by name."""
     if profile == "modern":
-        from model.k8s.modern_mutants import MODERN_MUTANTS
+        from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
         return MODERN_MUTANTS
-    from model.k8s.mutants import MUTANTS
+    from kubelife.model.k8s.mutants import MUTANTS
     return MUTANTS  # type: ignore[return-value]
 
 

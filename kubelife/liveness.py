@@ -1,6 +1,6 @@
 """Check the Kubernetes liveness properties of one configuration under named fairness.
 
-``check_liveness(m)`` runs every property of :mod:`properties.liveness` under
+``check_liveness(m)`` runs every property of :mod:`kubelife.properties.liveness` under
 each of its declared fairness cases (or, with ``fairness=[...]``, under
 exactly those assumptions) and returns a :class:`LivenessResult` whose
 ``to_json()`` is self-contained: ``{"ok", "seconds", "graphs", "properties":
@@ -24,15 +24,23 @@ from typing import Any
 
 import numpy as np
 
-from model.engine.compile import compile_state_checks, compile_successors
-from model.engine.explore import StateLimitExceeded
-from model.engine.graph import Graph, Path, concretize_lasso, explore_graph
-from model.engine.liveness import Assumptions, LeadsTo, Method, check_lasso, eventually_always, leads_to, state_masks
-from model.k8s.cluster import ClusterModel
-from model.k8s.config import Config, SlotSpec
-from model.k8s.trace import Trace, trace_from_path
-from model.k8s.types import Policy
-from properties.liveness import (
+from kubelife.model.engine.compile import compile_state_checks, compile_successors
+from kubelife.model.engine.explore import StateLimitExceeded
+from kubelife.model.engine.graph import Graph, Path, concretize_lasso, explore_graph
+from kubelife.model.engine.liveness import (
+    Assumptions,
+    LeadsTo,
+    Method,
+    check_lasso,
+    eventually_always,
+    leads_to,
+    state_masks,
+)
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.trace import Trace, trace_from_path
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.liveness import (
     SYMMETRIES,
     Instance,
     LivenessProperty,
@@ -149,7 +157,7 @@ class LivenessResult:
 def _canonicalizer(m: ClusterModel, level: str) -> Callable[[int], int] | None:
     """E's canonicaliser for ``nodes`` or ``nodes+slots``; ``None`` where unavailable or trivial."""
     try:
-        from model.k8s.symmetry import canonicalizer, symmetry_group_size
+        from kubelife.model.k8s.symmetry import canonicalizer, symmetry_group_size
     except ImportError:  # symmetry reduction not available: every check uses the full graph
         return None
     slots = level == "nodes+slots"
@@ -185,8 +193,8 @@ class _Graphs:
     def _explore(self, level: str, canon: Callable[[int], int] | None) -> Graph:
         """The graph in C when a compiler is there and the state fits 63 bits (same ids and edges),
         else in Python; small graphs stay in Python, where a first C compile would cost more."""
-        from model.engine import fast
-        from model.k8s.symmetry import symmetry_spec
+        from kubelife.model.engine import fast
+        from kubelife.model.k8s.symmetry import symmetry_spec
 
         m = self.m
         if fast.available() and m.shape.layout.bits <= 63:
@@ -317,9 +325,9 @@ def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symme
                    max_states: int | None = None) -> LivenessResult:
     """Every liveness property under its declared cases, or under exactly ``fairness`` when given.
 
-    ``fairness`` names come from the model's profile table (:func:`properties.liveness.fairness_for`)
+    ``fairness`` names come from the model's profile table (:func:`kubelife.properties.liveness.fairness_for`)
     or its bundles (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
-    Properties default to the profile's (:func:`properties.liveness.liveness_properties_for`).
+    Properties default to the profile's (:func:`kubelife.properties.liveness.liveness_properties_for`).
     """
     start = time.perf_counter()
     profile = m.config.profile

@@ -8,14 +8,14 @@ from contextlib import contextmanager
 
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from model.engine.explore import Progress as ProgressFn
+from kubelife.model.engine.explore import Progress as ProgressFn
 
 __all__ = ["exploration_progress"]
 
 
 @contextmanager
 def exploration_progress(label: str, enabled: bool = True) -> Iterator[ProgressFn | None]:
-    """Yields a callback for :func:`model.engine.explore.explore`, or ``None`` when not on a terminal."""
+    """Yields a callback for :func:`kubelife.model.engine.explore.explore`, or ``None`` when not on a terminal."""
     if not enabled or not sys.stderr.isatty():
         yield None
         return

@@ -1,10 +1,10 @@
 """Symbolic proofs with Z3: rows, inductive invariants, step properties, BMC.
 
 For each configuration the transition relation, properties and rows are the
-model's own builders and predicates handed :data:`model.engine.symbolic.Z3`.
+model's own builders and predicates handed :data:`kubelife.model.engine.symbolic.Z3`.
 
 * Invariants: every state invariant of spec section 5 and the auxiliary
-  facts of :mod:`properties.strengthening` hold initially (evaluated) and are
+  facts of :mod:`kubelife.properties.strengthening` hold initially (evaluated) and are
   inductive together (Houdini over one solver); each property's unsat core
   names the strengthening its proof used.
 * Step properties: ``I(s) and T(s, t) and not step(s, t)`` is unsat.
@@ -16,7 +16,7 @@ model's own builders and predicates handed :data:`model.engine.symbolic.Z3`.
 * Any number of containers: see :mod:`kubelife.prove_counts` (seed profile).
 
 Properties, rows and auxiliary invariants come by profile
-(:func:`properties.profiles.properties_for_profile`, :func:`rows_for`,
+(:func:`kubelife.properties.profiles.properties_for_profile`, :func:`rows_for`,
 :func:`auxiliary_for_profile`); a profile with more than one expected
 violation (``modern``: the sidecar one too) gets a BMC run for each.
 
@@ -34,20 +34,20 @@ from typing import Any
 
 import z3
 
-from model.engine.ops import PY
-from model.engine.symbolic import BmcResult, Query, Session, bmc, domain
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.modern.presets import MODERN_SUITE
-from model.k8s.presets import DEFAULT_SUITE
-from model.k8s.seed import SeedSemantics
-from model.k8s.trace import Trace, trace_from_path
-from model.k8s.types import Policy
-from properties.core import Property
-from properties.profiles import properties_for_profile, rows_for
-from properties.rows import Row
-from properties.seed import EXPECTED_VIOLATION
-from properties.strengthening import auxiliary_for
+from kubelife.model.engine.ops import PY
+from kubelife.model.engine.symbolic import BmcResult, Query, Session, bmc, domain
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.modern.presets import MODERN_SUITE
+from kubelife.model.k8s.presets import DEFAULT_SUITE
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.trace import Trace, trace_from_path
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.core import Property
+from kubelife.properties.profiles import properties_for_profile, rows_for
+from kubelife.properties.rows import Row
+from kubelife.properties.seed import EXPECTED_VIOLATION
+from kubelife.properties.strengthening import auxiliary_for
 
 __all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH", "PROVE_SUITE", "WIDE",
            "MODERN_PROVE_SUITE", "DEFAULT_TIMEOUT_MS", "auxiliary_for_profile", "prove_suite"]
@@ -80,7 +80,7 @@ def prove_suite(profile: str) -> tuple[Config, ...]:
 def auxiliary_for_profile(m: ClusterModel) -> list[Property]:
     """Candidate strengthenings of a model's profile (named data, Houdini decides)."""
     if m.config.profile == "modern":
-        from properties.modern_strengthening import modern_auxiliary_for
+        from kubelife.properties.modern_strengthening import modern_auxiliary_for
         return modern_auxiliary_for(m)
     return auxiliary_for(m)
 

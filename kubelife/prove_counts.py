@@ -1,12 +1,12 @@
 """Phase-function properties for any number of containers (counting abstraction).
 
-The kubelet's phase function (:func:`model.k8s.phase.phase_of`, or a
+The kubelet's phase function (:func:`kubelife.model.k8s.phase.phase_of`, or a
 mutant's ``phase`` hook) sees a pod's containers only through ``o.count`` of
 per-container conditions on ``(state, last_exit)``.  A container's condition
 depends on its class alone - one of the 3 x 4 ``(state, last_exit)`` pairs -
 so every count equals ``sum(n_class * [condition(class)])`` where ``n_class``
 is how many containers are in that class.  Handing the phase function one
-representative per class, with :class:`~model.engine.symbolic.CountingOps`
+representative per class, with :class:`~kubelife.model.engine.symbolic.CountingOps`
 weighting each by a Z3 integer ``n_class >= 0``, therefore gives the phase of
 *every* pod with those class sizes; quantifying over all count vectors with
 ``sum >= 1`` covers every pod of every size.  ``CountingOps`` refuses a
@@ -23,11 +23,11 @@ from typing import Any
 
 import z3
 
-from model.engine.symbolic import Z3, CountingOps
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.seed import SeedSemantics
-from model.k8s.types import CState, Exit, PodPhase, Policy
+from kubelife.model.engine.symbolic import Z3, CountingOps
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
 
 __all__ = ["CLASSES", "prove_counts", "phase_of_counts", "COUNT_PROPERTIES", "EXIT_ROWS"]
 

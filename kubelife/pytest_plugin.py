@@ -63,8 +63,8 @@ def _config(config: pytest.Config) -> Any:
     name = config.getoption("--kubelife-config")
     if name is None:
         return None
+    from kubelife.model.k8s.config import ConfigError
     from kubelife.stateful.configs import config_named
-    from model.k8s.config import ConfigError
     try:
         return config_named(name)
     except ConfigError as e:

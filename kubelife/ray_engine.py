@@ -1,6 +1,6 @@
 """``kubelife check --engine ray``: the exhaustive check on a Ray cluster.
 
-The search runs in :mod:`model.engine.distributed`; this module builds the
+The search runs in :mod:`kubelife.model.engine.distributed`; this module builds the
 per-worker problem (model, properties, row observers, symmetry) from the
 configuration, so workers compile everything themselves and nothing but
 states and small summaries crosses the network.  Verdicts and traces come
@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubelife.check import CheckResult, RowObserver, check_model
-from model.engine.explore import Exploration, Progress, StateLimitExceeded
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
+from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
 
 __all__ = ["ray_available", "INSTALL_HINT", "check_model_ray", "RayExplorer", "RayExploration"]
 
@@ -31,10 +31,10 @@ def ray_available() -> bool:
 
 def _problem(config: Config, semantics: type, symmetry: bool, compiled: bool = True) -> Any:
     """Built inside every worker: the same lists, in the same order, as ``check_model`` builds."""
-    from model.engine.distributed.native import NativeSpec
-    from model.engine.distributed.partition import Problem
-    from model.k8s.symmetry import canonicalizer, symmetry_spec
-    from properties.profiles import properties_for_profile, rows_for
+    from kubelife.model.engine.distributed.native import NativeSpec
+    from kubelife.model.engine.distributed.partition import Problem
+    from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
+    from kubelife.properties.profiles import properties_for_profile, rows_for
 
     m = build(config, semantics)
     props = properties_for_profile(m)
@@ -87,7 +87,7 @@ class RayExploration(Exploration):
 
 
 class RayExplorer:
-    """Has :func:`model.engine.explore.explore`'s signature; runs the search on Ray."""
+    """Has :func:`kubelife.model.engine.explore.explore`'s signature; runs the search on Ray."""
 
     def __init__(self, m: ClusterModel, *, symmetry: bool, workers: int = 2, checkpoint: str | None = None,
                  chunk: int = 20_000, on_level: Callable[[int, list[Any]], None] | None = None,
@@ -101,7 +101,7 @@ class RayExplorer:
                  sometimes: Sequence[Any] = (), sometimes_steps: Sequence[Any] = (),
                  observers: Sequence[RowObserver] = (), progress: Progress | None = None,
                  max_states: int | None = None, canon: Callable[[int], int] | None = None) -> Exploration:
-        from model.engine.distributed.coordinator import run_distributed
+        from kubelife.model.engine.distributed.coordinator import run_distributed
 
         factory = functools.partial(_problem, self.m.config, self.m.semantics, self.symmetry, self.compiled)
         mine = factory()
@@ -157,7 +157,7 @@ def check_model_ray(m: ClusterModel, *, workers: int = 2, address: str | None = 
 
     ``compiled``: partitions run the model compiled to C (as the fast engine) when a compiler is
     there; ``False`` keeps them on the Python-compiled model."""
-    from model.engine.distributed.coordinator import connect
+    from kubelife.model.engine.distributed.coordinator import connect
 
     connect(address, workers)
     explorer = RayExplorer(m, symmetry=symmetry, workers=workers, checkpoint=checkpoint, chunk=chunk,
@@ -191,7 +191,7 @@ def check_for_args(m: ClusterModel, args: Any, progress: Progress | None) -> Che
         usage_error(INSTALL_HINT)
     if args.workers < 1:
         usage_error(f"--workers {args.workers} is out of range; give a whole number from 1 up.")
-    from model.engine.distributed.coordinator import CheckpointMismatch, WorkerLost
+    from kubelife.model.engine.distributed.coordinator import CheckpointMismatch, WorkerLost
 
     try:
         return check_model_ray(m, workers=args.workers, address=args.address, checkpoint=args.checkpoint,

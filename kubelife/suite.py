@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubelife.check import CheckResult, PropertyVerdict, RowVerdict
-from model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.cluster import ClusterModel
 
 __all__ = ["SuiteResult", "merge"]
 

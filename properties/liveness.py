@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from model.engine.ops import Ops
-from model.engine.system import Action
-from model.k8s.cluster import ClusterModel
-from model.k8s.config import Config
-from model.k8s.seed import C_TERMINATED, FAILED, PENDING, R_TRUE, RUNNING, SUCCEEDED
-from model.k8s.types import Policy
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.seed import C_TERMINATED, FAILED, PENDING, R_TRUE, RUNNING, SUCCEEDED
+from kubelife.model.k8s.types import Policy
 
 __all__ = [
     "Fairness", "FAIRNESS", "BUNDLES", "expand_fairness", "Instance", "Case", "LivenessProperty",
@@ -113,21 +113,21 @@ FAIR = BUNDLES["fair"]
 def fairness_for(profile: str) -> dict[str, Fairness]:
     """The fairness assumptions of a profile (its actions differ: ``modern`` has its own table)."""
     if profile == "modern":
-        from properties.modern_liveness import MODERN_FAIRNESS
+        from kubelife.properties.modern_liveness import MODERN_FAIRNESS
         return MODERN_FAIRNESS
     return FAIRNESS
 
 
 def bundles_for(profile: str) -> dict[str, tuple[str, ...]]:
     if profile == "modern":
-        from properties.modern_liveness import MODERN_BUNDLES
+        from kubelife.properties.modern_liveness import MODERN_BUNDLES
         return MODERN_BUNDLES
     return BUNDLES
 
 
 def liveness_properties_for(profile: str) -> tuple[LivenessProperty, ...]:
     if profile == "modern":
-        from properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
+        from kubelife.properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
         return MODERN_LIVENESS_PROPERTIES
     return LIVENESS_PROPERTIES
 

@@ -8,7 +8,7 @@ deletion keeps the phase until the kubelet writes a terminal one, and the
 kubelet writes it before removing the pod.
 
 Phase consistency uses the *reference* function
-(:func:`model.k8s.modern.phase.modern_phase`), never the semantics' hook.
+(:func:`kubelife.model.k8s.modern.phase.modern_phase`), never the semantics' hook.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from model.engine.ops import Ops
-from model.k8s.cluster import ClusterModel
-from model.k8s.modern.phase import modern_phase
-from model.k8s.modern.semantics import (
+from kubelife.model.engine.ops import Ops
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.modern.phase import modern_phase
+from kubelife.model.k8s.modern.semantics import (
     ABSENT,
     C_RUNNING,
     C_TERMINATED,
@@ -34,9 +34,9 @@ from model.k8s.modern.semantics import (
     SUCCEEDED,
     ModernSemantics,
 )
-from model.k8s.modern.shape import ModernShape
-from model.k8s.types import Policy
-from properties.core import Property
+from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.core import Property
 
 __all__ = ["modern_properties", "EXPECTED_VIOLATION", "SIDECAR_VIOLATION"]
 

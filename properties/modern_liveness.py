@@ -1,8 +1,8 @@
 """Liveness of the ``modern`` profile: its fairness assumptions and "eventually" properties, as data.
 
-The same :class:`~properties.liveness.Fairness` and
-:class:`~properties.liveness.LivenessProperty` records as the seed's, over the
-modern actions (``model.k8s.modern.semantics``): the kubelet's steps include
+The same :class:`~kubelife.properties.liveness.Fairness` and
+:class:`~kubelife.properties.liveness.LivenessProperty` records as the seed's, over the
+modern actions (``kubelife.model.k8s.modern.semantics``): the kubelet's steps include
 the first status sync, back-off expiry and reset, and the kill and removal of
 a Terminating pod; taint eviction (E1) and PodGC (G1, P5) are controllers;
 the kubelet losing and regaining its node (N2/N3, N7/N8), DiskPressure,
@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from model.engine.ops import Ops
-from model.k8s.cluster import ClusterModel
-from model.k8s.modern.semantics import FAILED, SUCCEEDED, ModernSemantics
-from model.k8s.modern.shape import ModernShape
-from properties.liveness import Case, Fairness, Instance, LivenessProperty, _f
+from kubelife.model.engine.ops import Ops
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.modern.semantics import FAILED, SUCCEEDED, ModernSemantics
+from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.properties.liveness import Case, Fairness, Instance, LivenessProperty, _f
 
 __all__ = ["MODERN_FAIRNESS", "MODERN_BUNDLES", "MODERN_LIVENESS_PROPERTIES"]
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from model.engine.ops import Ops
-from model.engine.system import Action, apply
-from model.k8s.cluster import ClusterModel
-from model.k8s.modern.semantics import (
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Action, apply
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.modern.semantics import (
     C_RUNNING,
     C_TERMINATED,
     ERROR,
@@ -37,10 +37,10 @@ from model.k8s.modern.semantics import (
     WAITING,
     ModernSemantics,
 )
-from model.k8s.modern.shape import MNodeIx, ModernShape, MPodIx
-from model.k8s.modern.types import Kind, MExit
-from model.k8s.types import Policy
-from properties.rows import Row, replacement
+from kubelife.model.k8s.modern.shape import MNodeIx, ModernShape, MPodIx
+from kubelife.model.k8s.modern.types import Kind, MExit
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.rows import Row, replacement
 
 __all__ = ["MODERN_ROWS", "MODERN_ROW_IDS", "COMPARISON", "comparison_markdown"]
 
@@ -376,7 +376,7 @@ _CHANGES = {
 
 
 def _comparison() -> tuple[tuple[str, str, str, str], ...]:
-    from properties.rows import ROWS
+    from kubelife.properties.rows import ROWS
 
     modern = {r.id: r for r in MODERN_ROWS}
     out = [(r.id, r.expect, modern[r.id].expect, _CHANGES.get(r.id, "")) for r in ROWS if r.id in modern]

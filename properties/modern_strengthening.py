@@ -1,8 +1,8 @@
 """Auxiliary invariants that make the ``modern`` properties inductive.
 
-The modern counterpart of :mod:`properties.strengthening`: true facts of the
+The modern counterpart of :mod:`kubelife.properties.strengthening`: true facts of the
 modern model, as named data, that ``kubelife prove --profile modern`` hands
-Houdini next to the properties of :func:`properties.modern.modern_properties`.
+Houdini next to the properties of :func:`kubelife.properties.modern.modern_properties`.
 The solver keeps what is inductive and each proof's unsat core says which of
 them it used.  Written against the reference phase function, never the
 semantics' hook a mutant may change.
@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from model.engine.ops import Ops
-from model.k8s.cluster import ClusterModel
-from model.k8s.modern.phase import modern_phase, restartable
-from model.k8s.modern.semantics import (
+from kubelife.model.engine.ops import Ops
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.modern.phase import modern_phase, restartable
+from kubelife.model.k8s.modern.semantics import (
     ABSENT,
     C_RUNNING,
     C_TERMINATED,
@@ -31,9 +31,9 @@ from model.k8s.modern.semantics import (
     SUCCEEDED,
     WAITING,
 )
-from model.k8s.modern.shape import ModernShape
-from model.k8s.modern.types import Kind
-from properties.core import Property
+from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.model.k8s.modern.types import Kind
+from kubelife.properties.core import Property
 
 __all__ = ["modern_auxiliary_for", "MODERN_AUXILIARY_NAMES"]
 

@@ -1,32 +1,32 @@
 """Properties and rows by profile: the one place that knows which profile has which.
 
-Consumers that work on any :class:`~model.k8s.cluster.ClusterModel` call
+Consumers that work on any :class:`~kubelife.model.k8s.cluster.ClusterModel` call
 :func:`properties_for_profile` and :func:`rows_for` instead of
-``properties.seed.properties_for`` and ``properties.rows.ROWS``.
+``kubelife.properties.seed.properties_for`` and ``kubelife.properties.rows.ROWS``.
 """
 
 from __future__ import annotations
 
-from model.k8s.cluster import ClusterModel
-from properties.core import Property
-from properties.rows import Row
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.properties.core import Property
+from kubelife.properties.rows import Row
 
 __all__ = ["properties_for_profile", "rows_for", "row_by_id_for"]
 
 
 def properties_for_profile(m: ClusterModel) -> list[Property]:
     if m.config.profile == "modern":
-        from properties.modern import modern_properties
+        from kubelife.properties.modern import modern_properties
         return modern_properties(m)
-    from properties.seed import properties_for
+    from kubelife.properties.seed import properties_for
     return properties_for(m)
 
 
 def rows_for(profile: str) -> tuple[Row, ...]:
     if profile == "modern":
-        from properties.modern_rows import MODERN_ROWS
+        from kubelife.properties.modern_rows import MODERN_ROWS
         return MODERN_ROWS
-    from properties.rows import ROWS
+    from kubelife.properties.rows import ROWS
     return ROWS
 
 

@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.engine.ops import Ops
-from model.engine.system import Action, apply
-from model.k8s.cluster import ClusterModel
-from model.k8s.seed import (
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Action, apply
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.seed import (
     C_RUNNING,
     C_TERMINATED,
     ERROR,
@@ -36,8 +36,8 @@ from model.k8s.seed import (
     RUNNING_N,
     SUCCEEDED,
 )
-from model.k8s.shape import NodeIx, PodIx
-from model.k8s.types import Exit, Policy
+from kubelife.model.k8s.shape import NodeIx, PodIx
+from kubelife.model.k8s.types import Exit, Policy
 
 __all__ = ["Row", "ROWS", "row_by_id", "ROW_IDS"]
 

@@ -5,7 +5,7 @@ configuration.  Each predicate is written over ``Ops``, so the explicit
 checker compiles it, Z3 proves it and the Hypothesis machine asserts it.
 
 Phase consistency is checked against the *reference* phase function
-(:func:`model.k8s.phase.phase_of`), never the model's own hook, so a model
+(:func:`kubelife.model.k8s.phase.phase_of`), never the model's own hook, so a model
 whose phase computation is broken cannot agree with itself.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from model.engine.ops import Ops
-from model.k8s.cluster import ClusterModel
-from model.k8s.phase import phase_of
-from model.k8s.seed import (
+from kubelife.model.engine.ops import Ops
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.phase import phase_of
+from kubelife.model.k8s.seed import (
     C_RUNNING,
     C_TERMINATED,
     NONE,
@@ -29,8 +29,8 @@ from model.k8s.seed import (
     TERMINATED_N,
     WAITING,
 )
-from model.k8s.types import Policy
-from properties.core import Property
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.core import Property
 
 __all__ = ["properties_for", "PROPERTY_NAMES", "EXPECTED_VIOLATION"]
 
@@ -216,8 +216,8 @@ def properties_for(m: ClusterModel) -> list[Property]:
 
 
 def _names() -> list[str]:
-    from model.k8s.cluster import build
-    from model.k8s.config import Config
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.config import Config
     return [p.name for p in properties_for(build(Config.uniform()))]
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.types import (
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.types import (
     ClusterState,
     ContainerState,
     CState,

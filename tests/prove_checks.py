@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.engine.ops import PY
-from model.k8s.cluster import ClusterModel
-from model.k8s.trace import replay
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.trace import replay
 
 
 def assert_refutation_is_genuine(m: ClusterModel, v: Any, row: Any | None) -> None:

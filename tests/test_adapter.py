@@ -8,12 +8,12 @@ import pytest
 from hypothesis import settings
 
 from kubelife.adapter import ActionRefused, Adapter, ModelAdapter, differences
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.presets import preset
+from kubelife.model.k8s.types import ClusterState, ContainerState, Exit, PodState
 from kubelife.stateful import LARGE, ModelViolation, check_implementation
-from model.engine.system import Action
-from model.k8s.cluster import build
-from model.k8s.mutants import MUTANTS
-from model.k8s.presets import preset
-from model.k8s.types import ClusterState, ContainerState, Exit, PodState
 
 
 class ReportsOomAsError(ModelAdapter):
@@ -93,7 +93,7 @@ def test_differences_name_the_field_and_both_values() -> None:
 
 IMPL = '''
 from kubelife.adapter import ModelAdapter
-from model.k8s.types import ClusterState, PodState, PodPhase
+from kubelife.model.k8s.types import ClusterState, PodState, PodPhase
 
 class Good(ModelAdapter):
     pass

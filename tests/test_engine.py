@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from model.engine.compile import compile_state_checks, compile_successors
-from model.engine.explore import StateLimitExceeded, explore
-from model.engine.ops import PY
-from model.engine.system import Action, Field, Layout, Transition, TransitionSystem, apply
+from kubelife.model.engine.compile import compile_state_checks, compile_successors
+from kubelife.model.engine.explore import StateLimitExceeded, explore
+from kubelife.model.engine.ops import PY
+from kubelife.model.engine.system import Action, Field, Layout, Transition, TransitionSystem, apply
 
 
 def counter(n: int, stop_at: int | None = None) -> TransitionSystem:

@@ -10,16 +10,16 @@ import pytest
 
 from kubelife.check import check_model
 from kubelife.cli import main
-from model.engine import fast
-from model.engine.explore import explore
-from model.engine.fast_c import C, c_source
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.mutants import MUTANTS
-from model.k8s.presets import preset
-from model.k8s.symmetry import canonicalizer, symmetry_spec
-from model.k8s.types import Policy
-from properties.seed import properties_for
+from kubelife.model.engine import fast
+from kubelife.model.engine.explore import explore
+from kubelife.model.engine.fast_c import C, c_source
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.presets import preset
+from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.seed import properties_for
 
 needs_cc = pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")
 

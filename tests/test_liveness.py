@@ -10,12 +10,12 @@ import pytest
 from kubelife.check import check_model
 from kubelife.cli import main
 from kubelife.liveness import LIVENESS_SUITE, LivenessResult, check_liveness, render_liveness
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.liveness_mutants import StuckAfterSiblingExit
-from model.k8s.trace import replay
-from model.k8s.types import Policy
-from properties.liveness import LIVENESS_PROPERTIES, expand_fairness, liveness_property
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.liveness_mutants import StuckAfterSiblingExit
+from kubelife.model.k8s.trace import replay
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.liveness import LIVENESS_PROPERTIES, expand_fairness, liveness_property
 
 PENDING = "a Pending pod is eventually bound or deleted"
 REPLICAS = "the controller eventually has R pods Running again"

@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.engine.compile import compile_successors
-from model.engine.explore import explore
-from model.engine.graph import explore_graph
-from model.engine.liveness import Assumptions, check_lasso, eventually_always, leads_to, scc_labels
-from model.engine.system import Action, Field, Layout, Transition, TransitionSystem
+from kubelife.model.engine.compile import compile_successors
+from kubelife.model.engine.explore import explore
+from kubelife.model.engine.graph import explore_graph
+from kubelife.model.engine.liveness import Assumptions, check_lasso, eventually_always, leads_to, scc_labels
+from kubelife.model.engine.system import Action, Field, Layout, Transition, TransitionSystem
 
 D, R, A = 0, 1, 2  # break, repair, act
 
@@ -139,7 +139,7 @@ def _random_graph(rng: np.random.Generator, n: int, n_tr: int) -> Any:
     """A random labelled graph, renumbered breadth-first from state 0 (as the explorer numbers states)."""
     from collections import deque
 
-    from model.engine.graph import Graph
+    from kubelife.model.engine.graph import Graph
 
     edges = {(int(a), int(b), int(t)) for a, b, t in zip(rng.integers(0, n, 3 * n), rng.integers(0, n, 3 * n),
                                                         rng.integers(0, n_tr, 3 * n)) if a != b}
@@ -239,11 +239,11 @@ def test_fixpoint_matches_brute_force_on_random_graphs() -> None:
 
 @pytest.mark.parametrize("nodes,slots", [(1, 2), (2, 1), (2, 2)])
 def test_the_compiled_graph_is_the_python_graph(nodes: int, slots: int) -> None:
-    from model.engine import fast
-    from model.engine.explore import StateLimitExceeded
-    from model.k8s.cluster import build
-    from model.k8s.config import Config
-    from model.k8s.symmetry import canonicalizer, symmetry_spec
+    from kubelife.model.engine import fast
+    from kubelife.model.engine.explore import StateLimitExceeded
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.config import Config
+    from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
 
     if not fast.available():
         pytest.fail("the compiled graph needs a C compiler, which .ci/run installs")
@@ -261,7 +261,7 @@ def test_the_compiled_graph_is_the_python_graph(nodes: int, slots: int) -> None:
 
 
 def test_the_compiled_graph_drops_no_op_steps_as_the_python_graph_does() -> None:
-    from model.engine import fast
+    from kubelife.model.engine import fast
 
     if not fast.available():
         pytest.fail("the compiled graph needs a C compiler, which .ci/run installs")

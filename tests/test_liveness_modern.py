@@ -9,10 +9,10 @@ import pytest
 
 from kubelife.cli import main
 from kubelife.liveness import MODERN_LIVENESS_SUITE, LivenessResult, check_liveness, liveness_suite, render_liveness
-from model.k8s.cluster import build
-from model.k8s.trace import replay
-from properties.liveness import expand_fairness, liveness_properties_for
-from properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.trace import replay
+from kubelife.properties.liveness import expand_fairness, liveness_properties_for
+from kubelife.properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
 
 PENDING = "a Pending pod is eventually bound or deleted"
 REPLICAS = "the ReplicaSet eventually has R active pods again"

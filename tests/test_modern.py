@@ -7,24 +7,24 @@ from typing import Any
 import pytest
 
 from kubelife.check import check_model
-from model.engine.ops import PY
-from model.k8s.cluster import build, semantics_for
-from model.k8s.config import Config, ConfigError, SlotSpec
-from model.k8s.modern.presets import MODERN_PRESETS, MODERN_SUITE
-from model.k8s.modern.semantics import ModernSemantics
-from model.k8s.modern.types import MExit, MState
-from model.k8s.modern_mutants import MODERN_MUTANTS
-from model.k8s.seed import SeedSemantics
-from model.k8s.trace import replay
-from model.k8s.types import Policy
-from properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION, modern_properties
-from properties.modern_rows import COMPARISON, MODERN_ROW_IDS
-from properties.profiles import properties_for_profile, rows_for
-from properties.rows import ROW_IDS, SCENARIO_IDS
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import build, semantics_for
+from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
+from kubelife.model.k8s.modern.presets import MODERN_PRESETS, MODERN_SUITE
+from kubelife.model.k8s.modern.semantics import ModernSemantics
+from kubelife.model.k8s.modern.types import MExit, MState
+from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.trace import replay
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION, modern_properties
+from kubelife.properties.modern_rows import COMPARISON, MODERN_ROW_IDS
+from kubelife.properties.profiles import properties_for_profile, rows_for
+from kubelife.properties.rows import ROW_IDS, SCENARIO_IDS
 
 
 def test_seed_state_counts_do_not_move() -> None:
-    from model.engine.explore import explore
+    from kubelife.model.engine.explore import explore
 
     assert explore(build(Config.uniform(nodes=1)).system).states == 3389
     assert build(Config.uniform()).semantics is SeedSemantics
@@ -132,8 +132,8 @@ def test_modern_mutant_is_caught(name: str) -> None:
 
 def test_phase_hook_matches_reference_on_reachable_states() -> None:
     """The semantics' phase hook and the property's reference function agree where the model goes."""
-    from model.engine.explore import explore
-    from model.k8s.modern.phase import modern_phase
+    from kubelife.model.engine.explore import explore
+    from kubelife.model.k8s.modern.phase import modern_phase
 
     m = build(MODERN_PRESETS["modern-Never-init-sidecar"])
     ex = explore(m.system)
@@ -150,10 +150,10 @@ def test_phase_hook_matches_reference_on_reachable_states() -> None:
 
 
 def test_z3_encoding_agrees_with_generated_successors() -> None:
-    """The modern builders encode in Z3 (model.engine.symbolic) exactly as the code generator compiles them."""
-    from model.engine.compile import compile_successors
-    from model.engine.explore import explore
-    from model.engine.symbolic import evaluate_successors
+    """The modern builders encode in Z3 (kubelife.model.engine.symbolic) exactly as the code generator compiles them."""
+    from kubelife.model.engine.compile import compile_successors
+    from kubelife.model.engine.explore import explore
+    from kubelife.model.engine.symbolic import evaluate_successors
 
     m = build(MODERN_PRESETS["modern-Never-init-sidecar"])
     z3_succ, py_succ = evaluate_successors(m.system), compile_successors(m.system)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kubelife.cli import main
-from model.k8s.modern_mutants import MODERN_MUTANTS
-from properties.modern_rows import MODERN_ROW_IDS
+from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
+from kubelife.properties.modern_rows import MODERN_ROW_IDS
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
@@ -54,7 +54,7 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], words
 def test_docs_carry_the_comparison_table() -> None:
     from pathlib import Path
 
-    from properties.modern_rows import comparison_markdown
+    from kubelife.properties.modern_rows import comparison_markdown
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "modern.md").read_text()
     assert comparison_markdown() in text

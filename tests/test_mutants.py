@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kubelife.check import check_model
-from model.engine.ops import PY
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.mutants import MUTANTS
-from model.k8s.trace import ReplayError, Trace, replay
-from model.k8s.types import Policy
-from properties.rows import row_by_id
-from properties.seed import properties_for
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.trace import ReplayError, Trace, replay
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.rows import row_by_id
+from kubelife.properties.seed import properties_for
 
 # The smallest configuration that can show each mutant's bug.
 CONFIG = {

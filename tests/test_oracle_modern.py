@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.model.k8s.types import Policy
 from kubelife.oracle import PROFILES, check_trace
 from kubelife.oracle.render_modern import modern_node_object, modern_pod_object
 from kubelife.oracle.search import LocalModel, Target
-from model.k8s.config import Config, SlotSpec
-from model.k8s.modern.shape import ModernShape
-from model.k8s.types import Policy
 
 TRACES = Path(__file__).parent / "data" / "traces" / "modern"
 MODERN = PROFILES["modern"]

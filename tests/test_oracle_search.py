@@ -6,14 +6,14 @@ import itertools
 
 import pytest
 
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.types import ContainerState, CState, Exit, PodPhase, PodState, Policy
 from kubelife.oracle.abstract import PROFILES, Profile
 from kubelife.oracle.normalise import is_snake, normalise, to_camel_key
 from kubelife.oracle.readers import detect_format
 from kubelife.oracle.render import container_status, pod_object
 from kubelife.oracle.search import ANY_COUNT, LocalModel, Target, search
 from kubelife.oracle.vectors import CONTAINER_FORMS
-from model.k8s.config import Config, SlotSpec
-from model.k8s.types import ContainerState, CState, Exit, PodPhase, PodState, Policy
 
 
 @pytest.mark.parametrize("policy", list(Policy))

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
+from kubelife.model.engine import fast
+from kubelife.model.engine.distributed.partition import Partition
+from kubelife.model.engine.distributed.store import keys_of, owners_of, to_words
+from kubelife.model.engine.explore import explore
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.presets import preset
+from kubelife.model.k8s.types import Policy
 from kubelife.ray_engine import _problem
-from model.engine import fast
-from model.engine.distributed.partition import Partition
-from model.engine.distributed.store import keys_of, owners_of, to_words
-from model.engine.explore import explore
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.mutants import MUTANTS
-from model.k8s.presets import preset
-from model.k8s.types import Policy
 
 
 def _run(parts: list[Partition], init: int, chunk: int) -> dict[int, int]:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from model.engine.explore import explore
-from model.engine.promela import PROMELA, promela_model, run_spin
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.mutants import MUTANTS
-from model.k8s.types import Policy
+from kubelife.model.engine.explore import explore
+from kubelife.model.engine.promela import PROMELA, promela_model, run_spin
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.types import Policy
 
 needs_spin = pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None,
                                 reason="needs spin and gcc (CI installs both)")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from k8s_states import UP, model, pod, replace, state
 
-from model.engine.ops import PY
-from model.k8s.cluster import ClusterModel
-from model.k8s.types import ClusterState, CState, Exit, NodePhase, NodeState, PodPhase, Policy, Ready
-from properties.core import Property
-from properties.seed import EXPECTED_VIOLATION, properties_for
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.types import ClusterState, CState, Exit, NodePhase, NodeState, PodPhase, Policy, Ready
+from kubelife.properties.core import Property
+from kubelife.properties.seed import EXPECTED_VIOLATION, properties_for
 
 W, R, T = CState.WAITING, CState.RUNNING, CState.TERMINATED
 NONE, OK, ERR = Exit.NONE, Exit.OK, Exit.ERROR

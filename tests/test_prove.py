@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kubelife.check import check_model
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.presets import PRESETS
+from kubelife.model.k8s.trace import replay
+from kubelife.properties.rows import ROW_IDS, SCENARIO_IDS
+from kubelife.properties.seed import EXPECTED_VIOLATION, PROPERTY_NAMES, properties_for
+from kubelife.properties.strengthening import AUXILIARY_NAMES, LIVE_PHASE
 from kubelife.prove import ProveResult, prove_all
-from model.engine.ops import PY
-from model.k8s.cluster import build
-from model.k8s.presets import PRESETS
-from model.k8s.trace import replay
-from properties.rows import ROW_IDS, SCENARIO_IDS
-from properties.seed import EXPECTED_VIOLATION, PROPERTY_NAMES, properties_for
-from properties.strengthening import AUXILIARY_NAMES, LIVE_PHASE
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,8 @@ def test_bmc_counterexample_is_shortest_and_replays(result: ProveResult) -> None
 @pytest.mark.slow
 def test_bmc_beyond_enumeration() -> None:
     """nodes 3 slots 3 replicas 2: 3,159,436 states explicitly, 13-step shortest counterexample."""
-    from model.engine.symbolic import bmc
-    from model.k8s.config import Config
+    from kubelife.model.engine.symbolic import bmc
+    from kubelife.model.k8s.config import Config
 
     m = build(Config.uniform(nodes=3, slots=3, replicas=2))
     ev = next(p for p in properties_for(m) if p.name == EXPECTED_VIOLATION)
@@ -97,7 +97,7 @@ def _timeless(obj: object) -> object:
 
 def test_answers_do_not_depend_on_earlier_runs(result: ProveResult) -> None:
     """Each session has its own Z3 context, so witnesses and traces are reproducible (reports rely on it)."""
-    from model.k8s.config import Config
+    from kubelife.model.k8s.config import Config
 
     cfg = [Config.uniform(nodes=2, slots=2, replicas=1)]
     first = prove_all(cfg, any_containers=False, depth=10).to_json()

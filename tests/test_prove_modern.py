@@ -1,7 +1,7 @@
 """``kubelife prove`` on the ``modern`` profile: rows, invariants, strengthenings, BMC, mutants.
 
-The modern suite is proved as data from :mod:`properties.modern`,
-:mod:`properties.modern_rows` and :mod:`properties.modern_strengthening`; each
+The modern suite is proved as data from :mod:`kubelife.properties.modern`,
+:mod:`kubelife.properties.modern_rows` and :mod:`kubelife.properties.modern_strengthening`; each
 modern mutant is refuted on a row or property of its ``caught_by`` in its
 ``caught_in`` configuration, with a counterexample re-checked in the explicit
 semantics (rows) or a BMC run that replays (properties).
@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 from prove_checks import assert_refutation_is_genuine
 
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.modern.presets import MODERN_PRESETS
+from kubelife.model.k8s.modern.semantics import ModernSemantics
+from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
+from kubelife.model.k8s.trace import replay
+from kubelife.properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION
+from kubelife.properties.modern_rows import MODERN_ROWS
+from kubelife.properties.modern_strengthening import MODERN_AUXILIARY_NAMES
+from kubelife.properties.profiles import row_by_id_for
 from kubelife.prove import MODERN_PROVE_SUITE, ProveResult, prove_all, prove_model
-from model.k8s.cluster import build
-from model.k8s.modern.presets import MODERN_PRESETS
-from model.k8s.modern.semantics import ModernSemantics
-from model.k8s.modern_mutants import MODERN_MUTANTS
-from model.k8s.trace import replay
-from properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION
-from properties.modern_rows import MODERN_ROWS
-from properties.modern_strengthening import MODERN_AUXILIARY_NAMES
-from properties.profiles import row_by_id_for
 
 
 @pytest.fixture(scope="module")

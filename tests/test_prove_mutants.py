@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 from prove_checks import assert_refutation_is_genuine
 
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.presets import DEFAULT_SUITE, PRESETS
+from kubelife.properties.rows import ROWS, row_by_id
 from kubelife.prove import prove_model
-from model.k8s.cluster import build
-from model.k8s.mutants import MUTANTS
-from model.k8s.presets import DEFAULT_SUITE, PRESETS
-from properties.rows import ROWS, row_by_id
 
 # The default-suite configuration where each mutant's guard applies.
 WHERE = {

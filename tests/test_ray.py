@@ -15,16 +15,16 @@ import pytest
 ray = pytest.importorskip("ray")
 
 from kubelife.check import CheckResult, check_model  # noqa: E402
+from kubelife.model.engine.distributed.coordinator import WorkerLost, connect, run_distributed  # noqa: E402
+from kubelife.model.engine.distributed.partition import Problem  # noqa: E402
+from kubelife.model.engine.explore import explore  # noqa: E402
+from kubelife.model.engine.system import Action, Field, Layout, Transition, TransitionSystem  # noqa: E402
+from kubelife.model.k8s.cluster import ClusterModel, build  # noqa: E402
+from kubelife.model.k8s.config import Config  # noqa: E402
+from kubelife.model.k8s.mutants import MUTANTS  # noqa: E402
+from kubelife.model.k8s.presets import preset  # noqa: E402
+from kubelife.model.k8s.types import Policy  # noqa: E402
 from kubelife.ray_engine import check_model_ray  # noqa: E402
-from model.engine.distributed.coordinator import WorkerLost, connect, run_distributed  # noqa: E402
-from model.engine.distributed.partition import Problem  # noqa: E402
-from model.engine.explore import explore  # noqa: E402
-from model.engine.system import Action, Field, Layout, Transition, TransitionSystem  # noqa: E402
-from model.k8s.cluster import ClusterModel, build  # noqa: E402
-from model.k8s.config import Config  # noqa: E402
-from model.k8s.mutants import MUTANTS  # noqa: E402
-from model.k8s.presets import preset  # noqa: E402
-from model.k8s.types import Policy  # noqa: E402
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -178,7 +178,7 @@ def test_finished_run_leaves_a_checkpoint_of_its_last_level(tmp_path: Path) -> N
 
 
 def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
-    from model.engine.distributed.coordinator import CheckpointMismatch
+    from kubelife.model.engine.distributed.coordinator import CheckpointMismatch
 
     ck = str(tmp_path / "ck")
     check_model_ray(build(TINY), workers=2, symmetry=False, checkpoint=ck)
@@ -189,7 +189,7 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
 def test_checkpoint_of_an_older_format_is_refused(tmp_path: Path) -> None:
     import json
 
-    from model.engine.distributed.coordinator import CheckpointMismatch, _read_meta
+    from kubelife.model.engine.distributed.coordinator import CheckpointMismatch, _read_meta
 
     ck = tmp_path / "ck"
     ck.mkdir()
@@ -222,5 +222,5 @@ def test_default_engine_never_imports_ray() -> None:
     import subprocess
 
     code = ("import sys; from kubelife.cli import main; main(['check', '--preset', 'R1', '--json']); "
-            "import model.engine.distributed; assert 'ray' not in sys.modules, 'ray imported'")
+            "import kubelife.model.engine.distributed; assert 'ray' not in sys.modules, 'ray imported'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.rows import SCENARIO_IDS, row_by_id
 from kubelife.report.content import assemble
 from kubelife.report.extract import container_lifecycle, lifecycle_diagrams, node_lifecycle, pod_lifecycle
 from kubelife.report.gather import gather
 from kubelife.report.reading import row_steps
 from kubelife.report.render import dot_available, render_svg, to_dot, to_mermaid
-from model.k8s.mutants import MUTANTS
-from model.k8s.types import Policy
-from properties.rows import SCENARIO_IDS, row_by_id
 
 needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz dot is not installed")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from properties.profiles import rows_for
+from kubelife.properties.profiles import rows_for
 
 MODERN_IDS = [r.id for r in rows_for("modern")]
 

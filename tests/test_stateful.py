@@ -9,6 +9,13 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from stateful_replay import replays
 
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.presets import preset
+from kubelife.model.k8s.trace import replay
+from kubelife.model.k8s.types import Policy
+from kubelife.properties.rows import ROW_IDS, SCENARIO_IDS
 from kubelife.stateful import (
     LARGE,
     ModelViolation,
@@ -22,13 +29,6 @@ from kubelife.stateful import (
     run_stateful,
 )
 from kubelife.stateful.configs import config_code
-from model.k8s.cluster import build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.mutants import MUTANTS
-from model.k8s.presets import preset
-from model.k8s.trace import replay
-from model.k8s.types import Policy
-from properties.rows import ROW_IDS, SCENARIO_IDS
 
 
 @pytest.fixture(scope="module")

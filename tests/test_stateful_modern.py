@@ -10,6 +10,14 @@ from hypothesis.stateful import run_state_machine_as_test
 from stateful_replay import replays
 
 from kubelife.adapter import Adapter, ModelAdapter, differences
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
+from kubelife.model.k8s.modern.types import MCluster, MPod
+from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
+from kubelife.model.k8s.trace import ReplayError, replay
+from kubelife.model.k8s.types import PodPhase, Policy
+from kubelife.properties.modern import modern_properties
+from kubelife.properties.profiles import rows_for
 from kubelife.stateful import (
     MODERN_LARGE,
     ModelViolation,
@@ -23,14 +31,6 @@ from kubelife.stateful import (
     run_stateful,
 )
 from kubelife.stateful.configs import config_code, large_for
-from model.k8s.cluster import build
-from model.k8s.config import Config, ConfigError, SlotSpec
-from model.k8s.modern.types import MCluster, MPod
-from model.k8s.modern_mutants import MODERN_MUTANTS
-from model.k8s.trace import ReplayError, replay
-from model.k8s.types import PodPhase, Policy
-from properties.modern import modern_properties
-from properties.profiles import rows_for
 
 MODERN_IDS = [r.id for r in rows_for("modern")]
 

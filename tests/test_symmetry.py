@@ -10,14 +10,14 @@ import pytest
 
 from kubelife.check import CheckResult, check_model
 from kubelife.cli import main
-from model.engine.compile import compile_successors
-from model.engine.symmetry import BlockClass, SymmetrySpec, canonical_values, orbit
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.mutants import MUTANTS
-from model.k8s.symmetry import canonicalizer, symmetry_group_size, symmetry_spec
-from model.k8s.trace import Trace, replay
-from model.k8s.types import Policy
+from kubelife.model.engine.compile import compile_successors
+from kubelife.model.engine.symmetry import BlockClass, SymmetrySpec, canonical_values, orbit
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.model.k8s.symmetry import canonicalizer, symmetry_group_size, symmetry_spec
+from kubelife.model.k8s.trace import Trace, replay
+from kubelife.model.k8s.types import Policy
 
 
 def reachable(m: ClusterModel, canon: Any = None) -> set[int]:

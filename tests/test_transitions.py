@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from k8s_states import PENDING_NODE, UP, empty_pod, model, pod, replace, state, step
 
-from model.k8s.types import CState, Exit, NodePhase, NodeState, PodPhase, Policy, Ready
+from kubelife.model.k8s.types import CState, Exit, NodePhase, NodeState, PodPhase, Policy, Ready
 
 W, R, T = CState.WAITING, CState.RUNNING, CState.TERMINATED
 NONE, OK, ERR, OOM = Exit.NONE, Exit.OK, Exit.ERROR, Exit.OOM

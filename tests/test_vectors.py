@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.oracle.abstract import PROFILES
-from model.k8s.cluster import build
-from model.k8s.phase import phase_of_values
-from model.k8s.types import (
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.phase import phase_of_values
+from kubelife.model.k8s.types import (
     ClusterState,
     ContainerState,
     CState,
@@ -23,6 +22,7 @@ from model.k8s.types import (
     Policy,
     Ready,
 )
+from kubelife.oracle.abstract import PROFILES
 
 
 def _state(x: dict) -> ClusterState:

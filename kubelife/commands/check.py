@@ -10,14 +10,14 @@ from rich.console import Console
 
 from kubelife.check import check_model
 from kubelife.cli import add_config_args, config_from_args, emit_json, mutants_for, semantics_from_args, usage_error
+from kubelife.model.engine.explore import StateLimitExceeded
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.presets import DEFAULT_SUITE
 from kubelife.progress import exploration_progress
 from kubelife.ray_engine import add_ray_args, check_for_args
 from kubelife.suite import merge
 from kubelife.textout import liveness_json, print_check, print_liveness, print_suite
-from model.engine.explore import StateLimitExceeded
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.presets import DEFAULT_SUITE
 
 NAME = "check"
 ORDER = 0
@@ -30,7 +30,7 @@ LIVENESS_MAX_STATES = 1_000_000
 
 def default_suite(profile: str) -> tuple[Config, ...]:
     if profile == "modern":
-        from model.k8s.modern.presets import MODERN_SUITE
+        from kubelife.model.k8s.modern.presets import MODERN_SUITE
         return MODERN_SUITE
     return DEFAULT_SUITE
 
@@ -134,7 +134,7 @@ def _liveness_skipped(args: argparse.Namespace, r: Any) -> str | None:
 
 
 def _engine(args: argparse.Namespace) -> str:
-    from model.engine.fast import available
+    from kubelife.model.engine.fast import available
 
     if args.engine == "fast" and not available():
         usage_error("--engine fast needs a C compiler (gcc or cc, or $CC); install one or use --engine python.")

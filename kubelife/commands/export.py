@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from kubelife.cli import add_config_args, config_from_args, semantics_from_args, usage_error
-from model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel, build
 
 NAME = "export"
 ORDER = 60
@@ -44,14 +44,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def promela(m: ClusterModel) -> str:
-    from model.engine.promela import promela_model
+    from kubelife.model.engine.promela import promela_model
 
     return promela_model(m.system, m.name)
 
 
 def dot(m: ClusterModel, limit: int) -> str:
     """Every reachable state and step; states labelled as Kubernetes would show them."""
-    from model.engine.compile import compile_successors
+    from kubelife.model.engine.compile import compile_successors
 
     succ = compile_successors(m.system)
     init = m.shape.layout.pack(m.system.initial)

@@ -27,14 +27,14 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def _semantics(args: argparse.Namespace) -> Any:
-    from model.k8s.liveness_mutants import LIVENESS_MUTANTS
+    from kubelife.model.k8s.liveness_mutants import LIVENESS_MUTANTS
 
     if args.profile != "seed":  # the liveness-only mutant is the seed's; other profiles' mutants as in check
         return semantics_from_args(args)
     if args.mutant in LIVENESS_MUTANTS:
         return LIVENESS_MUTANTS[args.mutant]
     if args.mutant:
-        from model.k8s.mutants import MUTANTS
+        from kubelife.model.k8s.mutants import MUTANTS
         if args.mutant not in MUTANTS:
             usage_error(f"--mutant {args.mutant!r} is not known; use one of: "
                         f"{', '.join([*MUTANTS, *LIVENESS_MUTANTS])}.")
@@ -43,9 +43,9 @@ def _semantics(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from kubelife.liveness import check_liveness, liveness_suite, render_liveness
-    from model.engine.explore import StateLimitExceeded
-    from model.k8s.cluster import build
-    from properties.liveness import bundles_for, fairness_for
+    from kubelife.model.engine.explore import StateLimitExceeded
+    from kubelife.model.k8s.cluster import build
+    from kubelife.properties.liveness import bundles_for, fairness_for
 
     semantics = _semantics(args)  # validates --profile and --mutant first
     if args.list_fairness:
@@ -100,7 +100,7 @@ def _draw(results: list[Any], where: str) -> None:
 
 def fairness_from_args(args: argparse.Namespace) -> list[str] | None:
     """``--fairness a,b`` expanded through the profile's table; None means each property's own cases."""
-    from properties.liveness import expand_fairness
+    from kubelife.properties.liveness import expand_fairness
 
     if args.fairness is None:
         return None

@@ -54,8 +54,8 @@ def _status(s: str) -> str:
 
 
 def _print(con: Console, r: object) -> None:
+    from kubelife.properties.profiles import row_by_id_for
     from kubelife.prove import ProveResult
-    from properties.profiles import row_by_id_for
 
     assert isinstance(r, ProveResult)
     profile = r.configs[0].model.config.profile

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.k8s.cluster import ClusterModel
-from model.k8s.config import Config, SlotSpec
-from model.k8s.seed import SeedSemantics
-from model.k8s.shape import Shape
-from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.shape import Shape
+from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = ["ContainerObs", "PodObs", "NodeObs", "Profile", "PROFILES", "register_profile", "profile",
            "ANY", "object_key"]

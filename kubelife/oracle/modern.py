@@ -16,6 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.modern.semantics import ModernSemantics
+from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.model.k8s.modern.types import MExit, MState, NodeObj, Pull
+from kubelife.model.k8s.types import PodPhase, Policy, Ready
 from kubelife.oracle.abstract import (
     ANY,
     CONTROLLERS,
@@ -29,12 +35,6 @@ from kubelife.oracle.abstract import (
     one,
     register_profile,
 )
-from model.k8s.cluster import ClusterModel
-from model.k8s.config import Config, SlotSpec
-from model.k8s.modern.semantics import ModernSemantics
-from model.k8s.modern.shape import ModernShape
-from model.k8s.modern.types import MExit, MState, NodeObj, Pull
-from model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["ModernProfile", "ModernContainerObs", "ModernNodeObs", "modern_exit"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from model.k8s.types import CState, Exit, NodeState, PodPhase, PodState, Policy, Ready
+from kubelife.model.k8s.types import CState, Exit, NodeState, PodPhase, PodState, Policy, Ready
 
 __all__ = ["container_status", "pod_object", "node_object", "TERMINATED_AS"]
 

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubelife.model.engine.compile import compile_successors
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import Exit
 from kubelife.oracle.abstract import Profile
-from model.engine.compile import compile_successors
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.types import Exit
 
 __all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model"]
 

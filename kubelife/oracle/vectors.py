@@ -23,12 +23,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kubelife.model.engine.compile import compile_successors
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.phase import phase_of_values
+from kubelife.model.k8s.types import ClusterState, CState, Exit, Policy
 from kubelife.oracle.abstract import Profile, profile
 from kubelife.oracle.render import container_status
-from model.engine.compile import compile_successors
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.phase import phase_of_values
-from model.k8s.types import ClusterState, CState, Exit, Policy
 
 __all__ = ["CONTAINER_FORMS", "phase_vectors", "step_vectors", "write_vectors", "VERSION"]
 

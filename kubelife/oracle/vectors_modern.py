@@ -1,7 +1,7 @@
 """Conformance vectors of the ``modern`` profile (see ``docs/vectors.md``, section "modern").
 
 The phase vectors evaluate the modern model's own phase function
-(:func:`model.k8s.modern.phase.modern_phase`, folded to constants by ``PyOps``)
+(:func:`kubelife.model.k8s.modern.phase.modern_phase`, folded to constants by ``PyOps``)
 on every multiset of container statuses: the phase function only counts
 statuses, so the order of containers of one kind does not change the answer.
 """
@@ -12,14 +12,14 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.modern.phase import modern_phase
+from kubelife.model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
+from kubelife.model.k8s.types import PodPhase, Policy
 from kubelife.oracle.render_modern import modern_container_status
 from kubelife.oracle.vectors import header
-from model.engine.ops import PY
-from model.k8s.cluster import build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.modern.phase import modern_phase
-from model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
-from model.k8s.types import PodPhase, Policy
 
 __all__ = ["FORMS", "SIDECAR_FORMS", "modern_phase_vectors", "modern_state_json", "modern_pod_models"]
 

@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubelife.model.k8s.trace import Trace
+from kubelife.properties.profiles import rows_for
+from kubelife.properties.rows import SCENARIO_IDS, Row
 from kubelife.report.coverage import coverage_tables, oracle_trace_table
 from kubelife.report.diagram import Diagram
 from kubelife.report.extract import lifecycle_diagrams, step_diagram, trace_diagram
@@ -25,9 +28,6 @@ from kubelife.report.table import (
     describe,
     status_class,
 )
-from model.k8s.trace import Trace
-from properties.profiles import rows_for
-from properties.rows import SCENARIO_IDS, Row
 
 __all__ = ["TraceEntry", "Report", "assemble", "matrix_intro", "LIFECYCLE_NOTE"]
 
@@ -75,8 +75,9 @@ def matrix_intro(rep: Report, *, html: bool) -> str:
         head = ("The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
                 "shortest witness, a failure to its counterexample")
     else:
-        head = (f"The {len(rep.matrix)} scenario rows of the {rep.profile} profile (properties.profiles.rows_for), "
-                "by checker. A pass links to the shortest witness, a failure to its counterexample")
+        head = (f"The {len(rep.matrix)} scenario rows of the {rep.profile} profile "
+                "(kubelife.properties.profiles.rows_for), by checker. A pass links to the shortest witness, "
+                "a failure to its counterexample")
     return head + ("; hover a cell for the checker's own words." if html else ".")
 
 
@@ -155,8 +156,8 @@ def _row(rid: str, profile: str) -> Row:
 
 
 def _config_named(name: str) -> Any:
-    from model.k8s.modern.presets import MODERN_PRESETS
-    from model.k8s.presets import PRESETS
+    from kubelife.model.k8s.modern.presets import MODERN_PRESETS
+    from kubelife.model.k8s.presets import PRESETS
 
     return PRESETS.get(name) or MODERN_PRESETS.get(name)
 
@@ -167,8 +168,8 @@ def _z3_traces(res: Results) -> dict[str, TraceEntry]:
     A BMC trace is replayed action by action against the model (which also checks it);
     a refuted row's one-step counterexample is drawn from its readable states.
     """
-    from model.k8s.cluster import build
-    from model.k8s.trace import ReplayError, replay
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.trace import ReplayError, replay
 
     z3 = res.runs["z3"]
     out: dict[str, TraceEntry] = {}
@@ -243,14 +244,14 @@ def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[
 
 def _property_specs(profile: str = "seed") -> list[tuple[str, str, str]]:
     """Name, kind and spec section of every property, in spec order (modern: first seen over its suite)."""
-    from model.k8s.cluster import build
-    from model.k8s.config import Config
-    from properties.seed import properties_for
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.config import Config
+    from kubelife.properties.seed import properties_for
 
     if profile == "seed":
         return [(p.name, p.kind, p.spec) for p in properties_for(build(Config.uniform()))]
+    from kubelife.properties.profiles import properties_for_profile
     from kubelife.report.gather import suite_for
-    from properties.profiles import properties_for_profile
 
     seen: dict[str, tuple[str, str, str]] = {}
     for c in suite_for(profile):

@@ -12,8 +12,8 @@ __all__ = ["coverage_tables", "oracle_trace_table"]
 
 
 def coverage_tables(res: Results) -> tuple[list[TableRow], list[TableRow]]:
-    from model.k8s.cluster import build
-    from model.k8s.config import Config
+    from kubelife.model.k8s.cluster import build
+    from kubelife.model.k8s.config import Config
 
     if res.profile == "seed":
         acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}

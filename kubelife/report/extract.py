@@ -5,7 +5,7 @@ engine's explorer (an observer sees every edge) and *projects* every
 concrete edge onto what the reader cares about: one pod's phase, one
 container's state, one node's conditions, or a cluster summary.  Edge labels
 are the spec's transition ids and the Kubernetes Event reasons taken from
-the :class:`~model.engine.system.Action` data.
+the :class:`~kubelife.model.engine.system.Action` data.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kubelife.model.engine.explore import explore
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.trace import Trace
+from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 from kubelife.report.diagram import DEdge, Diagram, DNode
-from model.engine.explore import explore
-from model.engine.system import Action
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.seed import SeedSemantics
-from model.k8s.trace import Trace
-from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = [
     "event_label", "pod_lifecycle", "container_lifecycle", "node_lifecycle", "cluster_graph", "trace_diagram",

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from kubelife.check import check_model
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.presets import DEFAULT_SUITE
 from kubelife.suite import SuiteResult, merge
-from model.k8s.cluster import build
-from model.k8s.config import Config
-from model.k8s.presets import DEFAULT_SUITE
 
 __all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR", "PROFILES"]
 
@@ -83,7 +83,7 @@ def _first_line(e: BaseException) -> str:
 def suite_for(profile: str) -> tuple[Config, ...]:
     """The profile's default suite (the one ``kubelife check --profile`` runs)."""
     if profile == "modern":
-        from model.k8s.modern.presets import MODERN_SUITE
+        from kubelife.model.k8s.modern.presets import MODERN_SUITE
         return MODERN_SUITE
     return DEFAULT_SUITE
 
@@ -121,7 +121,7 @@ def run_z3(profile: str = "seed") -> CheckerRun:
         if profile == "seed":
             js = strip_times(prove_all().to_json())
         else:
-            from model.k8s.cluster import semantics_for
+            from kubelife.model.k8s.cluster import semantics_for
 
             js = strip_times(prove_all(semantics=semantics_for(profile)).to_json())
     except Exception as e:  # another helper's checker failing must not stop the report

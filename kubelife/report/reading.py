@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.types import PodPhase, Policy
+from kubelife.properties.rows import ROWS, SCENARIO_IDS
 from kubelife.report.extract import event_label, explore_edges
 from kubelife.report.table import Cell, TableRow
-from model.engine.ops import PY
-from model.k8s.cluster import build
-from model.k8s.config import Config, SlotSpec
-from model.k8s.types import PodPhase, Policy
-from properties.rows import ROWS, SCENARIO_IDS
 
 __all__ = ["row_steps", "reading_table", "READING_HEAD"]
 

@@ -8,10 +8,10 @@ from the start and are gone for good once deleted.
 
 from __future__ import annotations
 
-from model.k8s.config import Config, SlotSpec
-from model.k8s.modern.presets import MODERN_PRESETS
-from model.k8s.presets import PRESETS
-from model.k8s.types import Policy
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.modern.presets import MODERN_PRESETS
+from kubelife.model.k8s.presets import PRESETS
+from kubelife.model.k8s.types import Policy
 
 __all__ = ["LARGE", "MODERN_LARGE", "NAMED", "large_for", "config_code", "config_named"]
 
@@ -75,7 +75,7 @@ def large_for(profile: str) -> Config:
         return MODERN_LARGE
     if profile == "seed":
         return LARGE
-    from model.k8s.config import ConfigError
+    from kubelife.model.k8s.config import ConfigError
     raise ConfigError(f"semantics profile {profile!r} is not known; use seed or modern.")
 
 
@@ -102,24 +102,24 @@ def config_code(cfg: Config) -> tuple[str, str]:
             return "from kubelife.stateful import config_named", f"config_named({name!r})"
     for name, known in PRESETS.items():
         if known == cfg:
-            return "from model.k8s.presets import preset", f"preset({name!r})"
+            return "from kubelife.model.k8s.presets import preset", f"preset({name!r})"
     for name, known in MODERN_PRESETS.items():
         if known == cfg:
             return "from kubelife.stateful import config_named", f"config_named({name!r})"
     slots = ", ".join(_slot_code(s) for s in cfg.slots)
     expr = (f"Config(nodes={cfg.nodes}, slots=({slots},), replicas={cfg.replicas}, "
             f"restart_cap={cfg.restart_cap}, profile={cfg.profile!r})")
-    return "from model.k8s.config import Config, SlotSpec\nfrom model.k8s.types import Policy", expr
+    return "from kubelife.model.k8s.config import Config, SlotSpec\nfrom kubelife.model.k8s.types import Policy", expr
 
 
 def config_named(name: str) -> Config:
-    """A configuration of this module or of :mod:`model.k8s.presets` by name."""
+    """A configuration of this module or of :mod:`kubelife.model.k8s.presets` by name."""
     if name in NAMED:
         return NAMED[name]
     if name in PRESETS:
         return PRESETS[name]
     if name in MODERN_PRESETS:
         return MODERN_PRESETS[name]
-    from model.k8s.config import ConfigError
+    from kubelife.model.k8s.config import ConfigError
     raise ConfigError(f"configuration {name!r} is not known; use one of: "
                       f"{', '.join([*NAMED, *PRESETS, *MODERN_PRESETS])}.")

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubelife.adapter import Adapter
+from kubelife.model.k8s.cluster import ClusterModel, semantics_for
+from kubelife.model.k8s.trace import Trace, replay
 from kubelife.stateful.checks import ModelChecks, Violation, checks_for, replay_violation
 from kubelife.stateful.configs import config_code
-from model.k8s.cluster import ClusterModel, semantics_for
-from model.k8s.trace import Trace, replay
 
 __all__ = ["ModelViolation", "minimize", "failure", "check_trace", "replay_code"]
 
@@ -77,15 +77,15 @@ def _actions(m: ClusterModel, path: Sequence[int]) -> Actions:
 def replay_code(m: ClusterModel, actions: Actions, adapter: Adapter | None = None) -> str:
     """A test body that rebuilds the model, replays ``actions`` and re-runs the checks."""
     imp, cfg = config_code(m.config)
-    lines = ["from kubelife.stateful import check_trace", "from model.k8s.cluster import build",
-             "from model.k8s.trace import replay", imp]
+    lines = ["from kubelife.stateful import check_trace", "from kubelife.model.k8s.cluster import build",
+             "from kubelife.model.k8s.trace import replay", imp]
     semantics = ""
     name = getattr(m.semantics, "mutant", None)
     if name and m.config.profile == "modern":
-        lines.append("from model.k8s.modern_mutants import MODERN_MUTANTS")
+        lines.append("from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS")
         semantics = f", MODERN_MUTANTS[{name!r}]"
     elif name:
-        lines.append("from model.k8s.mutants import MUTANTS")
+        lines.append("from kubelife.model.k8s.mutants import MUTANTS")
         semantics = f", MUTANTS[{name!r}]"
     elif m.semantics is not semantics_for(m.config.profile):
         semantics = f", {m.semantics.__name__}  # the semantics under test"

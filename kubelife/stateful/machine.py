@@ -10,8 +10,8 @@ where most scenario rows start.  On a modern model a second macro,
 ``node_fault``, once per example puts the node of a Running controlled pod
 under DiskPressure or past its heartbeat grace period (the S6/S7-controlled
 rows).  After every transition the properties of the model's profile
-(:func:`properties.profiles.properties_for_profile`) and the rows whose event
-it is (:func:`properties.profiles.rows_for`) are checked, and, when an adapter
+(:func:`kubelife.properties.profiles.properties_for_profile`) and the rows whose event
+it is (:func:`kubelife.properties.profiles.rows_for`) are checked, and, when an adapter
 is given, the implementation is driven with the same action and compared.
 """
 
@@ -27,12 +27,12 @@ from hypothesis.control import current_build_context, currently_in_test_context
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from kubelife.adapter import ActionRefused, Adapter
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import PodPhase
 from kubelife.stateful.checks import Violation, checks_for, compare
 from kubelife.stateful.failure import failure
-from model.engine.system import Action
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.types import PodPhase
 
 __all__ = ["machine_for", "Tally", "KIND_WEIGHTS", "MODERN_KIND_WEIGHTS", "Pick"]
 

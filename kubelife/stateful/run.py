@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from kubelife.adapter import Adapter
+from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.properties.profiles import rows_for
 from kubelife.stateful.configs import large_for
 from kubelife.stateful.machine import Tally, machine_for
-from model.k8s.cluster import ClusterModel, build
-from model.k8s.config import Config
-from model.k8s.seed import SeedSemantics
-from properties.profiles import rows_for
 
 __all__ = ["PROFILES", "profile_settings", "StatefulRun", "run_stateful", "run_rows", "run_coverage",
            "check_implementation"]

@@ -1,6 +1,6 @@
 """Compile a transition system to straight-line Python over packed states.
 
-Each builder is run once with :class:`~model.engine.ops.PyOps` on field
+Each builder is run once with :class:`~kubelife.model.engine.ops.PyOps` on field
 *names* instead of values; the expression strings it returns become the
 body of a generated function.  Constant folding removes everything the
 configuration fixes (policies, which slots are controlled), so the generated
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from model.engine.ops import PY
-from model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.ops import PY
+from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = [
     "compile_successors", "compile_state_checks", "compile_step_checks", "compile_edge_checks", "StatePred", "StepPred",

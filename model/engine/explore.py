@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from model.engine.compile import (
+from kubelife.model.engine.compile import (
     StatePred,
     StepPred,
     compile_state_checks,
     compile_step_checks,
     compile_successors,
 )
-from model.engine.system import TransitionSystem
+from kubelife.model.engine.system import TransitionSystem
 
 __all__ = ["Observer", "Exploration", "explore", "Progress"]
 
@@ -76,7 +76,7 @@ class Exploration:
         symmetry, which concrete edge of the same orbit stands for it."""
         if self.canon is None:
             return [*self.path(src), (i, dst_packed)]
-        from model.engine.symmetry import concretize
+        from kubelife.model.engine.symmetry import concretize
 
         return concretize(self.system, self.canon, [*self._raw(src), (i, dst_packed)], accept)
 
@@ -92,7 +92,7 @@ class Exploration:
     def _concrete(self, path: list[tuple[int | None, int]]) -> list[tuple[int | None, int]]:
         if self.canon is None:
             return path
-        from model.engine.symmetry import concretize
+        from kubelife.model.engine.symmetry import concretize
 
         return concretize(self.system, self.canon, path)
 

@@ -1,9 +1,9 @@
 """The fast engine: the model compiled to C at run time, breadth-first search in C.
 
-The C source comes from :mod:`model.engine.fast_c` (the same builders and
+The C source comes from :mod:`kubelife.model.engine.fast_c` (the same builders and
 predicates, printed through a C ``Ops`` backend), is compiled once with the
 system C compiler and cached by the hash of its text, and is loaded with
-:mod:`ctypes`.  Results are those of :func:`model.engine.explore.explore`:
+:mod:`ctypes`.  Results are those of :func:`kubelife.model.engine.explore.explore`:
 same state ids, counts, first violations and witnesses, so the traces built
 from them are identical.  Without a C compiler, :func:`available` is false
 and callers use the Python explorer.
@@ -25,12 +25,12 @@ from typing import Any
 
 import numpy as np
 
-from model.engine.compile import StatePred, StepPred
-from model.engine.explore import Exploration, Progress, StateLimitExceeded
-from model.engine.fast_c import EdgeSpec, c_source, canon_source
-from model.engine.graph import Graph
-from model.engine.symmetry import SymmetrySpec
-from model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.compile import StatePred, StepPred
+from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded
+from kubelife.model.engine.fast_c import EdgeSpec, c_source, canon_source
+from kubelife.model.engine.graph import Graph
+from kubelife.model.engine.symmetry import SymmetrySpec
+from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["available", "fast_explore", "fast_graph", "ObserverResult", "compiler", "cache_dir", "FastEngineError",
            "build", "native_canonicalizer"]
@@ -56,7 +56,7 @@ def available() -> bool:
     """A C compiler is there and the BFS source shipped with the package."""
     from importlib import resources
 
-    return compiler() is not None and resources.files("model.engine").joinpath("fast_bfs.c").is_file()
+    return compiler() is not None and resources.files("kubelife.model.engine").joinpath("fast_bfs.c").is_file()
 
 
 def cache_dir() -> Path:
@@ -160,7 +160,7 @@ def fast_explore(
     max_states: int | None = None,
     only_if_cached: bool = False,
 ) -> tuple[Exploration, list[ObserverResult]] | None:
-    """Like :func:`~model.engine.explore.explore`, with observers given as compiled edge checks.
+    """Like :func:`~kubelife.model.engine.explore.explore`, with observers given as compiled edge checks.
 
     ``symmetry`` stores canonical representatives (compiled to C); ``canon``
     is the matching Python canonicalizer, used to map traces back to
@@ -224,7 +224,7 @@ def fast_explore(
 
 def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None,
                max_states: int | None = None) -> Graph:
-    """:func:`model.engine.graph.explore_graph` in C: the same ids, edges and parents (tested).
+    """:func:`kubelife.model.engine.graph.explore_graph` in C: the same ids, edges and parents (tested).
 
     ``symmetry`` stores canonical representatives (the C form of the canonicaliser the caller
     uses to map paths back)."""

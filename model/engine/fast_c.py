@@ -1,12 +1,12 @@
 """C source for the fast engine, generated from the same builders and predicates.
 
-:class:`COps` is :class:`~model.engine.ops.PyOps` with C spelling for the
+:class:`COps` is :class:`~kubelife.model.engine.ops.PyOps` with C spelling for the
 few operators where Python and C differ (``&&``, ``||``, ``!``, ``?:``);
 constant folding is inherited, so the configuration's constants vanish
 exactly as they do in the Python code generator.  :func:`c_source` writes
 one translation unit: successor generation, the compiled invariants, step
 properties, witnesses and edge observers, the canonical form of a
-:class:`~model.engine.symmetry.SymmetrySpec`, and the breadth-first search
+:class:`~kubelife.model.engine.symmetry.SymmetrySpec`, and the breadth-first search
 (``fast_bfs.c``, kept as a plain C file next to this module).
 """
 
@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
-from model.engine.compile import StatePred, StepPred
-from model.engine.ops import PyOps
-from model.engine.symmetry import SymmetrySpec
-from model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.compile import StatePred, StepPred
+from kubelife.model.engine.ops import PyOps
+from kubelife.model.engine.symmetry import SymmetrySpec
+from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["COps", "C", "c_source", "canon_source", "EdgeSpec"]
 
@@ -306,7 +306,7 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
         *_state_checks(layout, "check_wit", sometimes, True),
         *_edge_fn(system, steps, sometimes_steps, observers),
         *_canon(layout, symmetry),
-        resources.files("model.engine").joinpath("fast_bfs.c").read_text(),
+        resources.files("kubelife.model.engine").joinpath("fast_bfs.c").read_text(),
     ]
     return "\n".join(parts)
 

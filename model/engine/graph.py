@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from model.engine.compile import compile_successors
-from model.engine.system import TransitionSystem
+from kubelife.model.engine.compile import compile_successors
+from kubelife.model.engine.system import TransitionSystem
 
 __all__ = ["Graph", "explore_graph", "concretize", "concretize_lasso", "Path"]
 
@@ -71,7 +71,7 @@ class Graph:
 def explore_graph(system: TransitionSystem, *, canon: Callable[[int], int] | None = None,
                   max_states: int | None = None) -> Graph:
     """Breadth-first exploration keeping every edge; ``canon`` reduces by symmetry."""
-    from model.engine.explore import StateLimitExceeded
+    from kubelife.model.engine.explore import StateLimitExceeded
 
     succ = compile_successors(system)
     start = time.perf_counter()

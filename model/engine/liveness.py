@@ -40,9 +40,9 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components, shortest_path
 
-from model.engine.compile import StatePred
-from model.engine.graph import Graph
-from model.engine.ops import PY
+from kubelife.model.engine.compile import StatePred
+from kubelife.model.engine.graph import Graph
+from kubelife.model.engine.ops import PY
 
 __all__ = [
     "Assumptions", "LeadsTo", "scc_labels", "state_masks", "fair_states", "leads_to", "eventually_always",

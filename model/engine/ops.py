@@ -7,8 +7,8 @@ decides what the same definition becomes:
 
 * :class:`PyOps` with constant arguments evaluates (an interpreter);
 * :class:`PyOps` with code-string arguments emits a Python expression, which
-  :mod:`model.engine.compile` turns into a fast successor function;
-* :mod:`model.engine.symbolic` gives Z3 terms, other backends Promela text.
+  :mod:`kubelife.model.engine.compile` turns into a fast successor function;
+* :mod:`kubelife.model.engine.symbolic` gives Z3 terms, other backends Promela text.
 
 Values are non-negative small integers; booleans are a separate kind so that
 typed backends (Z3) can keep their sorts apart.

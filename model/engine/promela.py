@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model.engine.fast_c import COps
-from model.engine.system import TransitionSystem
+from kubelife.model.engine.fast_c import COps
+from kubelife.model.engine.system import TransitionSystem
 
 __all__ = ["PromelaOps", "PROMELA", "promela_model", "promela_name", "run_spin", "SpinRun"]
 

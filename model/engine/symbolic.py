@@ -1,7 +1,7 @@
 """Z3 backend: the same builders and predicates, as SMT terms.
 
-:class:`Z3Ops` is an :class:`~model.engine.ops.Ops` backend.  Constants are
-folded exactly as :class:`~model.engine.ops.PyOps` folds them, so a
+:class:`Z3Ops` is an :class:`~kubelife.model.engine.ops.Ops` backend.  Constants are
+folded exactly as :class:`~kubelife.model.engine.ops.PyOps` folds them, so a
 configuration's fixed facts (policies, which slots are controlled) never
 reach the solver.  Booleans stay Z3 ``Bool`` and field values Z3 ``Int``
 (bounded by domain constraints): the sorts are kept apart, and an ``ite``
@@ -27,7 +27,7 @@ from typing import Any
 
 import z3
 
-from model.engine.system import Layout, TransitionSystem, apply
+from kubelife.model.engine.system import Layout, TransitionSystem, apply
 
 __all__ = [
     "Z3Ops", "Z3", "CountingOps", "state_vars", "domain", "posts", "relation", "values_of", "Session", "Query",

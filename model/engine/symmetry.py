@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["BlockClass", "SymmetrySpec", "canonical_values", "make_canonicalizer", "apply_permutation",
            "orbit", "concretize"]
@@ -115,7 +115,7 @@ def make_canonicalizer(layout: Layout, spec: SymmetrySpec, *, native: bool = Tru
     if spec.trivial:
         return lambda s: s
     if native and layout.bits <= 63:
-        from model.engine import fast
+        from kubelife.model.engine import fast
 
         if fast.available():
             try:
@@ -164,7 +164,7 @@ def _successors_of(system: TransitionSystem) -> Callable[[int], list[tuple[int, 
     """Compiled successors, kept per system (traces of one run share them)."""
     hit = _COMPILED.get(id(system))
     if hit is None or hit[0] is not system:
-        from model.engine.compile import compile_successors
+        from kubelife.model.engine.compile import compile_successors
 
         if len(_COMPILED) > 32:
             _COMPILED.clear()

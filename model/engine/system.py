@@ -6,7 +6,7 @@ visited set of millions of states compact and hashing cheap.
 
 A :class:`Transition` is a named action (:class:`Action`) plus a *builder*:
 a function ``(view, ops) -> (guard, effects)`` written against an
-:class:`~model.engine.ops.Ops` backend, where ``view[i]`` reads field ``i``
+:class:`~kubelife.model.engine.ops.Ops` backend, where ``view[i]`` reads field ``i``
 and ``effects`` maps field indices to new values.  Fields not in ``effects``
 keep their value.  Because the builder only speaks through ``ops``, the
 same transition is interpreted, compiled, encoded in Z3 or printed as
@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.engine.ops import PY, Ops
+from kubelife.model.engine.ops import PY, Ops
 
 __all__ = ["Field", "Layout", "Action", "Transition", "TransitionSystem", "Builder", "apply"]
 

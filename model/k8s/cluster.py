@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from model.engine.system import Transition, TransitionSystem
-from model.k8s.config import Config, ConfigError
-from model.k8s.seed import SeedSemantics
-from model.k8s.shape import Shape
-from model.k8s.types import ClusterState
+from kubelife.model.engine.system import Transition, TransitionSystem
+from kubelife.model.k8s.config import Config, ConfigError
+from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.model.k8s.shape import Shape
+from kubelife.model.k8s.types import ClusterState
 
 __all__ = ["ClusterModel", "build", "semantics_for"]
 
@@ -71,7 +71,7 @@ class ClusterModel:
 def semantics_for(profile: str) -> type[SeedSemantics]:
     """The semantics class of a profile."""
     if profile == "modern":
-        from model.k8s.modern.semantics import ModernSemantics
+        from kubelife.model.k8s.modern.semantics import ModernSemantics
         return ModernSemantics  # type: ignore[return-value]
     return SeedSemantics
 

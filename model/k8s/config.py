@@ -3,14 +3,14 @@
 A :class:`Config` fixes the number of nodes, the pod slots with their
 restart policy, container count and ownership, the replication controller's
 replica count and the restart-count cap.  Named presets live in
-:mod:`model.k8s.presets`.
+:mod:`kubelife.model.k8s.presets`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from model.k8s.types import Policy
+from kubelife.model.k8s.types import Policy
 
 __all__ = ["SlotSpec", "Config", "ConfigError", "PROFILES"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from model.engine.ops import Ops
-from model.engine.system import Transition
-from model.k8s.seed import C_TERMINATED, NONE, SeedSemantics
-from model.k8s.shape import PodIx
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Transition
+from kubelife.model.k8s.seed import C_TERMINATED, NONE, SeedSemantics
+from kubelife.model.k8s.shape import PodIx
 
 __all__ = ["LIVENESS_MUTANTS", "StuckAfterSiblingExit"]
 

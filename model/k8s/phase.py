@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from model.engine.ops import PY, Ops
-from model.k8s.types import CState, Exit, PodPhase, Policy
+from kubelife.model.engine.ops import PY, Ops
+from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
 
 __all__ = ["phase_of", "phase_of_values"]
 

@@ -5,8 +5,8 @@ Bounds are not semantics: the same model runs under any of them.
 
 from __future__ import annotations
 
-from model.k8s.config import Config
-from model.k8s.types import Policy
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import Policy
 
 __all__ = ["DEFAULT_SUITE", "PRESETS", "preset"]
 
@@ -38,5 +38,5 @@ def preset(name: str) -> Config:
     try:
         return PRESETS[name]
     except KeyError:
-        from model.k8s.config import ConfigError
+        from kubelife.model.k8s.config import ConfigError
         raise ConfigError(f"preset {name!r} is not known; use one of: {', '.join(PRESETS)}.") from None

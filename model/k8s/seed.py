@@ -7,7 +7,7 @@ Sources: the 2014/2015 Kubernetes concept pages ``pod-states.md``,
 definition every engine consumes.
 
 Hooks that a deliberately broken variant (a mutant, see
-:mod:`model.k8s.mutants`) may override are methods with a leading verb:
+:mod:`kubelife.model.k8s.mutants`) may override are methods with a leading verb:
 ``restart_allowed``, ``phase``, ``kill_on_disk_failure`` ...
 """
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from model.engine.ops import Ops
-from model.engine.system import Action, Transition
-from model.k8s.phase import phase_of
-from model.k8s.shape import NodeIx, PodIx, Shape
-from model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Action, Transition
+from kubelife.model.k8s.phase import phase_of
+from kubelife.model.k8s.shape import NodeIx, PodIx, Shape
+from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = ["SeedSemantics"]
 

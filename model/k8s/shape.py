@@ -1,8 +1,8 @@
 """Where each node, pod and container field lives in the state record.
 
-A :class:`Shape` is derived from a :class:`~model.k8s.config.Config`; it
-builds the engine :class:`~model.engine.system.Layout` and converts packed
-records to and from the readable :class:`~model.k8s.types.ClusterState`.
+A :class:`Shape` is derived from a :class:`~kubelife.model.k8s.config.Config`; it
+builds the engine :class:`~kubelife.model.engine.system.Layout` and converts packed
+records to and from the readable :class:`~kubelife.model.k8s.types.ClusterState`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.engine.system import Field, Layout
-from model.k8s.config import Config
-from model.k8s.types import (
+from kubelife.model.engine.system import Field, Layout
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import (
     ClusterState,
     ContainerState,
     CState,

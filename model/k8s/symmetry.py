@@ -5,7 +5,7 @@ node, nodes start alike, and pods refer to a node only through their
 ``node`` field (``index + 1``), which the canonical form relabels.  That is
 an automorphism of the transition system.
 
-*Pod slots* with the same :class:`~model.k8s.config.SlotSpec` are
+*Pod slots* with the same :class:`~kubelife.model.k8s.config.SlotSpec` are
 interchangeable too, but not by an automorphism: the replication controller
 (R1) fills the *lowest* free controlled slot, so slot order is visible to
 it.  What makes slot permutation sound is that a slot without a pod always
@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from model.engine.symmetry import BlockClass, SymmetrySpec, make_canonicalizer
-from model.k8s.cluster import ClusterModel
-from model.k8s.config import SlotSpec
-from model.k8s.shape import PodIx
+from kubelife.model.engine.symmetry import BlockClass, SymmetrySpec, make_canonicalizer
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import SlotSpec
+from kubelife.model.k8s.shape import PodIx
 
 __all__ = ["symmetry_spec", "canonicalizer", "symmetry_group_size"]
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from model.engine.system import Action
-from model.k8s.cluster import ClusterModel
+from kubelife.model.engine.system import Action
+from kubelife.model.k8s.cluster import ClusterModel
 
 __all__ = ["Step", "Trace", "trace_from_path", "replay", "ReplayError"]
 

@@ -4,6 +4,6 @@
 imports Ray, and nothing in the default engine imports this package.
 """
 
-from model.engine.distributed.partition import Partition, Problem
+from kubelife.model.engine.distributed.partition import Partition, Problem
 
 __all__ = ["Partition", "Problem"]

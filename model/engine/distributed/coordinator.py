@@ -19,9 +19,9 @@ from typing import Any
 import ray
 import ray.exceptions
 
-from model.engine.distributed.partition import Problem
-from model.engine.distributed.peer import Peer
-from model.engine.distributed.store import keys_of, owners_of, to_words
+from kubelife.model.engine.distributed.partition import Problem
+from kubelife.model.engine.distributed.peer import Peer
+from kubelife.model.engine.distributed.store import keys_of, owners_of, to_words
 
 __all__ = ["WorkerLost", "CheckpointMismatch", "DistributedRun", "run_distributed", "connect"]
 

@@ -1,7 +1,7 @@
 """The compiled core of a partition: expansion, checks and the visited set in C.
 
 The library is the very one the single-machine fast engine builds
-(:func:`model.engine.fast_c.c_source`: same text, same cache entry); this
+(:func:`kubelife.model.engine.fast_c.c_source`: same text, same cache entry); this
 module only drives its ``kl_expand``, ``kl_check_states`` and ``kl_pset_*``
 functions on NumPy arrays, a chunk of thousands of states per call.
 """
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.engine.compile import StatePred, StepPred
-from model.engine.fast import ObserverResult, available, build
-from model.engine.fast_c import EdgeSpec, c_source
-from model.engine.symmetry import SymmetrySpec
-from model.engine.system import TransitionSystem
+from kubelife.model.engine.compile import StatePred, StepPred
+from kubelife.model.engine.fast import ObserverResult, available, build
+from kubelife.model.engine.fast_c import EdgeSpec, c_source
+from kubelife.model.engine.symmetry import SymmetrySpec
+from kubelife.model.engine.system import TransitionSystem
 
 __all__ = ["NativeSpec", "NativeCore", "native_core"]
 

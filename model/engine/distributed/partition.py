@@ -6,7 +6,7 @@ of the frontier.  Each level it expands its frontier in id order, runs the
 edge checks, keeps successors it owns and hands the rest back as NumPy
 batches for their owners.
 
-To give the same answers as :func:`model.engine.explore.explore` -- down to
+To give the same answers as :func:`kubelife.model.engine.explore.explore` -- down to
 the same counterexample -- every state gets the id the single-machine
 search would give it.  An edge's *order key* ``src_id * T + transition`` is
 its position in single-machine discovery order; a state's parent is the
@@ -29,11 +29,17 @@ from typing import Any
 
 import numpy as np
 
-from model.engine.compile import StatePred, StepPred, compile_state_checks, compile_step_checks, compile_successors
-from model.engine.distributed.native import NativeCore, NativeSpec, native_core
-from model.engine.distributed.store import VisitedSet, from_words, keys_of, owners_of, to_words, words_for
-from model.engine.explore import Observer, _negate, _negate_step
-from model.engine.system import TransitionSystem
+from kubelife.model.engine.compile import (
+    StatePred,
+    StepPred,
+    compile_state_checks,
+    compile_step_checks,
+    compile_successors,
+)
+from kubelife.model.engine.distributed.native import NativeCore, NativeSpec, native_core
+from kubelife.model.engine.distributed.store import VisitedSet, from_words, keys_of, owners_of, to_words, words_for
+from kubelife.model.engine.explore import Observer, _negate, _negate_step
+from kubelife.model.engine.system import TransitionSystem
 
 __all__ = ["Problem", "Partition", "Batch"]
 

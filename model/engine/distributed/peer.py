@@ -4,7 +4,7 @@ The driver starts :meth:`Peer.run` on every actor and then only watches.
 Each level, a peer expands its frontier and sends each other peer its batch,
 settles, sends each peer its slice of the level's order keys, ranks its own
 slice and sends the ranks back, then commits (see
-:mod:`model.engine.distributed.partition` for what these steps compute).
+:mod:`kubelife.model.engine.distributed.partition` for what these steps compute).
 Messages go actor to actor (``put``), never through the driver: a level
 costs three message latencies, not three round trips through the process
 that owns every object.  The peers agree on every level's totals, so they
@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from model.engine.distributed.partition import Partition, Problem
+from kubelife.model.engine.distributed.partition import Partition, Problem
 
 __all__ = ["Peer"]
 

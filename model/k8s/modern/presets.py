@@ -10,8 +10,8 @@ and back-off multiply a two-node state space.
 
 from __future__ import annotations
 
-from model.k8s.config import Config, SlotSpec
-from model.k8s.types import Policy
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.types import Policy
 
 __all__ = ["MODERN_SUITE", "MODERN_PRESETS"]
 

@@ -9,7 +9,7 @@ while its guard holds, and never once the guard is gone (a cancelled timer).
 
 Hooks a mutant may override are methods named for the behaviour
 (``restart_allowed``, ``phase``, ``counted_by_controller`` ...), as in
-:class:`model.k8s.seed.SeedSemantics`.
+:class:`kubelife.model.k8s.seed.SeedSemantics`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from model.engine.ops import Ops
-from model.engine.system import Action, Transition
-from model.k8s.modern.phase import Status, modern_phase, restartable
-from model.k8s.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
-from model.k8s.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
-from model.k8s.types import PodPhase, Policy, Ready
+from kubelife.model.engine.ops import Ops
+from kubelife.model.engine.system import Action, Transition
+from kubelife.model.k8s.modern.phase import Status, modern_phase, restartable
+from kubelife.model.k8s.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
+from kubelife.model.k8s.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
+from kubelife.model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["ModernSemantics"]
 

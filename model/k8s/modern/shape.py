@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from model.engine.system import Field, Layout
-from model.k8s.config import Config
-from model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
-from model.k8s.types import PodPhase, Policy, Ready
+from kubelife.model.engine.system import Field, Layout
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
+from kubelife.model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["MNodeIx", "MContainerIx", "MPodIx", "ModernShape"]
 
@@ -126,8 +126,8 @@ class ModernShape:
     def decode(self, values: Sequence[int]) -> MCluster:
         # The taint and the pod Ready condition are functions of the fields; the semantics
         # defines them once (over Ops), so decoding asks it rather than repeating them.
-        from model.engine.ops import PY
-        from model.k8s.modern.semantics import ModernSemantics
+        from kubelife.model.engine.ops import PY
+        from kubelife.model.k8s.modern.semantics import ModernSemantics
 
         rules = ModernSemantics(self)
         nodes = tuple(MNode(NodeObj(values[n.obj]), bool(values[n.heartbeat]), Ready(values[n.ready]),

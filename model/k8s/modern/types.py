@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from model.k8s.types import PodPhase, Ready
+from kubelife.model.k8s.types import PodPhase, Ready
 
 __all__ = ["MState", "MExit", "Pull", "NodeObj", "Taint", "Kind", "MContainer", "MPod", "MNode", "MCluster"]
 
