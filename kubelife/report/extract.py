@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from kubelife.model.engine.explore import explore
 from kubelife.model.engine.system import Action
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.model.k8s.seed import SeedSemantics
 from kubelife.model.k8s.trace import Trace
 from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
+from kubelife.profiles import build
+from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.report.diagram import DEdge, Diagram, DNode
 
 __all__ = [

@@ -1,0 +1,125 @@
+"""``kubelife explore``: the web app driven in headless Chromium, plus its command line.
+
+The server runs in a subprocess exactly as a user starts it (``--port 0``: a
+free port, read back from the URL it prints).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import browser_fixture
+
+ROOT = Path(__file__).resolve().parent.parent
+TRACES = ROOT / "tests" / "data" / "traces"
+
+
+def _start(*flags: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "kubelife", "explore", "--port", "0", *flags],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    m = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    if not m:
+        proc.kill()
+        raise AssertionError(f"no URL printed: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+    return proc, m.group(0)
+
+
+def _stop(proc: subprocess.Popen[str]) -> int:
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from browser_fixture()
+
+
+@pytest.fixture(scope="module", params=["seed", "modern"])
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    proc, url = _start("--profile", request.param)
+    yield url
+    assert _stop(proc) == 130
+
+
+@pytest.mark.browser
+def test_walk_back_and_forward(browser: Any, server: str) -> None:
+    page = browser.new_page()
+    page.goto(server)
+    assert page.locator(".node").count() >= 1
+    first = page.locator("button.transition").first
+    action = first.get_attribute("data-action")
+    first.click()
+    page.wait_for_selector("#position:has-text('step 1 of 1')")
+    assert action in page.locator("#history li.current").inner_text()
+    page.click("#back")
+    page.wait_for_selector("#position:has-text('step 0 of 1')")
+    page.click("#forward")
+    page.wait_for_selector("#position:has-text('step 1 of 1')")
+    # every button names an actor and a Kubernetes event (or says there is none)
+    for b in page.locator("button.transition").all():
+        assert b.locator(".actor").inner_text() and b.locator(".event").inner_text()
+    page.close()
+
+
+@pytest.mark.browser
+def test_step_through_a_rows_witness(browser: Any, server: str) -> None:
+    page = browser.new_page()
+    page.goto(server)
+    page.wait_for_selector("#rows button.jump", timeout=60_000)  # the check runs on first load
+    button = page.locator("#rows button.jump").first
+    rid = button.get_attribute("data-row")
+    button.click()
+    page.wait_for_selector("#loaded")
+    assert f"row {rid}" in page.locator("#loaded").inner_text()
+    total = int(re.search(r"of (\d+)", page.locator("#position").inner_text()).group(1))  # type: ignore[union-attr]
+    assert total >= 1
+    for k in range(1, total + 1):
+        page.click("#forward")
+        page.wait_for_selector(f"#position:has-text('step {k} of {total}')")
+    assert page.locator("#at-focus").count() == 1  # the last step, where the row's event fires, is highlighted
+    assert page.locator("#history li.focus").count() == 1
+    page.close()
+
+
+@pytest.mark.browser
+def test_a_recorded_trace_shows_where_it_leaves_the_model(browser: Any) -> None:
+    proc, url = _start()
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.set_input_files("#trace-file", str(TRACES / "list-violating.json"))
+        page.click("#trace-submit")
+        page.wait_for_selector("#trace-verdict")
+        assert "violation" in page.locator("#trace-verdict").inner_text()
+        bad = page.locator("#trace-records tr.bad")
+        assert bad.count() >= 1
+        line = bad.first.get_attribute("data-line")
+        assert page.locator(f".divergence[data-line='{line}']").count() >= 1
+        assert "leaves the model at line" in page.locator(".divergence").first.inner_text()
+        page.close()
+    finally:
+        assert _stop(proc) == 130
+
+
+def test_bad_flags_exit_2_with_one_sentence() -> None:
+    for flags, words in ((["--port", "http"], "'http' is not a port number"),
+                         (["--profile", "future"], "'future' is not known"),
+                         (["--trace", "/nonexistent/trace.json"], "is not a file")):
+        done = subprocess.run([sys.executable, "-m", "kubelife", "explore", *flags], capture_output=True, text=True,
+                              cwd=ROOT, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert words in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
