@@ -1,9 +1,17 @@
-"""Oracle throughput on a generated API watch stream: ``python bench/bench_oracle.py [LINES]``.
+"""Oracle throughput: ``python bench/bench_oracle.py [LINES]`` and ``python bench/bench_oracle.py --forms [N ...]``.
 
-The stream has many pods (Always, one container) going through scheduling,
-start and crash-loop restarts, interleaved with node heartbeat updates, in
-the one-line ``{"type", "object"}`` form of ``?watch=1``.  Prints lines/s;
-the issue asks for one million lines in well under a minute.
+Without ``--forms``: a generated API watch stream with many pods (Always, one container) going
+through scheduling, start and crash-loop restarts, interleaved with node heartbeat updates, in the
+one-line ``{"type", "object"}`` form of ``?watch=1``.  Prints lines/s; the issue asks for one
+million lines in well under a minute.
+
+With ``--forms``: N realistic pods (``tests/data/realistic/pod.json``: managed fields, conditions,
+container statuses) in every form the oracle reads (watch lines, a compact List, an indented
+``kubectl get pods -o json`` List, ``kubectl get pods -w -o json`` indented objects one after
+another, the Python client's snake_case ``to_dict()`` objects one per line, and a snake_case List
+indented as ``json.dumps(indent=2)`` writes it), for each N (default 1,000, 3,000 and 10,000).
+Prints seconds and objects/s per form, for reading alone and for the whole oracle; linear reading
+shows as the same objects/s at every N.
 """
 
 from __future__ import annotations
@@ -96,7 +104,93 @@ def generate(path: Path, lines: int, nodes: int = 50) -> None:
         f.write("\n".join(out) + "\n" if out else "")
 
 
+REALISTIC = Path(__file__).resolve().parents[1] / "tests" / "data" / "realistic" / "pod.json"
+_DATA_MAPS = frozenset({"labels", "annotations", "capacity", "allocatable", "requests", "limits", "nodeSelector"})
+
+
+def _snake_key(k: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in k).replace("i_p", "ip")
+
+
+def _snake(v: object, parent: str = "") -> object:
+    """The Python client's ``to_dict()`` form: snake_case keys (data maps kept), unset fields as None."""
+    if isinstance(v, dict):
+        if parent in _DATA_MAPS:
+            return dict(v)
+        out = {_snake_key(k): _snake(x, k) for k, x in v.items()}
+        if parent == "metadata":
+            out.update({"deletion_timestamp": None, "finalizers": None, "generation": None})
+        return out
+    if isinstance(v, list):
+        return [_snake(x, parent) for x in v]
+    return v
+
+
+def _pods(n: int) -> list[dict]:
+    base = json.loads(REALISTIC.read_text())
+    out = []
+    for i in range(n):
+        p = json.loads(json.dumps(base))
+        md = p["metadata"]
+        md["name"], md["uid"], md["resourceVersion"] = f"web-{i:05d}", f"uid-{i:05d}", str(100_000 + i)
+        p["spec"]["nodeName"] = f"worker-{i % 50}"
+        out.append(p)
+    return out
+
+
+FORMS = ("watch", "list-compact", "list-indented", "kubectl-w", "client-snake", "list-snake-indented")
+
+
+def write_form(path: Path, form: str, pods: list[dict]) -> None:
+    def listed(items: list) -> dict:
+        return {"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+    with open(path, "w") as f:
+        if form == "watch":
+            f.writelines(json.dumps({"type": "ADDED", "object": p}, separators=(",", ":")) + "\n" for p in pods)
+        elif form == "list-compact":
+            f.write(json.dumps(listed(pods), separators=(",", ":")) + "\n")
+        elif form == "list-indented":
+            f.write(json.dumps(listed(pods), indent=4) + "\n")
+        elif form == "kubectl-w":
+            f.writelines(json.dumps(p, indent=4) + "\n" for p in pods)
+        elif form == "client-snake":
+            f.writelines(json.dumps(_snake(p)) + "\n" for p in pods)
+        elif form == "list-snake-indented":
+            f.write(json.dumps(_snake({"api_version": "v1", "items": pods, "kind": "PodList",
+                                       "metadata": {"resource_version": ""}}), indent=2) + "\n")
+
+
+def forms(sizes: list[int]) -> None:
+    from kubelife.oracle.readers import Record, read_records
+
+    tmp = Path(tempfile.mkdtemp(prefix="kubelife-bench-"))
+    print(f"{'form':<20} {'pods':>7} {'MB':>6} {'read s':>8} {'read obj/s':>11} {'oracle s':>9} {'oracle obj/s':>13}")
+    try:
+        for n in sizes:
+            pods = _pods(n)
+            for form in FORMS:
+                path = tmp / f"{form}.json"
+                write_form(path, form, pods)
+                t0 = time.perf_counter()
+                with open(path, "rb") as f:
+                    got = sum(1 for x in read_records(f)[1] if isinstance(x, Record) and x.kind == "Pod")
+                read_s = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                r = check_trace(path)
+                check_s = time.perf_counter() - t0
+                assert got == n and r.total == n and r.verdict == "conformant", (form, got, r.total, r.verdict)
+                print(f"{form:<20} {n:>7,} {path.stat().st_size / 1e6:>6.1f} {read_s:>8.2f} {n / read_s:>11,.0f} "
+                      f"{check_s:>9.2f} {n / check_s:>13,.0f}", flush=True)
+                path.unlink()
+    finally:
+        tmp.rmdir()
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--forms"]:
+        forms([int(a) for a in sys.argv[2:]] or [1000, 3000, 10_000])
+        return
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     tmp = Path(tempfile.mkdtemp(prefix="kubelife-bench-"))
     path = tmp / "watch.jsonl"

@@ -170,7 +170,10 @@ def test_malformed_input_gets_line_numbers() -> None:
 
 def test_truncated_kubectl_output() -> None:
     r = check_trace(DATA / "truncated-kubectl.json")
-    assert [d.line for d in r.diagnostics] == [r.lines] and "truncated" in r.diagnostics[0].message
+    # The diagnostic names the line the cut-off object starts on (the file's last object).
+    text = (DATA / "truncated-kubectl.json").read_text().splitlines()
+    assert [d.line for d in r.diagnostics] == [max(i for i, t in enumerate(text, 1) if t == "{")]
+    assert "truncated" in r.diagnostics[0].message and r.lines == len(text)
     assert r.records == 2
 
 

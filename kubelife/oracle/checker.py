@@ -11,6 +11,7 @@ explain pod changes.  Memory is one small record per object.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,11 @@ __all__ = ["Oracle", "BadInput"]
 
 UNSEEN = ("healthy", "unknown")
 NODE_HISTORY = 64  # node observations kept per node; a pod seen less often is checked against the latest only
+PENDING_EVENTS = 10_000  # objects whose Events arrived before the object itself; the oldest are dropped beyond
+KEPT_DIAGNOSTICS = 1000
+# What a profile's abstraction may raise on an object the shape checks let through: a safety net, so that
+# no input ends the run with a traceback (the fuzz tests assert the net is never needed).
+_UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
 NodeC = tuple[tuple[int, frozenset[int]], ...]
 
 
@@ -39,7 +45,7 @@ class _Live:
     verdict: ObjectVerdict
     uid: str | None
     rv: str | None = None
-    rv_int: int | None = None
+    rv_int: tuple[int, str] | None = None
     lm: LocalModel | None = None
     starts: frozenset[int] = frozenset()
     restarts: tuple[int | None, ...] = ()
@@ -54,8 +60,12 @@ class _Live:
     events: Counter[str] = field(default_factory=Counter)
 
 
-def _rv_int(rv: str | None) -> int | None:
-    return int(rv) if rv is not None and rv.isdigit() else None
+def _rv_int(rv: Any) -> tuple[int, str] | None:
+    """A numeric resourceVersion as a key that orders like the number (no int(): it may be 5,000 digits)."""
+    if not isinstance(rv, str) or not rv.isascii() or not rv.isdigit():
+        return None
+    digits = rv.lstrip("0") or "0"
+    return len(digits), digits
 
 
 def _container_position(lm: LocalModel, tag: str) -> str | int:
@@ -69,6 +79,13 @@ class Oracle:
     def __init__(self, profile_name: str = "seed", *, unseen_nodes: str = "healthy", max_hidden: int = 12,
                  strict: bool = False) -> None:
         self.profile: Profile = profile(profile_name)
+        self.on_decided: Callable[[ObjectVerdict], None] | None = None  # called once per object, when decided
+        self.on_problem: Callable[[Diagnostic], None] | None = None  # called at the first of each kind of problem
+        self.keep_finished = True  # False: finished objects are counted, handed to on_decided and dropped
+        self.dropped: Counter[str] = Counter()  # verdicts of finished objects not kept, by status
+        self.problems: dict[str, list[Any]] = {}  # kind of input problem -> [first diagnostic, count]
+        self._decided: set[int] = set()  # id() of the verdicts already handed to on_decided
+        self.failures = 0  # objects with a violation or a gap
         if unseen_nodes not in UNSEEN:
             raise ValueError(f"--unseen-nodes {unseen_nodes!r} is not known; use one of: {', '.join(UNSEEN)}.")
         self.unseen_nodes = unseen_nodes
@@ -94,16 +111,55 @@ class Oracle:
 
     # -- feeding ---------------------------------------------------------------------
 
+    def run(self, items: Iterable[Record | Diagnostic], fail_fast: bool = False) -> bool:
+        """Feed every item; with ``fail_fast``, stop at the first violation or gap (returns True if stopped)."""
+        feed = self.feed
+        if not fail_fast:
+            for item in items:
+                feed(item)
+            return False
+        for item in items:
+            feed(item)
+            if self.failed:
+                return True
+        return False
+
+    @property
+    def failed(self) -> bool:
+        """Some object has a violation or a gap."""
+        return self.failures > 0
+
     def feed(self, item: Record | Diagnostic) -> None:
         self.lines = max(self.lines, item.line)
         if isinstance(item, Diagnostic):
-            if self.strict:
-                raise BadInput(item)
-            if len(self.diagnostics) < 1000:
-                self.diagnostics.append(item)
-            self.stats["diagnostics"] += 1
+            self._problem(item)
+            return
+        if item.kind == "EOF":  # the reader's last word: how many lines it read
             return
         self.records += 1
+        try:
+            self._record(item)
+        except _UNEXPECTED as e:
+            # Not reached by any input the fuzz tests make; if it is, the user gets a line, not a traceback.
+            name = type(e).__name__
+            self._problem(Diagnostic(item.line, f"{item.kind} could not be read ({name}: {str(e)[:100]}); "
+                                     "skipped (please report this input)", f"unreadable {item.kind} ({name})"))
+
+    def _problem(self, d: Diagnostic) -> None:
+        if self.strict:
+            raise BadInput(d)
+        if len(self.diagnostics) < KEPT_DIAGNOSTICS:
+            self.diagnostics.append(d)
+        self.stats["diagnostics"] += 1
+        seen = self.problems.get(d.group)
+        if seen is None:
+            self.problems[d.group] = [d, 1]
+            if self.on_problem is not None:
+                self.on_problem(d)
+        else:
+            seen[1] += 1
+
+    def _record(self, item: Record) -> None:
         if item.kind == "Pod":
             self._object(item, self._pod)
         elif item.kind == "Node":
@@ -159,9 +215,23 @@ class Oracle:
 
     def _finish(self, key: str, why: str) -> None:
         live = self.live.pop(key)
-        if live.verdict.ended is None:
-            live.verdict.ended = why
-        self.finished.append(live.verdict)
+        v = live.verdict
+        if v.ended is None:
+            v.ended = why
+        self._decide(v)
+        if self.keep_finished:
+            self.finished.append(v)
+        else:
+            self.dropped[v.status] += 1
+            self._decided.discard(id(v))
+
+    def _decide(self, v: ObjectVerdict) -> None:
+        """Hand a verdict out once: at its first violation or gap, or when the object ends."""
+        if id(v) in self._decided:
+            return
+        self._decided.add(id(v))
+        if self.on_decided is not None:
+            self.on_decided(v)
 
     def _event(self, rec: Record) -> None:
         inv = rec.obj.get("involvedObject") or {}
@@ -173,6 +243,8 @@ class Oracle:
         n = rec.obj.get("count")
         count = n if isinstance(n, int) else 1
         live = self.live.get(key)
+        if live is None and key not in self.events and len(self.events) >= PENDING_EVENTS:
+            del self.events[next(iter(self.events))]  # events of an object never seen: the oldest go first
         target = live.events if live is not None else self.events.setdefault(key, Counter())
         target[reason] += 1
         if live is not None:
@@ -356,6 +428,8 @@ class Oracle:
             info["label"] = str(lm.model.decode(next(iter(res.matches))).pods[0]) if pod else None
         used = self._used.get(id(info))
         if used is None:
+            if len(self._used) >= 100_000:  # the search cache was emptied many times over: keep memory bounded
+                self._fold_used()
             self._used[id(info)] = [info, 1]
         else:
             used[1] += 1
@@ -395,6 +469,7 @@ class Oracle:
         status = status or ("violation" if res.exhausted else "gap")
         v.worsen(status)
         live.done = True
+        self.failures += 1
         start = res.closest_start if res.closest_start is not None else next(iter(live.starts))
         names = live.containers
         node = live.node_name
@@ -426,6 +501,7 @@ class Oracle:
             closest=self._describe(lm, res.closest, live.node_name) if res.closest is not None else None,
             closest_path=[self._action(lm, i, names, node) for i in res.closest_path],
             reason=reason, differs=differs, events=dict(live.events))
+        self._decide(v)
 
     # -- the end ---------------------------------------------------------------------------
 
@@ -452,14 +528,23 @@ class Oracle:
                                self.max_hidden, seq, reason=(
                                    "the trace ends with the pod as last seen, but the later observations of its "
                                    "node leave the model no way to keep it so"))
+        for live in self.live.values():  # the objects still there are decided now
+            self._decide(live.verdict)
 
-    def result(self, fmt: str = "") -> OracleResult:
+    def _fold_used(self) -> None:
+        """Sum the explanations used into the coverage counters (at the end, or when many are held)."""
         for info, times in self._used.values():
             for counter, part in ((self.kinds, "kinds"), (self.actions, "actions")):
                 for k, x in info[part].items():
                     counter[k] += x * times
         self._used.clear()
+
+    def result(self, fmt: str = "", interrupted: bool = False) -> OracleResult:
+        """The result so far (``interrupted``: the trace did not end, so :meth:`finish` was not run)."""
+        self._fold_used()
         objects = self.finished + [live.verdict for live in self.live.values()]
         objects.sort(key=lambda o: o.first_line)
+        problems = [(d, n) for d, n in self.problems.values()]
         return OracleResult(fmt, self.profile.name, objects, list(self.diagnostics), self.lines, self.records,
-                            self.stats, self.kinds, self.actions, self.states)
+                            self.stats, self.kinds, self.actions, self.states, dropped=Counter(self.dropped),
+                            problems=problems, interrupted=interrupted)

@@ -20,19 +20,29 @@ _DATA_MAPS = frozenset({
     "data", "binary_data", "string_data", "allocated_resources", "allocatedResources", "selector",
     "match_labels", "matchLabels",
 })
+_VERBATIM = frozenset({"fields_v1", "fieldsV1"})  # managed fields: wire names behind "f:", kept as they are
 _SUFFIX = {"Id": "ID", "Ip": "IP", "Ips": "IPs", "Uid": "UID"}
 _SNAKE_MARKERS = ("api_version", "container_statuses", "restart_count", "involved_object", "resource_version",
                   "node_name", "restart_policy", "owner_references", "last_state", "first_timestamp")
 
 
+_CAMEL: dict[str, str] = {}  # the same few hundred field names come back in every object
+
+
 def to_camel_key(key: str) -> str:
+    out = _CAMEL.get(key)
+    if out is not None:
+        return out
     if "_" not in key:
         return key
     head, *rest = key.split("_")
     parts = [p[:1].upper() + p[1:] for p in rest if p]
     if parts and parts[-1] in _SUFFIX:
         parts[-1] = _SUFFIX[parts[-1]]
-    return head + "".join(parts)
+    out = head + "".join(parts)
+    if len(_CAMEL) < 10_000:
+        _CAMEL[key] = out
+    return out
 
 
 def is_snake(obj: dict[str, Any]) -> bool:
@@ -46,6 +56,8 @@ def is_snake(obj: dict[str, Any]) -> bool:
 
 
 def _value(v: Any, parent: str) -> Any:
+    if parent in _VERBATIM:
+        return v
     if isinstance(v, dict):
         if parent in _DATA_MAPS:
             return {k: _value(x, "") for k, x in v.items() if x is not None}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from junitparser import Failure, JUnitXml, Skipped, TestCase, TestSuite
 
+from kubelife.oracle.readers import Diagnostic
 from kubelife.oracle.verdict import ObjectVerdict, OracleResult
 
-__all__ = ["render_text", "explain", "write_junit"]
+__all__ = ["render_text", "render_header", "render_summary", "render_problem", "explain", "write_junit"]
 
 _MARK = {"conformant": "ok", "incomplete": "incomplete", "gap": "GAP", "violation": "VIOLATION"}
 
@@ -40,18 +41,38 @@ def explain(o: ObjectVerdict) -> str:
     return "\n".join(lines)
 
 
-def render_text(r: OracleResult, *, verbose: bool = False) -> str:
+def render_header(fmt: str, profile: str, source: str = "") -> str:
+    return f"kubelife oracle  format {fmt}  profile {profile}" + (f"  {source}" if source else "")
+
+
+def render_problem(d: Diagnostic, count: int = 1) -> str:
+    """One kind of input problem: its first line and reason, and how many more there were."""
+    more = f" ({count - 1:,} more like it)" if count > 1 else ""
+    return f"  line {d.line}: {d.message}{more}"
+
+
+def render_summary(r: OracleResult) -> str:
+    """The verdict, the counts, and each kind of input problem with its first line."""
     c = r.counts()
-    out = [f"kubelife oracle  format {r.format}  profile {r.profile}  {r.lines:,} lines  {r.records:,} records",
-           f"verdict: {r.verdict.upper()}  ({len(r.objects)} objects: " +
-           ", ".join(f"{v} {k}" for k, v in c.items() if v) + ")"]
-    extra = {k: v for k, v in r.stats.items() if k not in ("searches",)}
+    how = "interrupted: the result so far" if r.interrupted else "verdict"
+    out = [f"{how}: {r.verdict.upper()}  ({r.total:,} objects: " + ", ".join(f"{v:,} {k}" for k, v in c.items() if v)
+           + f"; {r.lines:,} lines, {r.records:,} records)"]
+    if r.total == 1:
+        out[0] = out[0].replace("(1 objects:", "(1 object:")
+    extra = {k: v for k, v in r.stats.items() if k not in ("searches", "diagnostics")}
     if extra:
-        out.append("input: " + ", ".join(f"{v} {k}" for k, v in sorted(extra.items())))
-    for d in r.diagnostics[:50]:
-        out.append(f"  {d}")
-    if len(r.diagnostics) > 50:
-        out.append(f"  ... {len(r.diagnostics) - 50} more diagnostics")
+        out.append("input: " + ", ".join(f"{v:,} {k}" for k, v in sorted(extra.items())))
+    if r.problems:
+        n = r.stats.get("diagnostics", sum(k for _, k in r.problems))
+        kinds = f"{len(r.problems)} kind{'s' if len(r.problems) > 1 else ''}"
+        out.append(f"skipped {n:,} unusable lines or objects, {kinds} of problem (the first of each):")
+        out.extend(render_problem(d, k) for d, k in r.problems[:50])
+    return "\n".join(out)
+
+
+def render_text(r: OracleResult, *, verbose: bool = False) -> str:
+    """The whole result at once: header, summary, then the explanation of every object that is not conformant."""
+    out = [render_header(r.format, r.profile), render_summary(r)]
     shown = 0
     for o in r.objects:
         if o.status == "conformant" and not verbose:

@@ -81,10 +81,16 @@ class OracleResult:
     kinds: Counter[str]
     actions: Counter[str]
     states: set[str]
+    # Streaming keeps only live objects: the verdicts of finished ones it dropped, by status.
+    dropped: Counter[str] = field(default_factory=Counter)
+    # Each kind of input problem: its first diagnostic and how many lines or objects had it.
+    problems: list[tuple[Diagnostic, int]] = field(default_factory=list)
+    interrupted: bool = False  # Ctrl-C: the result so far, the end-of-trace checks not run
 
     @property
     def verdict(self) -> str:
-        worst = max((RANK[o.status] for o in self.objects), default=0)
+        c = self.counts()
+        worst = max((RANK[k] for k, n in c.items() if n), default=0)
         return next(k for k, v in RANK.items() if v == worst)
 
     @property
@@ -96,14 +102,24 @@ class OracleResult:
         return EXIT[self.verdict]
 
     def counts(self) -> dict[str, int]:
-        c = Counter(o.status for o in self.objects)
+        c = Counter(o.status for o in self.objects) + self.dropped
         return {k: c.get(k, 0) for k in RANK}
 
-    def to_json(self) -> dict[str, Any]:
+    @property
+    def total(self) -> int:
+        """Objects judged, listed or not."""
+        return len(self.objects) + sum(self.dropped.values())
+
+    def summary_json(self) -> dict[str, Any]:
+        """Everything but the per-object results."""
         return {
             "verdict": self.verdict, "format": self.format, "profile": self.profile,
             "lines": self.lines, "records": self.records, "objects": self.counts(),
-            "stats": dict(self.stats),
-            "diagnostics": [{"line": d.line, "message": d.message} for d in self.diagnostics],
-            "results": [o.to_json() for o in self.objects],
+            "interrupted": self.interrupted, "stats": dict(self.stats),
+            "problems": [{"kind": d.group, "first_line": d.line, "count": n, "message": d.message}
+                         for d, n in self.problems],
+            "diagnostics": [{"line": d.line, "message": d.message, "kind": d.group} for d in self.diagnostics],
         }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.summary_json(), "results": [o.to_json() for o in self.objects]}
