@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.model.k8s.mutants import MUTANTS
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.rows import SCENARIO_IDS, row_by_id
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.reading import row_steps
+from kubelife.profiles.seed.rows import SCENARIO_IDS, row_by_id
 from kubelife.report.content import assemble
 from kubelife.report.extract import container_lifecycle, lifecycle_diagrams, node_lifecycle, pod_lifecycle
 from kubelife.report.gather import gather
-from kubelife.report.reading import row_steps
 from kubelife.report.render import dot_available, render_svg, to_dot, to_mermaid
 
 needs_dot = pytest.mark.skipif(not dot_available(), reason="Graphviz dot is not installed")
@@ -216,7 +216,7 @@ def test_without_dot_it_writes_dot_markdown_html_and_says_how_to_get_svg(
     html = (out / "index.html").read_text()
     assert html.count('<figure class="diagram"') == len(dots) and "<svg" not in html
     md = (out / "README.md").read_text()
-    assert md.count("```mermaid") == 11 and "svg/" not in md
+    assert md.count("```mermaid") == 14 and "svg/" not in md  # 11 lifecycles, the cluster per pod and in full
 
 
 def test_bad_arguments_exit_2_with_one_sentence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -227,3 +227,46 @@ def test_bad_arguments_exit_2_with_one_sentence(tmp_path: Path, capsys: pytest.C
     f.write_text("x")
     assert main(["report", "--out", str(f), "--checkers", "none"]) == 2
     assert "is a file" in capsys.readouterr().err
+
+
+# -- the modern profile's lifecycles and the cluster views -----------------------------------
+
+
+def test_modern_lifecycles_follow_the_modern_model() -> None:
+    from kubelife.report.modern_diagrams import modern_diagrams
+
+    ds = {d.name: d for d in modern_diagrams()}
+    assert set(ds) == {"modern-pod-Always", "modern-pod-OnFailure", "modern-pod-Never", "modern-container-Always",
+                       "modern-container-OnFailure", "modern-container-Never", "modern-init-sidecar-Never",
+                       "modern-node"}
+
+    def edge(d: str, src: str, dst: str) -> str:
+        return "\n".join(e.label for e in ds[d].edges if e.src == src and e.dst == dst)
+
+    # Never: an error exit fails the pod; Always: it never leaves Running that way.
+    assert "P3 exit Error" in edge("modern-pod-Never", "Running", "Failed")
+    assert not any(e.src == "Running" and e.dst == "Failed" and "P3 exit Error" in e.label
+                   for e in ds["modern-pod-Always"].edges)
+    # Back-off: under Always an error exit leads to the CrashLoopBackOff wait, never under Never.
+    labels = {n.label for n in ds["modern-container-Always"].nodes}
+    assert any("CrashLoopBackOff" in x for x in labels)
+    assert not any("CrashLoopBackOff" in n.label for n in ds["modern-container-Never"].nodes)
+    # Init containers run to completion before the main container starts.
+    init = [n.label for n in ds["modern-init-sidecar-Never"].nodes]
+    assert any("init Running" in x and "main Waiting: PodInitializing" in x for x in init)
+    assert not any("init Running" in x and "main Running" in x for x in init)
+    # Node conditions and eviction: the taint follows Ready, and disk pressure evicts.
+    node = {n.label for n in ds["modern-node"].nodes}
+    assert any("Ready=Unknown" in x and "unreachable" in x for x in node)
+    assert any("N5 EvictionThresholdMet, Evicted" in e.label for e in ds["modern-pod-Never"].edges)
+
+
+def test_the_cluster_graph_comes_as_a_summary_per_pod_and_in_full() -> None:
+    from kubelife.report.extract import cluster_views
+
+    views = {d.name: d for d in cluster_views()}
+    assert list(views) == ["cluster-R1", "cluster-R1-p0", "cluster-R1-p1", "cluster-R1-full"]
+    assert len(views["cluster-R1"].nodes) < 10 < len(views["cluster-R1-full"].nodes)
+    assert not views["cluster-R1"].collapsed and views["cluster-R1-full"].collapsed
+    # Every view counts the same concrete steps that change it; the summary's counts add up within the full graph.
+    assert sum(e.count for e in views["cluster-R1"].edges) <= sum(e.count for e in views["cluster-R1-full"].edges)

@@ -42,13 +42,15 @@ class Diagram:
     initial: tuple[str, ...] = ()
     chain: bool = False  # a step-by-step trace, laid out left to right
     notes: tuple[str, ...] = field(default=())
+    collapsed: bool = False  # a detail view (a focus or the full graph): the HTML page shows it a click away
 
     @staticmethod
     def make(name: str, title: str, caption: str, nodes: dict[str, DNode], edges: list[DEdge],
-             initial: tuple[str, ...] = (), chain: bool = False, notes: tuple[str, ...] = ()) -> Diagram:
+             initial: tuple[str, ...] = (), chain: bool = False, notes: tuple[str, ...] = (),
+             collapsed: bool = False) -> Diagram:
         ns = tuple(nodes.values()) if chain else tuple(sorted(nodes.values()))
         es = tuple(edges) if chain else tuple(sorted(edges))
-        return Diagram(name, title, caption, ns, es, tuple(sorted(initial)), chain, notes)
+        return Diagram(name, title, caption, ns, es, tuple(sorted(initial)), chain, notes, collapsed)
 
     def node(self, nid: str) -> DNode:
         for n in self.nodes:

@@ -27,7 +27,7 @@ from kubelife.report.diagram import DEdge, Diagram, DNode
 
 __all__ = [
     "event_label", "pod_lifecycle", "container_lifecycle", "node_lifecycle", "cluster_graph", "trace_diagram",
-    "lifecycle_diagrams", "CLUSTER_CONFIG", "state_text", "step_diagram", "explore_edges",
+    "lifecycle_diagrams", "CLUSTER_CONFIG", "cluster_views", "state_text", "step_diagram", "explore_edges",
 ]
 
 Values = tuple[int, ...]
@@ -212,17 +212,54 @@ def _cluster(m: ClusterModel, v: Values) -> DNode:
     return DNode("|".join(nodes) + "|" + ",".join(pods), label, "")
 
 
+def _node_view(m: ClusterModel, v: Values) -> DNode:
+    nodes = [_node_summary(m, v, n) for n in range(m.config.nodes)]
+    return DNode("|".join(nodes), "\n".join(f"n{i} {s}" for i, s in enumerate(nodes)), "")
+
+
+def _pod_view(p: int) -> Projection:
+    def proj(m: ClusterModel, v: Values) -> DNode:
+        ix = m.shape.pods[p]
+        nodes = [_node_summary(m, v, n) for n in range(m.config.nodes)]
+        phase = PodPhase(v[ix.phase]).label if v[ix.exists] else "no pod"
+        label = "\n".join([*(f"n{i} {s}" for i, s in enumerate(nodes)), f"p{p} {phase}"])
+        return DNode("|".join([*nodes, phase]), label, "absent" if not v[ix.exists] else "")
+    return proj
+
+
 def cluster_graph(cfg: Config = CLUSTER_CONFIG) -> Diagram:
+    """The whole projected graph (every node condition and multiset of pod phases): the full picture."""
     m = build(cfg)
     g = _explore(m)
     states = {a for a, _, _ in g.edges} | {b for _, _, b in g.edges} | {g.initial}
     nodes, edges, init = _project(g, _cluster, lambda a, b: False, counts=True, group=True)
     return Diagram.make(
-        f"cluster-{cfg.name or 'config'}", f"Reachable graph of {m.name}, projected",
+        f"cluster-{cfg.name or 'config'}-full", f"Reachable graph of {m.name}, projected",
         f"All {len(states):,} reachable states and {len(g.edges):,} steps of "
         f"{m.name}, projected on the node's condition and the pods' phases; each edge gives the "
         "transition ids behind it and how many concrete steps it stands for (steps that keep the "
-        "projection are left out).", nodes, edges, init)
+        "projection are left out).", nodes, edges, init, collapsed=True)
+
+
+def cluster_views(cfg: Config = CLUSTER_CONFIG) -> tuple[Diagram, ...]:
+    """The cluster graph as a reader takes it in: the nodes' view first, one view per pod, then the whole."""
+    m = build(cfg)
+    g = _explore(m)
+    name = f"cluster-{cfg.name or 'config'}"
+    nodes, edges, init = _project(g, _node_view, lambda a, b: False, counts=True, group=True)
+    out = [Diagram.make(
+        name, f"Reachable graph of {m.name}: the nodes' view",
+        f"Every step of {m.name} grouped by the nodes' condition alone; each edge gives the transition ids "
+        "behind it and how many concrete steps it stands for. Below: the same graph focused on each pod, and "
+        "the whole projected graph.", nodes, edges, init)]
+    for p in range(len(m.shape.pods)):
+        nodes, edges, init = _project(g, _pod_view(p), lambda a, b: False, counts=True, group=True)
+        out.append(Diagram.make(
+            f"{name}-p{p}", f"Reachable graph of {m.name}, focused on pod p{p}",
+            f"Every step of {m.name} projected on the nodes' condition and pod p{p}'s phase (the other slots "
+            "are left out).", nodes, edges, init, collapsed=True))
+    out.append(cluster_graph(cfg))
+    return tuple(out)
 
 
 def _state_label(m: ClusterModel, v: Values) -> str:
@@ -268,5 +305,5 @@ def lifecycle_diagrams() -> tuple[Diagram, ...]:
     """
     out = [pod_lifecycle(p, c) for p in Policy for c in (1, 2)]
     out += [container_lifecycle(p) for p in Policy]
-    out += [node_lifecycle(), cluster_graph()]
+    out += [node_lifecycle(), *cluster_views()]
     return tuple(out)

@@ -20,7 +20,8 @@ table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.9rem}
 th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}td.ok{background:#dafbe1}td.bad{background:#ffebe9;font-weight:bold}
 td.warn{background:#fff8c5}td.none{color:#6e7781;background:#f6f8fa}
-figure.diagram{margin:1rem 0 2rem;overflow-x:auto}figure.diagram svg{max-width:100%;height:auto}
+figure.diagram{margin:1rem 0 2rem;overflow-x:auto}figure.diagram svg{max-width:none}
+details.diagram{margin:.4rem 0}details.diagram>summary{cursor:pointer;color:#0969da}
 figcaption{color:#57606a;font-size:.9rem;margin-bottom:.4rem}
 pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem}
 nav a{margin-right:1rem}.note{color:#57606a}
@@ -48,8 +49,11 @@ def _figure(d: Diagram, svgs: dict[str, str], dots: dict[str, str]) -> str:
         body = inline_svg(svgs[d.name], d.name)
     else:
         body = f'<pre class="dot">{escape(dots[d.name])}</pre>'
-    return (f'<figure class="diagram" id="diagram-{d.name}">\n<figcaption><b>{escape(d.title)}</b>. '
-            f"{escape(d.caption)}</figcaption>\n{body}\n</figure>")
+    fig = (f'<figure class="diagram" id="diagram-{d.name}">\n<figcaption><b>{escape(d.title)}</b>. '
+           f"{escape(d.caption)}</figcaption>\n{body}\n</figure>")
+    if d.collapsed:  # drawn at full size, a click away (the summary above it is what a reader takes in first)
+        return f'<details class="diagram"><summary>{escape(d.title)}</summary>\n{fig}\n</details>'
+    return fig
 
 
 def to_html(rep: Report, svgs: dict[str, str], dots: dict[str, str], *, intro: list[str]) -> str:
