@@ -13,6 +13,7 @@ transition ids and the Kubernetes Event reasons from the model's actions.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -141,7 +142,7 @@ def _init_sidecar(st: State) -> DNode:
     lines = [p.phase.label + (" Terminating" if p.deleting else "")]
     lines += [f"{_KIND[c.kind.name]} {c.state.label}" + (f": {c.reason}" if c.state.label == "Waiting" else "")
               for c in p.containers]
-    return DNode("-".join(x.replace(" ", "_") for x in lines), "\n".join(lines),
+    return DNode("-".join(re.sub(r"[^A-Za-z0-9]+", "_", x) for x in lines), "\n".join(lines),
                  "terminal" if p.phase.label in ("Succeeded", "Failed") else "")
 
 
@@ -166,7 +167,7 @@ def _node(st: State) -> DNode:
         parts.append("DiskPressure")
     if n.obj.label == "Deleted":
         parts = [n.obj.label]
-    return DNode("-".join(p.replace(" ", "_") for p in parts), "\n".join(parts),
+    return DNode("-".join(re.sub(r"[^A-Za-z0-9=]+", "_", p) for p in parts), "\n".join(parts),
                  "terminal" if n.obj.label == "Deleted" else "")
 
 
