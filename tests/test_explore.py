@@ -114,6 +114,29 @@ def test_a_recorded_trace_shows_where_it_leaves_the_model(browser: Any) -> None:
         assert _stop(proc) == 130
 
 
+@pytest.mark.browser
+def test_step_through_a_propertys_counterexample(browser: Any) -> None:
+    proc, url = _start("--nodes", "2", "--slots", "2", "--policy", "Never")  # 10,015 states
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("#properties button.jump", timeout=60_000)
+        row = page.locator("#properties tr", has_text="at most R copies")
+        assert "violated as expected" in row.inner_text()
+        row.locator("button.jump").click()
+        page.wait_for_selector("#loaded")
+        assert "counterexample of 'at most R copies" in page.locator("#loaded").inner_text()
+        total = page.locator("#history li").count() - 1
+        assert total >= 5
+        page.click(f"#history li[data-index='{total}'] button")
+        page.wait_for_selector("#at-focus")
+        running = page.locator(".container.tone-ok").count()
+        assert running == 2  # two copies of the one replicated pod run: the violation, drawn
+        page.close()
+    finally:
+        assert _stop(proc) == 130
+
+
 def test_bad_flags_exit_2_with_one_sentence() -> None:
     for flags, words in ((["--port", "http"], "'http' is not a port number"),
                          (["--profile", "future"], "'future' is not known"),

@@ -117,7 +117,7 @@ class Session:
         """The exhaustive check of this configuration (run once, on first use)."""
         with self.lock:
             if self._check is None:
-                self._check = check_model(self.model, engine="python")
+                self._check = check_model(self.model)
             return self._check
 
     def rows(self) -> list[dict[str, Any]]:
