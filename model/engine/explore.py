@@ -27,7 +27,7 @@ from kubelife.model.engine.compile import (
 )
 from kubelife.model.engine.system import TransitionSystem
 
-__all__ = ["Observer", "Exploration", "explore", "Progress"]
+__all__ = ["Observer", "Exploration", "explore", "Progress", "StateLimitExceeded", "MemoryBudgetExceeded"]
 
 
 class Observer(Protocol):
@@ -61,6 +61,14 @@ class Exploration:
     parent: array = field(default_factory=lambda: array("q"))
     via: array = field(default_factory=lambda: array("q"))
     canon: Callable[[int], int] | None = None  # set when states are stored as canonical representatives
+    peak_bytes: int | None = None  # the compiled engine's peak allocation (visited table, states, parents)
+
+    @property
+    def memory(self) -> dict[str, float] | None:
+        """``{peak_bytes, bytes_per_state}`` where the engine measured it (the compiled engine)."""
+        if self.peak_bytes is None:
+            return None
+        return {"peak_bytes": self.peak_bytes, "bytes_per_state": round(self.peak_bytes / max(1, self.states), 1)}
 
     def path(self, sid: int) -> list[tuple[int | None, int]]:
         """``[(None, initial), (transition, state), ...]`` ending in state ``sid``.
@@ -207,6 +215,23 @@ class StateLimitExceeded(RuntimeError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the exploration passed --max-states {limit}; raise the limit or shrink the configuration")
         self.limit = limit
+
+
+class MemoryBudgetExceeded(MemoryError):
+    """The compiled engine stopped before allocating past its memory budget."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(f"the search stopped at its memory budget of {format_bytes(budget)}; raise it with "
+                         f"--memory-budget (sizes like 16G or 512M) or shrink the configuration")
+        self.budget = budget
+
+
+def format_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
 
 
 def _negate(p: StatePred) -> StatePred:

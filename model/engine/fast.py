@@ -5,8 +5,10 @@ predicates, printed through a C ``Ops`` backend), is compiled once with the
 system C compiler and cached by the hash of its text, and is loaded with
 :mod:`ctypes`.  Results are those of :func:`kubelife.model.engine.explore.explore`:
 same state ids, counts, first violations and witnesses, so the traces built
-from them are identical.  Without a C compiler, :func:`available` is false
-and callers use the Python explorer.
+from them are identical.  A state is as many 64-bit words as its layout needs
+(:class:`~kubelife.model.engine.system.Layout`); with one word, ``packed`` is a uint64
+array, with more a :class:`WideStates` view that reads each state as a Python int.
+Without a C compiler, :func:`available` is false and callers use the Python explorer.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +29,14 @@ from typing import Any
 import numpy as np
 
 from kubelife.model.engine.compile import StatePred, StepPred
-from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded
+from kubelife.model.engine.explore import Exploration, MemoryBudgetExceeded, Progress, StateLimitExceeded
 from kubelife.model.engine.fast_c import EdgeSpec, c_source, canon_source
 from kubelife.model.engine.graph import Graph
 from kubelife.model.engine.symmetry import SymmetrySpec
 from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["available", "fast_explore", "fast_graph", "ObserverResult", "compiler", "cache_dir", "FastEngineError",
-           "build", "native_canonicalizer"]
+           "build", "native_canonicalizer", "default_memory_budget", "set_memory_budget", "WideStates", "words_of"]
 
 CFLAGS = ("-O1", "-shared", "-fPIC", "-w")  # -O2 compiles large models 4x slower and runs no faster
 
@@ -96,21 +99,70 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
                 raise FastEngineError(f"the C compiler failed: {r.stderr.strip()[:2000]}")
             os.replace(tmp_so, so)  # atomic: concurrent runs see a whole library or none
     lib = ctypes.CDLL(str(so))
-    lib.kl_canon.restype = ctypes.c_uint64
-    lib.kl_canon.argtypes = [ctypes.c_uint64]
+    lib.kl_canon_w.argtypes = [_P, _P]
+    if hasattr(lib, "kl_canon"):  # one-word states: one ctypes call a state
+        lib.kl_canon.restype = ctypes.c_uint64
+        lib.kl_canon.argtypes = [ctypes.c_uint64]
     if not hasattr(lib, "kl_explore"):
         return lib
     lib.kl_explore.restype = ctypes.c_int64
-    lib.kl_explore.argtypes = [
-        ctypes.c_uint64, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64),
-        ctypes.POINTER(ctypes.POINTER(ctypes.c_uint64)), ctypes.POINTER(ctypes.POINTER(ctypes.c_int32)),
-        ctypes.POINTER(ctypes.POINTER(ctypes.c_int16)), _PROGRESS, ctypes.c_int64,
-    ]
-    lib.kl_free.argtypes = [ctypes.c_void_p]
+    lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64]
+    lib.kl_graph.restype = ctypes.c_int64
+    lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6)]
+    lib.kl_free.argtypes = [_P]
     return lib
 
 
+_P = ctypes.c_void_p
 _PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)
+
+
+def default_memory_budget() -> int:
+    """75% of the machine's memory (``MemTotal``), the compiled engine's default budget."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) * 1024 * 3 // 4
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4
+    except (ValueError, OSError, AttributeError):
+        return 0  # unknown: no budget
+
+
+def words_of(state: int, words: int) -> np.ndarray:
+    """A packed state as its ``words`` uint64 words, low word first (the C engine's ``st_t``)."""
+    return np.array([(state >> (64 * k)) & _M64 for k in range(words)], dtype=np.uint64)
+
+
+_M64 = (1 << 64) - 1
+
+
+class WideStates(Sequence[int]):
+    """States of several words as Python ints, over an ``(n, words)`` uint64 array (no copy)."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return int(self.rows.shape[0])
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return sum(int(w) << (64 * k) for k, w in enumerate(self.rows[i]))
+
+    def index_of(self, state: int) -> int:
+        hit = np.flatnonzero((self.rows == words_of(state, self.rows.shape[1])).all(axis=1))
+        return int(hit[0])
+
+
+def _index_of(packed: Any, state: int) -> int:
+    if isinstance(packed, WideStates):
+        return packed.index_of(state)
+    return int(np.flatnonzero(packed == np.uint64(state))[0])
 
 
 @dataclass
@@ -127,22 +179,61 @@ def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], 
     """The C canonical form as a Python callable (same results as the Python one, tested)."""
     lib = build(canon_source(layout, spec))
     assert lib is not None
-    return lib.kl_canon  # type: ignore[no-any-return]  # ctypes never unloads the library
+    if layout.words == 1:
+        return lib.kl_canon  # type: ignore[no-any-return]  # ctypes never unloads the library
+    words = layout.words
+    buf_in, buf_out = (ctypes.c_uint64 * words)(), (ctypes.c_uint64 * words)()
+    f = lib.kl_canon_w
+
+    def canon(s: int) -> int:
+        for k in range(words):
+            buf_in[k] = (s >> (64 * k)) & _M64
+        f(buf_in, buf_out)
+        return sum(int(w) << (64 * k) for k, w in enumerate(buf_out))
+
+    return canon
 
 
-def _take(lib: ctypes.CDLL, status: int, max_states: int | None,
-          arrays: list[tuple[Any, int]]) -> list[np.ndarray]:
-    """Copies of the arrays a search returned (pointer, length), which are then freed; raises for a
-    search that stopped (2: out of memory, 1: past ``max_states``)."""
-    try:
+def _adopt(lib: ctypes.CDLL, status: int, max_states: int | None, budget: int,
+           arrays: list[tuple[Any, int, Any]]) -> list[np.ndarray]:
+    """The arrays a search returned (pointer, length, dtype) as NumPy arrays over the C memory, freed
+    when the last view goes (no copy: the copy was a third of the peak); raises, after freeing them,
+    for a search that stopped (3: past the budget, 2: out of memory, 1: past ``max_states``)."""
+    if status:
+        for ptr, _, _ in arrays:
+            lib.kl_free(ptr)
+        if status == 3:
+            raise MemoryBudgetExceeded(budget)
         if status == 2:
             raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
-        if status == 1:
-            raise StateLimitExceeded(max_states or 0)
-        return [np.ctypeslib.as_array(ptr, shape=(k,)).copy() for ptr, k in arrays]
-    finally:
-        for ptr, _ in arrays:
-            lib.kl_free(ptr)
+        raise StateLimitExceeded(max_states or 0)
+    out = []
+    for ptr, k, dt in arrays:
+        nbytes = max(1, k * np.dtype(dt).itemsize)
+        buf = (ctypes.c_uint8 * nbytes).from_address(ptr.value)
+        weakref.finalize(buf, lib.kl_free, ptr.value)
+        out.append(np.frombuffer(buf, dtype=dt, count=k))
+    return out
+
+
+_budget_override: int | None = None
+
+
+def set_memory_budget(budget: int | None) -> None:
+    """The budget of every later search in this process that is not given one (``None``: the default);
+    the CLI's ``--memory-budget``."""
+    global _budget_override
+    _budget_override = budget
+
+
+def _budget(memory_budget: int | None) -> int:
+    if memory_budget is not None:
+        return memory_budget
+    return default_memory_budget() if _budget_override is None else _budget_override
+
+
+def _states(arr: np.ndarray, words: int) -> Any:
+    return arr if words == 1 else WideStates(arr.reshape(-1, words))
 
 
 def fast_explore(
@@ -159,12 +250,15 @@ def fast_explore(
     progress_every: int = 50_000,
     max_states: int | None = None,
     only_if_cached: bool = False,
+    memory_budget: int | None = None,
 ) -> tuple[Exploration, list[ObserverResult]] | None:
     """Like :func:`~kubelife.model.engine.explore.explore`, with observers given as compiled edge checks.
 
     ``symmetry`` stores canonical representatives (compiled to C); ``canon``
     is the matching Python canonicalizer, used to map traces back to
     concrete steps.  ``only_if_cached``: return ``None`` rather than run the C compiler.
+    ``memory_budget`` (bytes; default :func:`default_memory_budget`, 0 for none): the search stops
+    with :class:`MemoryBudgetExceeded` before allocating past it.
     """
     src = c_source(system, invariants=invariants, steps=steps,
                    sometimes=sometimes, sometimes_steps=sometimes_steps,
@@ -172,45 +266,48 @@ def fast_explore(
     lib = build(src, only_if_cached=only_if_cached)
     if lib is None:
         return None
+    words, budget = system.layout.words, _budget(memory_budget)
     nt, ni, ns, nw, nws, nob = (len(system.transitions), len(invariants), len(steps), len(sometimes),
                                 len(sometimes_steps), len(observers))
-    out = (ctypes.c_int64 * (6 + nt + ni + nw + 2 * ns + 2 * nws + 8 * max(1, nob)))()
-    states_p = ctypes.POINTER(ctypes.c_uint64)()
-    parent_p = ctypes.POINTER(ctypes.c_int32)()
-    via_p = ctypes.POINTER(ctypes.c_int16)()
+    out = np.zeros(7 + nt + ni + nw + 2 * ns + 2 * nws + 6 * max(1, nob), dtype=np.int64)
+    recs = np.zeros(max(1, (2 * nob + ns + nws) * words), dtype=np.uint64)
+    ptrs = [ctypes.c_void_p() for _ in range(3)]
     start = time.perf_counter()
     cb = _PROGRESS(lambda n, e, q: progress(n, e, q, time.perf_counter() - start)) if progress else _PROGRESS()
-    init = system.layout.pack(system.initial)
-    status = lib.kl_explore(init, max_states or 0, out, ctypes.byref(states_p), ctypes.byref(parent_p),
-                            ctypes.byref(via_p), cb, progress_every)
+    init = words_of(system.layout.pack(system.initial), words)
+    status = lib.kl_explore(init.ctypes.data, max_states or 0, budget, out.ctypes.data, recs.ctypes.data,
+                            *(ctypes.byref(p) for p in ptrs), cb, progress_every)
     seconds = time.perf_counter() - start
-    n = out[0]
-    packed, parent, via = _take(lib, status, max_states, [(states_p, n), (parent_p, n), (via_p, n)])
-    vals = list(out)
+    vals = out.tolist()
+    n = vals[0]
+    flat, parent, via = _adopt(lib, status, max_states, budget,
+                               [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32), (ptrs[2], n, np.int16)])
+    packed = _states(flat, words)
     res = Exploration(system)
     res.canon = canon
     res.states, res.transitions, res.depth, res.deadlocks = vals[0], vals[1], vals[2], vals[3]
     res.first_deadlock = vals[4] if vals[4] >= 0 else None
     res.seconds = seconds
-    at = 6
+    res.peak_bytes = vals[6]
+    at = 7
     res.fired = vals[at:at + nt]
     at += nt
     res.state_violations = {k: x for k, x in enumerate(vals[at:at + ni]) if x >= 0}
     at += ni
     res.state_witnesses = {k: x for k, x in enumerate(vals[at:at + nw]) if x >= 0}
     at += nw
+    rec = [sum(int(w) << (64 * j) for j, w in enumerate(recs[r * words:(r + 1) * words]))
+           for r in range(2 * nob + ns + nws)]
+    obt, svt, swt = rec[:2 * nob], rec[2 * nob:2 * nob + ns], rec[2 * nob + ns:]
 
     def edge_record(src: int, target: int) -> tuple[int, int]:  # C names the target by its stored state
-        return src, int(np.flatnonzero(packed == np.uint64(target))[0])
+        return src, _index_of(packed, target)
 
-    res.step_violations = {k: edge_record(vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(ns)
-                           if vals[at + 2 * k] >= 0}
+    res.step_violations = {k: edge_record(vals[at + 2 * k], svt[k]) for k in range(ns) if vals[at + 2 * k] >= 0}
     at += 2 * ns
-    res.step_witnesses = {k: edge_record(vals[at + 2 * k], vals[at + 2 * k + 1]) for k in range(nws)
-                          if vals[at + 2 * k] >= 0}
+    res.step_witnesses = {k: edge_record(vals[at + 2 * k], swt[k]) for k in range(nws) if vals[at + 2 * k] >= 0}
     at += 2 * nws
-    ob, obt_at = vals[at:at + 6 * nob], at + 6 * max(1, nob)
-    obt = [x & 0xFFFFFFFFFFFFFFFF for x in vals[obt_at:obt_at + 2 * nob]]
+    ob = vals[at:at + 6 * nob]
     results = []
     for o in range(nob):
         h, ws, wi, fs, fi, fk = ob[6 * o:6 * o + 6]
@@ -223,27 +320,26 @@ def fast_explore(
 
 
 def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None,
-               max_states: int | None = None) -> Graph:
+               max_states: int | None = None, memory_budget: int | None = None) -> Graph:
     """:func:`kubelife.model.engine.graph.explore_graph` in C: the same ids, edges and parents (tested).
 
     ``symmetry`` stores canonical representatives (the C form of the canonicaliser the caller
-    uses to map paths back)."""
+    uses to map paths back); ``memory_budget`` as :func:`fast_explore`'s."""
     lib = build(c_source(system, symmetry=symmetry))
     assert lib is not None
-    p = ctypes.POINTER
-    lib.kl_graph.restype = ctypes.c_int64
-    lib.kl_graph.argtypes = [ctypes.c_uint64, ctypes.c_int64, p(ctypes.c_int64), p(p(ctypes.c_uint64)),
-                             p(p(ctypes.c_int32)), p(p(ctypes.c_int16)), p(p(ctypes.c_int32)),
-                             p(p(ctypes.c_int16)), p(p(ctypes.c_int32))]
-    out = (ctypes.c_int64 * 3)()
-    ptrs = [ctypes.POINTER(t)() for t in (ctypes.c_uint64, ctypes.c_int32, ctypes.c_int16, ctypes.c_int32,
-                                          ctypes.c_int16, ctypes.c_int32)]
+    words, budget = system.layout.words, _budget(memory_budget)
+    out = np.zeros(4, dtype=np.int64)
+    ptrs = [ctypes.c_void_p() for _ in range(6)]
     start = time.perf_counter()
-    status = lib.kl_graph(system.layout.pack(system.initial), max_states or 0, out, *(ctypes.byref(x) for x in ptrs))
-    n, m = out[0], out[1]
-    states, parent, via, dst, tr, deg = _take(lib, status, max_states, list(zip(ptrs, (n, n, n, m, m, n))))
+    init = words_of(system.layout.pack(system.initial), words)
+    status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data, *(ctypes.byref(x) for x in ptrs))
+    n, m = int(out[0]), int(out[1])
+    flat, parent, via, dst, tr, deg = _adopt(lib, status, max_states, budget, list(zip(
+        ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))))
     src = np.repeat(np.arange(n, dtype=np.int32), deg)
-    g = Graph(system, states.tolist(), src, dst, tr, parent.astype(np.int64), via.astype(np.int64),
+    states = flat.tolist() if words == 1 else list(WideStates(flat.reshape(-1, words)))
+    g = Graph(system, states, src, dst, tr, parent.astype(np.int64), via.astype(np.int64),
               reduced=symmetry is not None and not symmetry.trivial)
     g.seconds = time.perf_counter() - start
+    g.peak_bytes = int(out[3])
     return g

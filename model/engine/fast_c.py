@@ -94,38 +94,56 @@ static inline i64 min(i64 a, i64 b) { return a < b ? a : b; }
 """
 
 
+def _state_type(layout: Layout) -> str:
+    # One struct for every width: with one word it is passed and compared as a plain u64.
+    return f"#define WORDS {layout.words}\ntypedef struct {{ u64 w[WORDS]; }} st_t;"
+
+
+def _at(layout: Layout, i: int) -> tuple[int, int]:
+    """(word, shift in the word) of field ``i``; fields never straddle words (:class:`Layout`)."""
+    return divmod(layout.shifts[i], 64)
+
+
 def _unpack(layout: Layout, src: str, prefix: str) -> list[str]:
-    return [f"    const i64 {prefix}{i} = (i64)(({src} >> {sh}) & {layout.mask(i)}ULL); (void){prefix}{i};"
-            for i, sh in enumerate(layout.shifts)]
+    return [f"    const i64 {prefix}{i} = (i64)(({src}.w[{k}] >> {sh}) & {layout.mask(i)}ULL); (void){prefix}{i};"
+            for i, (k, sh) in ((i, _at(layout, i)) for i in range(len(layout)))]
 
 
 def _names(layout: Layout, prefix: str) -> list[str]:
     return [f"{prefix}{i}" for i in range(len(layout))]
 
 
-def _repack(layout: Layout, eff: dict[int, Any]) -> str:
-    keep, consts = (1 << layout.bits) - 1, 0
-    parts = []
-    for k, v in sorted(eff.items()):
-        sh = layout.shifts[k]
-        keep &= ~(layout.mask(k) << sh)
-        if _is_const(v):
-            consts |= int(v) << sh
-        else:
-            parts.append(f"((u64)({v}) << {sh})")
-    return " | ".join([f"(s & {keep}ULL)", f"{consts}ULL", *parts])
+def _repack(layout: Layout, eff: dict[int, Any], dst: str) -> str:
+    """Statements writing ``s`` with the effects into ``dst``, word by word (untouched words are copied)."""
+    out = []
+    for word in range(layout.words):
+        keep, consts = (1 << 64) - 1, 0
+        parts = []
+        for k, v in sorted(eff.items()):
+            w, sh = _at(layout, k)
+            if w != word:
+                continue
+            keep &= ~(layout.mask(k) << sh)
+            if _is_const(v):
+                consts |= int(v) << sh
+            else:
+                parts.append(f"((u64)({v}) << {sh})")
+        expr = " | ".join([f"(s.w[{word}] & {keep}ULL)", f"{consts}ULL", *parts]) if parts or consts or \
+            keep != (1 << 64) - 1 else f"s.w[{word}]"
+        out.append(f"{dst}.w[{word}] = {expr};")
+    return " ".join(out)
 
 
 def _successors(system: TransitionSystem) -> list[str]:
     layout = system.layout
     view = _names(layout, "f")
-    lines = ["static inline int successors(u64 s, u64 *out, int *tr) {", *_unpack(layout, "s", "f"), "    int n = 0;"]
+    lines = ["static inline int successors(st_t s, st_t *out, int *tr) {", *_unpack(layout, "s", "f"), "    int n = 0;"]
     for i, t in enumerate(system.transitions):
         guard, eff = t.build(view, C)
         if guard is False:
             continue
         eff = {k: v for k, v in eff.items() if v != view[k]}
-        lines.append(f"    if ({_c(guard)}) {{ out[n] = {_repack(layout, eff)}; tr[n++] = {i}; }}")
+        lines.append(f"    if ({_c(guard)}) {{ {_repack(layout, eff, 'out[n]')} tr[n++] = {i}; }}")
     lines += ["    return n;", "}"]
     return lines
 
@@ -133,7 +151,7 @@ def _successors(system: TransitionSystem) -> list[str]:
 def _state_checks(layout: Layout, name: str, preds: Sequence[StatePred], want: bool) -> list[str]:
     """Record the first state id where ``pred == want`` into ``first[k]``."""
     view = _names(layout, "f")
-    lines = [f"static inline void {name}(u64 s, i64 id, i64 *first) {{", *_unpack(layout, "s", "f")]
+    lines = [f"static inline void {name}(st_t s, i64 id, i64 *first) {{", *_unpack(layout, "s", "f")]
     for k, p in enumerate(preds):
         e = p(view, C)
         if _is_const(e):
@@ -148,14 +166,17 @@ def _state_checks(layout: Layout, name: str, preds: Sequence[StatePred], want: b
 
 def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Sequence[StepPred],
              observers: Sequence[EdgeSpec]) -> list[str]:
-    """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, dst id).
+    """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, stored target c).
+
+    A step record is (source id, 0) in ``sv``/``sw`` and its stored target in ``SVT``/``SWT``; an
+    observer's record keeps its edge's concrete target in ``OBT``.
 
     Step predicates are specialised per transition: the state after is the transition's effects
     over the state before, so whatever a transition leaves alone folds away (``x <= x``).
     """
     layout = system.layout
     a, b = _names(layout, "f"), _names(layout, "g")
-    lines = ["static inline void on_edge(i64 sid, u64 s, int i, u64 t, i64 tid, i64 *sv, i64 *sw, i64 *ob) {",
+    lines = ["static inline void on_edge(i64 sid, st_t s, int i, st_t t, st_t c, i64 *sv, i64 *sw, i64 *ob) {",
              *_unpack(layout, "s", "f"), *_unpack(layout, "t", "g")]
     by_t: dict[int, list[str]] = {}
     for i, tr in enumerate(system.transitions):
@@ -163,14 +184,15 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
         if guard is False:
             continue
         after = [eff.get(k, a[k]) for k in range(len(a))]
-        for arr, preds, want in (("sv", steps, False), ("sw", step_wits, True)):
+        for arr, rec, preds, want in (("sv", "SVT", steps, False), ("sw", "SWT", step_wits, True)):
             for k, p in enumerate(preds):
                 e = p(a, after, C)
                 if _is_const(e) and bool(e) != want:
                     continue
                 cond = "1" if _is_const(e) else (e if want else f"!{e}")
                 by_t.setdefault(i, []).append(
-                    f"        if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = tid; }}")
+                    f"        if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = 0; "
+                    f"{rec}[{k}] = c; }}")
     for o, spec in enumerate(observers):
         # ob layout per observer: hits, wit src, wit i, fail src, fail i, fail focus (t values go to obt)
         for i, checks in spec.items():
@@ -196,7 +218,7 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
 
 def _canon(layout: Layout, spec: SymmetrySpec | None) -> list[str]:
     if spec is None or spec.trivial:
-        return ["#define HAVE_CANON 0", "static inline u64 canon(u64 s) { return s; }"]
+        return ["#define HAVE_CANON 0", "static inline st_t canon(st_t s) { return s; }"]
 
     def key(fields: Sequence[int], vals: str, skip: int | None = None, relabel: bool = False,
             ref: int | None = None) -> str:
@@ -216,8 +238,9 @@ def _canon(layout: Layout, spec: SymmetrySpec | None) -> list[str]:
         return " | ".join(parts) if parts else "0"
 
     n = len(spec.owners)
-    lines = ["#define HAVE_CANON 1", "static u64 canon(u64 s) {", f"    i64 v[{len(layout)}], w[{len(layout)}];"]
-    lines += [f"    v[{i}] = (i64)((s >> {sh}) & {layout.mask(i)}ULL);" for i, sh in enumerate(layout.shifts)]
+    lines = ["#define HAVE_CANON 1", "static st_t canon(st_t s) {", f"    i64 v[{len(layout)}], w[{len(layout)}];"]
+    lines += [f"    v[{i}] = (i64)((s.w[{k}] >> {sh}) & {layout.mask(i)}ULL);"
+              for i, (k, sh) in ((i, _at(layout, i)) for i in range(len(layout)))]
     lines.append(f"    memcpy(w, v, sizeof v);\n    i64 relabel[{n + 1}]; relabel[0] = 0;")
     if n > 1:
         width = 1 + sum(len(c.blocks) for c in spec.members if c.ref is not None)
@@ -272,11 +295,20 @@ def _canon(layout: Layout, spec: SymmetrySpec | None) -> list[str]:
         lines.append(f"      static const u64 MK[{bw}] = {{{', '.join(f'{(1 << x) - 1}ULL' for x in widths)}}};")
         lines.append(f"      for (int b = 0; b < {m}; b++) for (int f = 0; f < {bw}; f++)"
                      " w[BL[b][f]] = (i64)((ks[b] >> SH[f]) & MK[f]); }")
-    lines.append("    u64 r = 0;")
-    lines += [f"    r |= (u64)w[{i}] << {sh};" for i, sh in enumerate(layout.shifts)]
+    lines.append("    st_t r = {0};")
+    lines += [f"    r.w[{k}] |= (u64)w[{i}] << {sh};"
+              for i, (k, sh) in ((i, _at(layout, i)) for i in range(len(layout)))]
     lines += ["    return r;", "}"]
     return lines
 
+
+# kl_canon_w for any width; kl_canon (u64 -> u64, one ctypes call a state) when a state is one word.
+_CANON_EXPORTS = """\
+void kl_canon_w(const u64 *in, u64 *out) { st_t s; memcpy(&s, in, sizeof s); s = canon(s); memcpy(out, &s, sizeof s); }
+#if WORDS == 1
+u64 kl_canon(u64 x) { st_t s = {x}; return canon(s).w[0]; }
+#endif
+"""
 
 _CMP = """\
 static inline int cmp_sig(const u64 *a, const u64 *b, int n) {
@@ -290,22 +322,25 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
              sometimes: Sequence[StatePred] = (), sometimes_steps: Sequence[StepPred] = (),
              observers: Sequence[EdgeSpec] = (), symmetry: SymmetrySpec | None = None) -> str:
     layout = system.layout
-    if layout.bits > 63:
-        raise ValueError(f"the state needs {layout.bits} bits; the fast engine packs at most 63")
+    if layout.wide_field is not None:
+        raise ValueError(f"field {layout.wide_field.name} needs {layout.wide_field.width} bits; the fast engine "
+                         "holds a field in one 63-bit word")
     if len(system.transitions) >= 1 << 15:
         raise ValueError("the fast engine stores transition numbers in 16 bits")
     nobs = max(1, len(observers))
     parts = [
         _PRELUDE,
+        _state_type(layout),
         f"#define NT {len(system.transitions)}\n#define NI {len(invariants)}\n#define NS {len(steps)}",
         f"#define NW {len(sometimes)}\n#define NWS {len(sometimes_steps)}\n#define NOB {len(observers)}",
-        f"static u64 OBT[{2 * nobs}];",
+        f"static st_t OBT[{2 * nobs}], SVT[{max(1, len(steps))}], SWT[{max(1, len(sometimes_steps))}];",
         _CMP,
         *_successors(system),
         *_state_checks(layout, "check_inv", invariants, False),
         *_state_checks(layout, "check_wit", sometimes, True),
         *_edge_fn(system, steps, sometimes_steps, observers),
         *_canon(layout, symmetry),
+        _CANON_EXPORTS,
         resources.files("kubelife.model.engine").joinpath("fast_bfs.c").read_text(),
     ]
     return "\n".join(parts)
@@ -313,4 +348,4 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
 
 def canon_source(layout: Layout, spec: SymmetrySpec) -> str:
     """Only the canonical form, exported as ``kl_canon`` (for a fast Python canonicalizer)."""
-    return "\n".join([_PRELUDE, _CMP, *_canon(layout, spec), "u64 kl_canon(u64 s) { return canon(s); }", ""])
+    return "\n".join([_PRELUDE, _state_type(layout), _CMP, *_canon(layout, spec), _CANON_EXPORTS, ""])

@@ -47,6 +47,7 @@ class Graph:
     via: IntArray
     reduced: bool = False
     seconds: float = 0.0
+    peak_bytes: int | None = None  # the compiled engine's peak allocation (fast_graph)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived tables
 
     @property

@@ -39,17 +39,33 @@ class Field:
 
 
 class Layout:
-    """Field names, domains and the bit packing of a state record."""
+    """Field names, domains and the bit packing of a state record.
 
-    def __init__(self, fields: Sequence[Field]) -> None:
+    Fields are packed in order, low bits first, in 64-bit words: no field straddles a word
+    boundary and word 0 leaves its top bit free, so the packed int's words (bits ``64k ..
+    64k + 63``) are exactly the compiled engine's words and its first word plus one is never 0
+    (the empty mark of its tables).  A record of at most 63 bits is packed without gaps.
+    ``word_bits`` fills fewer bits of each word (tests use it to force many words on small models).
+    A field wider than a word is packed across words (only the Python engines take such a layout).
+    """
+
+    def __init__(self, fields: Sequence[Field], word_bits: int = 64) -> None:
         self.fields: tuple[Field, ...] = tuple(fields)
         self.shifts: tuple[int, ...]
+        self.word_bits = word_bits
         shifts, at = [], 0
+        self.wide_field: Field | None = None  # a field wider than a word (the compiled engine refuses it)
         for f in self.fields:
+            room = min(word_bits, 63) if at < 64 else word_bits
+            if f.width > room:
+                self.wide_field = self.wide_field or f  # packed where it stands, across words
+            elif at % 64 + f.width > room:
+                at = (at // 64 + 1) * 64
             shifts.append(at)
             at += f.width
         self.shifts = tuple(shifts)
         self.bits = at
+        self.words = max(1, -(-at // 64))
         self._by_name = {f.name: i for i, f in enumerate(self.fields)}
 
     def __len__(self) -> int:

@@ -52,8 +52,9 @@ class Records:
 
 
 def native_core(system: TransitionSystem, spec: NativeSpec | None) -> NativeCore | None:
-    """The compiled core, or ``None`` (no spec, no C compiler, or a state wider than 63 bits)."""
-    if spec is None or not available() or system.layout.bits > 63:
+    """The compiled core, or ``None`` (no spec, no C compiler, or a field wider than a word); states of
+    any width."""
+    if spec is None or not available() or system.layout.wide_field is not None:
         return None
     return NativeCore(system, spec)
 
@@ -61,6 +62,7 @@ def native_core(system: TransitionSystem, spec: NativeSpec | None) -> NativeCore
 class NativeCore:
     def __init__(self, system: TransitionSystem, spec: NativeSpec) -> None:
         self.T = len(system.transitions)
+        self.words = system.layout.words  # a state is a row of this many uint64 words
         self.ns, self.nws, self.nob = len(spec.steps), len(spec.sometimes_steps), len(spec.observers)
         self.ni, self.nw = len(spec.invariants), len(spec.sometimes)
         lib = build(c_source(system, invariants=spec.invariants, steps=spec.steps, sometimes=spec.sometimes,
@@ -73,8 +75,9 @@ class NativeCore:
         lib.kl_pset_offer.argtypes, lib.kl_pset_offer.restype = [_P, _P, _P, _I64], _I64
         lib.kl_pset_pending.argtypes, lib.kl_pset_pending.restype = [_P], _I64
         lib.kl_pset_take.argtypes = [_P, _P, _P]
+        lib.kl_pset_new.argtypes = []
         lib.kl_pset_add_done.argtypes, lib.kl_pset_add_done.restype = [_P, _P, _I64], _I64
-        lib.kl_expand.argtypes = [_P, _P, _I64, *([_P] * 11), ctypes.c_int, _P, _I64, _I64]
+        lib.kl_expand.argtypes = [_P, _P, _I64, *([_P] * 11), ctypes.c_int, _P, _I64, _I64]  # 11: succ .. scratch
         lib.kl_expand.restype = _I64
         lib.kl_check_states.argtypes = [_P, _P, _I64, _P, _P]
         self.lib = lib
@@ -84,7 +87,7 @@ class NativeCore:
         self.inv = np.full(max(1, self.ni), -1, dtype=np.int64)
         self.wit = np.full(max(1, self.nw), -1, dtype=np.int64)
         self.sbits = 13  # 2^13 slots (128 KiB): deduplication within a chunk stays in cache
-        self.scratch = np.zeros(2 << self.sbits, dtype=np.uint64)  # (key, id) pairs
+        self.scratch = np.zeros((self.words + 1) << self.sbits, dtype=np.uint64)  # (key words, id) slots
         self.cap = 0
         self.buf: tuple[np.ndarray, ...] = ()
         # First findings persist across calls (a found one is not searched for again); `seen_*` says
@@ -93,7 +96,8 @@ class NativeCore:
         self.sw = np.full(2 * max(1, self.nws), -1, dtype=np.int64)
         self.ob = np.full(6 * max(1, self.nob), -1, dtype=np.int64)
         self.ob[0::6] = 0
-        self.obt = np.zeros(2 * max(1, self.nob), dtype=np.uint64)
+        # Targets of the first records, a row each: observers' (2 each), then step properties, witnesses.
+        self.recs = np.zeros((max(1, 2 * self.nob + self.ns + self.nws), self.words), dtype=np.uint64)
         self.seen_sv: set[int] = set()
         self.seen_sw: set[int] = set()
         self.seen_ob: set[tuple[int, int]] = set()
@@ -108,19 +112,23 @@ class NativeCore:
 
     # -- visited set ------------------------------------------------------------------------------
 
+    def _rows(self, states: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(states, dtype=np.uint64).reshape(-1, self.words)
+
     def offer(self, states: np.ndarray, okeys: np.ndarray) -> None:
-        s, o = np.ascontiguousarray(states, dtype=np.uint64), np.ascontiguousarray(okeys, dtype=np.int64)
+        """``states``: ``(n, words)`` rows."""
+        s, o = self._rows(states), np.ascontiguousarray(okeys, dtype=np.int64)
         if self.lib.kl_pset_offer(self.pset, s.ctypes.data, o.ctypes.data, len(s)):
             raise MemoryError("a partition's visited set ran out of memory")
 
     def take(self) -> tuple[np.ndarray, np.ndarray]:
         n = self.lib.kl_pset_pending(self.pset)
-        states, okeys = np.empty(n, dtype=np.uint64), np.empty(n, dtype=np.int64)
+        states, okeys = np.empty((n, self.words), dtype=np.uint64), np.empty(n, dtype=np.int64)
         self.lib.kl_pset_take(self.pset, states.ctypes.data, okeys.ctypes.data)
         return states, okeys
 
     def add_done(self, states: np.ndarray) -> None:
-        s = np.ascontiguousarray(states, dtype=np.uint64)
+        s = self._rows(states)
         if self.lib.kl_pset_add_done(self.pset, s.ctypes.data, len(s)):
             raise MemoryError("a partition's visited set ran out of memory")
 
@@ -131,7 +139,7 @@ class NativeCore:
     # -- checks -------------------------------------------------------------------------------------
 
     def check_states(self, states: np.ndarray, ids: np.ndarray) -> None:
-        s, i = np.ascontiguousarray(states, dtype=np.uint64), np.ascontiguousarray(ids, dtype=np.int64)
+        s, i = self._rows(states), np.ascontiguousarray(ids, dtype=np.int64)
         self.lib.kl_check_states(s.ctypes.data, i.ctypes.data, len(s), self.inv.ctypes.data, self.wit.ctypes.data)
 
     def state_findings(self) -> tuple[dict[int, int], dict[int, int]]:
@@ -160,33 +168,39 @@ class NativeCore:
 
     def expand(self, states: np.ndarray, ids: np.ndarray, parts: int,
                me: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, Records]:
-        """Expand ``states``: successors owned by partition ``me`` go into its set; the others come
-        back once per chunk run as ``(states, order keys, owners)``, with this call's new findings."""
+        """Expand ``states`` (``(n, words)`` rows): successors owned by partition ``me`` go into its set;
+        the others come back once per chunk run as ``(states, order keys, owners)``, with this call's
+        new findings."""
         n = len(states)
         cap = max(1, n * self.T)
         if cap > self.cap:  # buffers live across calls: fresh ones cost a page fault per 4 KiB
             self.cap = cap
-            self.buf = (np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int64), np.empty(cap, dtype=np.int32),
-                        np.empty(cap, dtype=np.uint64), np.empty(cap, dtype=np.int64))
+            w = self.words
+            self.buf = (np.empty((cap, w), dtype=np.uint64), np.empty(cap, dtype=np.int64),
+                        np.empty(cap, dtype=np.int32), np.empty((cap, w), dtype=np.uint64),
+                        np.empty(cap, dtype=np.int64))
         succ, okeys, owner, own_c, own_k = self.buf
-        s, i = np.ascontiguousarray(states, dtype=np.uint64), np.ascontiguousarray(ids, dtype=np.int64)
+        s, i = self._rows(states), np.ascontiguousarray(ids, dtype=np.int64)
         acc = np.zeros(self.T + 3, dtype=np.int64)
         acc[self.T + 2] = -1
         hits_before = self.ob[0::6].copy()
-        out = (succ, okeys, owner, own_c, own_k, acc, self.sv, self.sw, self.ob, self.obt, self.scratch)
+        out = (succ, okeys, owner, own_c, own_k, acc, self.sv, self.sw, self.ob, self.recs, self.scratch)
         m = self.lib.kl_expand(s.ctypes.data, i.ctypes.data, n, *(a.ctypes.data for a in out), self.sbits,
                                self.pset, parts, me)
         if m < 0:
             raise MemoryError("a partition's visited set ran out of memory")
 
-        def new_records(arr: np.ndarray, count: int, seen: set[int]) -> dict[int, tuple[int, int, int]]:
+        def target(row: int) -> int:
+            return sum(int(x) << (64 * k) for k, x in enumerate(self.recs[row]))
+
+        def new_records(arr: np.ndarray, count: int, seen: set[int], at: int) -> dict[int, tuple[int, int, int]]:
             out = {}
             for k in range(count):
                 if arr[2 * k] >= 0 and k not in seen:
                     seen.add(k)
                     # (source, transition, target); the transition is not kept, and not needed: a
                     # source is expanded by one partition only, so sources alone order the records.
-                    out[k] = (int(arr[2 * k]), -1, int(arr[2 * k + 1]))
+                    out[k] = (int(arr[2 * k]), -1, target(at + k))
             return out
 
         obs = []
@@ -195,12 +209,13 @@ class NativeCore:
             wit = fail = None
             if ws >= 0 and (o, 0) not in self.seen_ob:
                 self.seen_ob.add((o, 0))
-                wit = (ws, wi, int(self.obt[2 * o]))
+                wit = (ws, wi, target(2 * o))
             if fs >= 0 and (o, 1) not in self.seen_ob:
                 self.seen_ob.add((o, 1))
-                fail = (fs, fi, int(self.obt[2 * o + 1]), fk)
+                fail = (fs, fi, target(2 * o + 1), fk)
             obs.append(ObserverResult(h - int(hits_before[o]), wit, fail))
         dead = int(acc[self.T + 2])
         rec = Records(acc[:self.T], int(acc[self.T]), int(acc[self.T + 1]), dead if dead >= 0 else None,
-                      new_records(self.sv, self.ns, self.seen_sv), new_records(self.sw, self.nws, self.seen_sw), obs)
+                      new_records(self.sv, self.ns, self.seen_sv, 2 * self.nob),
+                      new_records(self.sw, self.nws, self.seen_sw, 2 * self.nob + self.ns), obs)
         return succ[:m].copy(), okeys[:m].copy(), owner[:m].copy(), rec

@@ -88,7 +88,7 @@ class Partition:
             for i in ob.transitions:
                 self.by_transition.setdefault(i, []).append(ob)
         self.visited = VisitedSet()
-        self.native: NativeCore | None = native_core(p.system, p.native)  # None past 63 bits or without cc
+        self.native: NativeCore | None = native_core(p.system, p.native)  # None without cc (any width)
         if self.native is None:  # the Python-compiled model
             self.succ = compile_successors(p.system)
             self.check_inv = compile_state_checks(layout, p.invariants) if p.invariants else None
@@ -120,7 +120,7 @@ class Partition:
 
     def seed(self, state: int) -> None:
         if self.native is not None:
-            self.native.offer(np.array([state], dtype=np.uint64), np.array([-1], dtype=np.int64))
+            self.native.offer(to_words([state], self.words), np.array([-1], dtype=np.int64))
             return
         self.pending.append((to_words([state], self.words), np.array([-1], dtype=np.int64)))
 
@@ -205,7 +205,7 @@ class Partition:
     def _expand_native(self, lo: int, hi: int) -> list[Batch]:
         assert self.native is not None
         acc, p = self.acc, self.problem
-        arr, okeys, owner, rec = self.native.expand(self.frontier[lo:hi, 0], self.frontier_ids[lo:hi],
+        arr, okeys, owner, rec = self.native.expand(self.frontier[lo:hi], self.frontier_ids[lo:hi],
                                                     self.parts, self.index)
         acc["fired"] = [a + int(b) for a, b in zip(acc["fired"], rec.fired)]
         acc["edges"] += rec.edges
@@ -217,7 +217,7 @@ class Partition:
                 acc[name].setdefault(k, r)  # chunks come in id order: the first record stays
         if p.merge is not None:
             p.merge(p.observers, rec.observers)
-        return self._route(arr.reshape(-1, 1), okeys, owner)  # the C core kept this partition's own
+        return self._route(arr, okeys, owner)  # the C core kept this partition's own
 
     def _route(self, arr: np.ndarray, okeys: np.ndarray, owner: np.ndarray) -> list[Batch]:
         """Keep the successors this partition owns; one batch per other owner."""
@@ -241,7 +241,7 @@ class Partition:
         if self.native is not None:
             for b in batches:
                 if b is not None and len(b[1]):
-                    self.native.offer(b[0][:, 0], b[1])
+                    self.native.offer(b[0], b[1])
             return
         for b in batches:
             if b is not None and len(b[1]):
@@ -263,8 +263,8 @@ class Partition:
         if self.native is not None:
             states, okn = self.native.take()
             order = np.argsort(okn)
-            arr1, okn = states[order].reshape(-1, 1), okn[order]
-            self.new = (arr1, arr1[:, 0], okn)
+            arr1, okn = states[order], okn[order]
+            self.new = (arr1, arr1[:, 0], okn)  # the keys are not used: the native set has them
             return okn, self.native.found()
         if not self.pending:
             self.new = (np.empty((0, self.words), dtype=np.uint64), None, _EMPTY_OK)  # type: ignore[assignment]
@@ -309,7 +309,7 @@ class Partition:
 
     def _check_states(self, ids: np.ndarray, arr: np.ndarray) -> None:
         if self.native is not None:
-            self.native.check_states(arr[:, 0], ids)
+            self.native.check_states(arr, ids)
             return
         acc, inv, wit = self.acc, self.check_inv, self.wit
         if inv is None and wit is None:
@@ -378,7 +378,7 @@ class Partition:
         self.base, self.span = data["base"], data["span"]
         if self.native is not None:
             for arr in self.rec_states:
-                self.native.add_done(arr[:, 0])
+                self.native.add_done(arr)
             for k, sid in self.acc["state_violations"].items():
                 self.native.inv[k] = sid
             for k, sid in self.acc["state_witnesses"].items():
