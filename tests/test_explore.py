@@ -137,6 +137,28 @@ def test_step_through_a_propertys_counterexample(browser: Any) -> None:
         assert _stop(proc) == 130
 
 
+def test_the_session_walks_and_the_views_draw_both_profiles() -> None:
+    from kubelife.explore.session import ExploreError, Session
+    from kubelife.explore.views import state_view
+    from kubelife.model.k8s.config import Config
+    from kubelife.profiles import build
+
+    for profile in ("seed", "modern"):
+        s = Session(build(Config.uniform(nodes=1, slots=1, profile=profile)))
+        with pytest.raises(ExploreError, match="not enabled"):
+            s.fire(next(i for i, t in enumerate(s.model.system.transitions) if t.action.kind == "P1"))
+        for kind in ("N1", "R1", "P1"):  # register the node, create the pod, bind it
+            s.fire(next(i for i, a in s.enabled() if a.kind == kind))
+        view = state_view(s.model, s.current.values)
+        assert [p["id"] for p in view["nodes"][0]["pods"]] == ["p0"] and view["unbound"] == []
+        assert view["nodes"][0]["pods"][0]["containers"], view
+        s.back()
+        s.back()
+        assert s.cursor == 1 and len(s.history) == 4
+        s.fire(s.enabled()[0][0])  # a new step from the middle drops the old future
+        assert len(s.history) == 3 and s.cursor == 2
+
+
 def test_bad_flags_exit_2_with_one_sentence() -> None:
     for flags, words in ((["--port", "http"], "'http' is not a port number"),
                          (["--profile", "future"], "'future' is not known"),

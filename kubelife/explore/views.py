@@ -65,7 +65,7 @@ def _seed_pod(i: int, p: Any) -> Json:
         if c.restarts:
             detail.append(f"restarts {c.restarts}")
         tone = {"Running": "ok", "Waiting": "warn"}.get(c.state.label, "off")
-        cs.append({"id": f"p{i}.c{k}", "title": f"c{k} {c.state.label}", "lines": detail, "tone": tone})
+        cs.append({"id": f"p{i}.c{k}", "title": f"c{k}: {c.state.label}", "lines": detail, "tone": tone})
     return {"id": f"p{i}", "title": f"pod p{i}", "exists": True, "lines": [f"phase {p.phase.label}"],
             "tone": _PHASE_TONE.get(p.phase.label, ""), "containers": cs}
 
@@ -91,7 +91,10 @@ def _modern_pod(i: int, p: Any) -> Json:
     if p.deleting:
         lines.append("Terminating")
     cs = []
-    for k, c in enumerate(p.containers):
+    seen: dict[str, int] = {}
+    for c in p.containers:  # named as the model's actions name them: s0 (sidecar), i0 (init), c0 (main)
+        letter = {"SIDECAR": "s", "INIT": "i", "MAIN": "c"}[c.kind.name]
+        k = seen[letter] = seen.get(letter, -1) + 1
         detail = [c.reason] if c.reason else []
         if c.state.label != "Terminated" and c.last.label != "none":
             detail.append(f"last {c.last.label}")
@@ -101,6 +104,7 @@ def _modern_pod(i: int, p: Any) -> Json:
             detail.append("back-off")
         tone = {"Running": "ok", "Waiting": "warn"}.get(c.state.label, "off")
         kind = {"INIT": "init", "SIDECAR": "sidecar", "MAIN": "main"}[c.kind.name]
-        cs.append({"id": f"p{i}.c{k}", "title": f"{kind} c{k} {c.state.label}", "lines": detail, "tone": tone})
+        cs.append({"id": f"p{i}.{letter}{k}", "title": f"{kind} {letter}{k}: {c.state.label}", "lines": detail,
+                   "tone": tone})
     return {"id": f"p{i}", "title": f"pod p{i}", "exists": True, "lines": lines,
             "tone": _PHASE_TONE.get(p.phase.label, ""), "containers": cs}
