@@ -105,7 +105,8 @@ def generate(path: Path, lines: int, nodes: int = 50) -> None:
 
 
 REALISTIC = Path(__file__).resolve().parents[1] / "tests" / "data" / "realistic" / "pod.json"
-_DATA_MAPS = frozenset({"labels", "annotations", "capacity", "allocatable", "requests", "limits", "nodeSelector"})
+_DATA_MAPS = frozenset({"labels", "annotations", "capacity", "allocatable", "requests", "limits", "nodeSelector",
+                        "fieldsV1"})
 
 
 def _snake_key(k: str) -> str:

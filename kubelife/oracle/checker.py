@@ -26,6 +26,7 @@ UNSEEN = ("healthy", "unknown")
 NODE_HISTORY = 64  # node observations kept per node; a pod seen less often is checked against the latest only
 PENDING_EVENTS = 10_000  # objects whose Events arrived before the object itself; the oldest are dropped beyond
 KEPT_DIAGNOSTICS = 1000
+MAX_HIDDEN_RESTARTS = 255  # the hidden-step search counts each container's restarts in 8 bits (search._CBITS)
 # What a profile's abstraction may raise on an object the shape checks let through: a safety net, so that
 # no input ends the run with a traceback (the fuzz tests assert the net is never needed).
 _UNEXPECTED = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
@@ -292,6 +293,14 @@ class Oracle:
                 grown += d
         deltas = tuple(ds)
         bound = self.max_hidden + 3 * grown + (2 * n + 2 if first else 0)
+        jump = max((d for d in deltas if d < ANY_COUNT), default=0)
+        if jump > MAX_HIDDEN_RESTARTS:
+            # No path can match (the search counts restarts in 8 bits), and looking for one takes minutes.
+            cut = SearchResult(frozenset(), (), next(iter(live.starts)), False, 0)
+            self._diverged(live, lm, cut, rec.line, rec.time, obs.describe(), target, deltas, bound, node_seq,
+                           status="gap", reason=f"restartCount rose by {jump:,} between two observations; the oracle "
+                           f"follows at most {MAX_HIDDEN_RESTARTS} hidden restarts of a container")
+            return
         if obs.deleted and self.profile.models_deletion:
             if self._removed(live, lm, obs, rec, counts, bound, node_seq):
                 live.node_seen, live.node_free = node_at, not node_seq[-1]
