@@ -17,8 +17,8 @@ CONFIGS = ["R1", "R2", "B1"]
 
 CHILD = r"""
 import json, resource, sys, time
-from kubelife.model.k8s.presets import preset
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles.seed.presets import preset
+from kubelife.profiles import build
 from kubelife.check import check_model
 from kubelife.model.engine.explore import explore
 name, mode = sys.argv[1], sys.argv[2]

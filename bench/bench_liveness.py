@@ -18,7 +18,7 @@ import time
 from kubelife.liveness import check_liveness
 from kubelife.model.engine.graph import explore_graph
 from kubelife.model.engine.liveness import scc_labels
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
 
 DEFAULT = [

@@ -37,7 +37,7 @@ from kubelife.model.k8s.types import (  # noqa: E402,E501
     Ready,
 )
 from kubelife.oracle import check_trace  # noqa: E402
-from kubelife.oracle.render import node_object, pod_object  # noqa: E402
+from kubelife.profiles.seed.render import node_object, pod_object  # noqa: E402
 
 RC = 987654321  # placeholder restart count, replaced per line
 

@@ -13,9 +13,9 @@ import argparse
 import time
 
 from kubelife.model.engine.symbolic import bmc
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.properties.seed import EXPECTED_VIOLATION, properties_for
+from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, properties_for
 from kubelife.prove import prove_all
 
 

@@ -24,8 +24,8 @@ from typing import Any
 
 def _one(kind: str, preset_name: str, symmetry: bool, workers: int) -> dict[str, Any]:
     from kubelife.check import check_model
-    from kubelife.model.k8s.cluster import build
-    from kubelife.model.k8s.presets import preset
+    from kubelife.profiles import build
+    from kubelife.profiles.seed.presets import preset
 
     m = build(preset(preset_name))
     t0 = time.perf_counter()

@@ -32,9 +32,9 @@ import time
 from dataclasses import dataclass
 
 from kubelife.model.engine.promela import promela_model, run_spin
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.presets import preset
+from kubelife.profiles.seed.presets import preset
 
 
 @dataclass

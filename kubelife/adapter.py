@@ -24,10 +24,9 @@ from dataclasses import fields
 from typing import Any, Protocol, runtime_checkable
 
 from kubelife.model.engine.system import Action
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.modern.types import MCluster
-from kubelife.model.k8s.types import ClusterState
 
 __all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
 
@@ -46,27 +45,29 @@ class Adapter(Protocol):
     def apply(self, action: Action) -> None:
         """Perform one step; raise :class:`ActionRefused` if it cannot."""
 
-    def observe(self) -> ClusterState | MCluster:
-        """What the implementation reports now (an ``MCluster`` under the ``modern`` profile)."""
+    def observe(self) -> Any:
+        """What the implementation reports now: the decoded state of the profile's shape
+        (``ClusterModel.decode``), with the same dataclasses and field names."""
 
 
 class ModelAdapter:
     """The model itself as an implementation (optionally a variant such as a mutant).
 
-    ``semantics=None`` follows the configuration's profile (seed or modern).
+    ``semantics=None`` follows the configuration's profile.
     """
 
     def __init__(self, semantics: type[Any] | None = None) -> None:
-        # ``type[Any]``: seed and modern semantics (and their mutants) share no base class.
+        # ``type[Any]``: profiles' semantics (and their mutants) share no base class.
         self.semantics = semantics
         self.model: ClusterModel | None = None
         self.values: tuple[int, ...] = ()
 
     def __repr__(self) -> str:
+        # Valid Python where ``get`` is ``kubelife.profiles.get`` (replay code imports it).
         name = getattr(self.semantics, "mutant", None)
-        if name and getattr(self.semantics, "profile", "seed") == "modern":
-            return f"ModelAdapter(MODERN_MUTANTS[{name!r}])"
-        return f"ModelAdapter(MUTANTS[{name!r}])" if name else "ModelAdapter()"
+        if name:
+            return f"ModelAdapter(get({self.semantics.profile!r}).mutant({name!r}))"
+        return "ModelAdapter()"
 
     def reset(self, config: Config) -> None:
         self.model = build(config, self.semantics)
@@ -80,12 +81,12 @@ class ModelAdapter:
             raise ActionRefused(f"{action} is not enabled here")
         self.values = nxt
 
-    def observe(self) -> ClusterState | MCluster:
+    def observe(self) -> Any:
         assert self.model is not None, "reset() first"
         return self.model.shape.decode(self.values)
 
 
-def differences(expected: ClusterState | MCluster, observed: ClusterState | MCluster) -> list[str]:
+def differences(expected: Any, observed: Any) -> list[str]:
     """Readable field-by-field differences, ``[]`` when the implementation agrees with the model.
 
     Every observable field of the decoded state, in its dataclass order: seed nodes (phase,
@@ -98,10 +99,9 @@ def differences(expected: ClusterState | MCluster, observed: ClusterState | MClu
         return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
                 f"{len(observed.nodes)} and {len(observed.pods)}"]
     out: list[str] = []
-    modern = isinstance(expected, MCluster)
-    # How the two profiles have always spoken: modern containers by number ("container 0"), seed ones
-    # by name ("container c0"); a modern implementation's missing field reads as None, a seed one's raises.
-    tag, missing = ("", (None,)) if modern else ("c", ())
+    # How the state type speaks (its ``container_tag`` and ``lenient`` class attributes).
+    tag = getattr(expected, "container_tag", "c")
+    missing: tuple[Any, ...] = (None,) if getattr(expected, "lenient", False) else ()
 
     def cmp(where: str, a: Any, b: Any, skip: tuple[str, ...] = ()) -> None:
         for f in fields(a):

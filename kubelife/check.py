@@ -11,8 +11,8 @@ from kubelife.model.engine.explore import Exploration, Progress, StateLimitExcee
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.trace import Trace, trace_from_path
 from kubelife.properties.core import Property
-from kubelife.properties.profiles import properties_for_profile, rows_for
-from kubelife.properties.rows import Row
+from kubelife.profiles import properties_for_profile, rows_for
+from kubelife.properties.core import Row
 
 __all__ = ["PropertyVerdict", "RowVerdict", "CheckResult", "check_model", "RowObserver"]
 
@@ -161,6 +161,7 @@ class CheckResult:
             "depth": ex.depth,
             "seconds": round(ex.seconds, 3),
             "deadlocks": ex.deadlocks,
+            "memory": ex.memory,  # {peak_bytes, bytes_per_state} of the compiled engine; null in Python
             "deadlock_example": self.deadlock.to_json()["steps"] if self.deadlock else None,
             "fired": {str(a): n for a, n in zip(acts, ex.fired)},
             "never_fired": [str(acts[i]) for i in ex.never_fired],
@@ -183,10 +184,10 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
 
     ``engine``: ``fast`` (compiled C), ``python``, or ``auto`` (fast when a C compiler is there and the
     run is not tiny).  ``symmetry`` stores one state per orbit of interchangeable nodes and slots
-    (:mod:`kubelife.model.k8s.symmetry`); verdicts and shortest trace lengths are unchanged, counts shrink.
+    (the profile's ``symmetry``); verdicts and shortest trace lengths are unchanged, counts shrink.
     """
     from kubelife.model.engine import fast
-    from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
+    from kubelife.symmetry import canonicalizer, symmetry_spec
 
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r} is not known; use one of: {', '.join(ENGINES)}")
@@ -202,7 +203,7 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
         sometimes=[p.witness for p in inv], sometimes_steps=[p.witness for p in stp],
         progress=progress, max_states=max_states, canon=canon,
     )
-    use_fast = engine == "fast" or (engine == "auto" and fast.available() and m.shape.layout.bits <= 63)
+    use_fast = engine == "fast" or (engine == "auto" and fast.available())  # any state width
     observers = [RowObserver(m, r) for r in rows]
     ex: Exploration | None = None
     if explorer is not None:  # another engine with explore's signature (kubelife.ray_engine)

@@ -37,6 +37,31 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+_SIZE = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def add_memory_budget_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--memory-budget", metavar="SIZE", default=None,
+                   help="stop the compiled search before it allocates past SIZE (e.g. 8G, 512M; "
+                   "default 75%% of the machine's memory)")
+
+
+def apply_memory_budget(args: argparse.Namespace) -> None:
+    """Check ``--memory-budget`` and make it the compiled engine's budget (one sentence, exit 2, if bad)."""
+    import re
+
+    from kubelife.model.engine import fast
+
+    text = getattr(args, "memory_budget", None)
+    if text is None:
+        return
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)(?:i?B)?", text.strip(), re.IGNORECASE)
+    size = int(float(m.group(1)) * _SIZE[m.group(2).upper()]) if m else 0
+    if not _SIZE["M"] * 16 <= size <= _SIZE["T"] * 1024:
+        usage_error(f"--memory-budget {text} is not a size from 16M to 1024T; give one like 8G or 512M.")
+    fast.set_memory_budget(size)
+
+
 def add_config_args(p: argparse.ArgumentParser) -> None:
     """The single-configuration flags shared by check, prove, export and report."""
     from kubelife.model.k8s.types import Policy
@@ -49,75 +74,75 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--containers", type=_positive_int, help="containers per pod (1-6; default 1)")
     g.add_argument("--policy", choices=[p.label for p in Policy], help="restart policy (default Always)")
     g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
-    g.add_argument("--inits", type=_positive_int, help="regular init containers per pod (--profile modern; 0-3)")
-    g.add_argument("--sidecars", type=_positive_int, help="sidecar containers per pod (--profile modern; 0-2)")
-    p.add_argument("--profile", default="seed", help="semantics profile (seed, modern)")
+    g.add_argument("--inits", type=_positive_int, help="regular init containers per pod (0-3; profiles that have them)")
+    g.add_argument("--sidecars", type=_positive_int, help="sidecar containers per pod (0-2; profiles that have them)")
+    add_profile_arg(p)
     p.add_argument("--mutant", help="run a deliberately broken variant of the model (see --list-mutants)")
 
 
+def add_profile_arg(p: argparse.ArgumentParser) -> None:
+    """``--profile NAME``: a registered semantics profile (``None``: the registry's default)."""
+    from kubelife import profiles
+
+    names = profiles.names()
+    p.add_argument("--profile", default=None,
+                   help=f"semantics profile ({', '.join(names)}; default {names[0] if names else 'none'})")
+
+
+def profile_from_args(args: argparse.Namespace) -> Any:
+    """The :class:`~kubelife.profiles.Profile` the command runs under; a usage error if unknown."""
+    from kubelife import profiles
+
+    try:
+        return profiles.get(getattr(args, "profile", None))
+    except profiles.ProfileError as e:
+        usage_error(str(e))
+
+
 _SINGLE = ("nodes", "slots", "replicas", "containers", "policy", "restart_cap")
-_MODERN_SINGLE = ("inits", "sidecars")  # read with getattr(..., None): callers may build args by hand
-
-
-def _modern_preset(name: str) -> Any:
-    from kubelife.model.k8s.config import ConfigError
-    from kubelife.model.k8s.modern.presets import MODERN_PRESETS
-
-    if name not in MODERN_PRESETS:
-        raise ConfigError(f"preset {name!r} is not a modern preset; use one of: {', '.join(MODERN_PRESETS)}.")
-    return MODERN_PRESETS[name]
+_OPTION_SINGLE = ("inits", "sidecars")  # read with getattr(..., None): callers may build args by hand
 
 
 def config_from_args(args: argparse.Namespace) -> Any:
     """A single Config, or None when the default suite was asked for."""
     from kubelife.model.k8s.config import Config, ConfigError
-    from kubelife.model.k8s.presets import preset
     from kubelife.model.k8s.types import Policy
 
+    prof = profile_from_args(args)
     try:
-        modern = {k: getattr(args, k, None) for k in _MODERN_SINGLE}
+        options = {k: getattr(args, k, None) for k in _OPTION_SINGLE}
         if args.preset:
-            if any(getattr(args, k) is not None for k in _SINGLE) or any(v is not None for v in modern.values()):
+            if any(getattr(args, k) is not None for k in _SINGLE) or any(v is not None for v in options.values()):
                 usage_error("--preset cannot be combined with --nodes, --slots, --replicas, --containers, "
                             "--policy or --restart-cap.")
-            return _modern_preset(args.preset) if args.profile == "modern" else preset(args.preset)
-        if all(getattr(args, k) is None for k in _SINGLE) and all(v is None for v in modern.values()):
+            return prof.preset(args.preset)
+        if all(getattr(args, k) is None for k in _SINGLE) and all(v is None for v in options.values()):
             return None
-        return Config.uniform(
+        return prof.configure(Config.uniform(
             nodes=1 if args.nodes is None else args.nodes,
             slots=2 if args.slots is None else args.slots,
             replicas=1 if args.replicas is None else args.replicas,
             containers=1 if args.containers is None else args.containers,
             policy=Policy.parse(args.policy) if args.policy else Policy.ALWAYS,
             restart_cap=1 if args.restart_cap is None else args.restart_cap,
-            profile=args.profile,
-            **{k: v for k, v in modern.items() if v is not None},
-        )
+            profile=prof.name,
+            **{k: v for k, v in options.items() if v is not None},
+        ))
     except ConfigError as e:
         usage_error(str(e))
 
 
 def semantics_from_args(args: argparse.Namespace) -> Any:
-    from kubelife.model.k8s.cluster import semantics_for
-    from kubelife.model.k8s.config import PROFILES
+    """The profile's semantics, or the mutant ``--mutant`` names."""
+    from kubelife import profiles
 
-    if args.profile not in PROFILES:
-        usage_error(f"--profile {args.profile!r} is not known; use one of: {', '.join(PROFILES)}.")
-    if not args.mutant:
-        return semantics_for(args.profile)
-    MUTANTS = mutants_for(args.profile)
-    if args.mutant not in MUTANTS:
-        usage_error(f"--mutant {args.mutant!r} is not known; use one of: {', '.join(MUTANTS)}.")
-    return MUTANTS[args.mutant]
-
-
-def mutants_for(profile: str) -> dict[str, Any]:
-    """The mutants of a profile, by name."""
-    if profile == "modern":
-        from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
-        return MODERN_MUTANTS
-    from kubelife.model.k8s.mutants import MUTANTS
-    return MUTANTS  # type: ignore[return-value]
+    prof = profile_from_args(args)
+    if not getattr(args, "mutant", None):
+        return prof.semantics
+    try:
+        return prof.mutant(args.mutant)
+    except profiles.ProfileError as e:
+        usage_error(str(e))
 
 
 def _command_modules() -> list[Any]:

@@ -40,52 +40,28 @@ from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.trace import Trace, trace_from_path
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.liveness import (
-    SYMMETRIES,
-    Instance,
-    LivenessProperty,
-    expand_fairness,
-    fairness_for,
-    liveness_properties_for,
-)
+from kubelife.profiles import LivenessSpec, Profile, get, require, resolve
+from kubelife.properties.liveness import SYMMETRIES, Fairness, Instance, LivenessProperty, expand_fairness
 
-__all__ = [
-    "LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "lasso_diagram", "LIVENESS_SUITE",
-    "MODERN_LIVENESS_SUITE", "liveness_suite",
-]
+__all__ = ["LivenessVerdict", "LivenessResult", "check_liveness", "render_liveness", "lasso_diagram",
+           "liveness_suite", "liveness_spec", "fairness_table"]
 
 _PY_GRAPH = 20_000  # graphs up to this many states are built in Python: sooner than a first C compile
 
 
-def _u(name: str, **kw: Any) -> Config:
-    return Config.uniform(name=name, **kw)
+def liveness_spec(profile: Profile | str | None) -> LivenessSpec:
+    """The profile's liveness declaration; one sentence when it has none."""
+    spec: LivenessSpec = require(resolve(profile), "liveness")
+    return spec
 
 
-# Small on purpose: one node shows every result (flapping needs one node); two-container pods
-# exercise the kubelet's per-container fairness; the two-node configuration exercises symmetry.
-LIVENESS_SUITE: tuple[Config, ...] = (
-    *(_u(f"live-{p.label}-1c", nodes=1, slots=2, replicas=1, containers=1, policy=p) for p in Policy),
-    *(_u(f"live-{p.label}-2c", nodes=1, slots=1, replicas=1, containers=2, policy=p) for p in Policy),
-    _u("live-Always-2n", nodes=2, slots=1, replicas=1, containers=1, policy=Policy.ALWAYS),
-)
-
-
-def _m(name: str, nodes: int, slots: int, **spec: Any) -> Config:
-    return Config(nodes, (SlotSpec(**spec),) * slots, 1, 1, "modern", name)
-
-
-# Modern: one node and two slots (a Terminating copy and its replacement), each policy; a
-# user-deletes configuration (deletes are how a Pending pod may go away); two nodes.
-MODERN_LIVENESS_SUITE: tuple[Config, ...] = (
-    *(_m(f"live-modern-{p.label}", 1, 2, policy=p) for p in Policy),
-    _m("live-modern-Never-deletes", 1, 2, policy=Policy.NEVER, user_deletes=True),
-    _m("live-modern-Never-2n", 2, 1, policy=Policy.NEVER),
-)
-
-
-def liveness_suite(profile: str) -> tuple[Config, ...]:
+def liveness_suite(profile: Profile | str | None) -> tuple[Config, ...]:
     """The configurations ``kubelife liveness`` checks by default for a profile."""
-    return MODERN_LIVENESS_SUITE if profile == "modern" else LIVENESS_SUITE
+    return liveness_spec(profile).suite
+
+
+def fairness_table(m: ClusterModel) -> dict[str, Fairness]:
+    return dict(liveness_spec(get(m.config.profile)).fairness)
 
 
 @dataclass
@@ -157,7 +133,7 @@ class LivenessResult:
 def _canonicalizer(m: ClusterModel, level: str) -> Callable[[int], int] | None:
     """E's canonicaliser for ``nodes`` or ``nodes+slots``; ``None`` where unavailable or trivial."""
     try:
-        from kubelife.model.k8s.symmetry import canonicalizer, symmetry_group_size
+        from kubelife.symmetry import canonicalizer, symmetry_group_size
     except ImportError:  # symmetry reduction not available: every check uses the full graph
         return None
     slots = level == "nodes+slots"
@@ -169,7 +145,7 @@ def _canonicalizer(m: ClusterModel, level: str) -> Callable[[int], int] | None:
 def _level(prop: LivenessProperty, fairness: Sequence[str]) -> str:
     inv = set(prop.invariant_under)
     for f in fairness:
-        inv &= fairness_for(prop.profile)[f].invariant_under
+        inv &= prop.tables[0][f].invariant_under
     if SYMMETRIES <= inv:
         return "nodes+slots"
     return "nodes" if "nodes" in inv else "full"
@@ -191,13 +167,13 @@ class _Graphs:
         return level, g, c
 
     def _explore(self, level: str, canon: Callable[[int], int] | None) -> Graph:
-        """The graph in C when a compiler is there and the state fits 63 bits (same ids and edges),
+        """The graph in C when a compiler is there (same ids and edges, states of any width),
         else in Python; small graphs stay in Python, where a first C compile would cost more."""
         from kubelife.model.engine import fast
-        from kubelife.model.k8s.symmetry import symmetry_spec
+        from kubelife.symmetry import symmetry_spec
 
         m = self.m
-        if fast.available() and m.shape.layout.bits <= 63:
+        if fast.available():  # any state width
             try:
                 return explore_graph(m.system, canon=canon, max_states=min(self.max_states or _PY_GRAPH,
                                                                            _PY_GRAPH))
@@ -228,7 +204,7 @@ def _assumptions(m: ClusterModel, fairness: Sequence[str]) -> Assumptions:
     weak: list[frozenset[int]] = []
     strong: list[frozenset[int]] = []
     finite: set[int] = set()
-    table = fairness_for(m.config.profile)
+    table = fairness_table(m)
     for name in fairness:
         f = table[name]
         gs = f.groups(acts)
@@ -325,21 +301,22 @@ def check_liveness(m: ClusterModel, fairness: Sequence[str] | None = None, symme
                    max_states: int | None = None) -> LivenessResult:
     """Every liveness property under its declared cases, or under exactly ``fairness`` when given.
 
-    ``fairness`` names come from the model's profile table (:func:`kubelife.properties.liveness.fairness_for`)
-    or its bundles (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
-    Properties default to the profile's (:func:`kubelife.properties.liveness.liveness_properties_for`).
+    ``fairness`` names come from the model's profile table (``Profile.liveness.fairness``) or its
+    bundles (``fair``, ``disruptions-stop``); an unknown name raises ``ValueError``.
+    Properties default to the profile's (``Profile.liveness.properties``).
     """
     start = time.perf_counter()
-    profile = m.config.profile
-    chosen = expand_fairness(fairness, profile) if fairness is not None else None
+    spec = liveness_spec(m.config.profile)
+    tables = (spec.fairness, spec.bundles)
+    chosen = expand_fairness(fairness, *tables) if fairness is not None else None
     graphs = _Graphs(m, symmetry, max_states)
     verdicts = []
-    for prop in props if props is not None else liveness_properties_for(profile):
+    for prop in props if props is not None else spec.properties:
         if chosen is not None:
             verdicts.append(_check_one(m, prop, chosen, graphs, method))
             continue
         for case in prop.cases_for(m.config):
-            verdicts.append(_check_one(m, prop, expand_fairness(case.fairness, profile), graphs, method, case.why))
+            verdicts.append(_check_one(m, prop, expand_fairness(case.fairness, *tables), graphs, method, case.why))
     return LivenessResult(m, verdicts, graphs.info(), time.perf_counter() - start)
 
 
@@ -351,7 +328,7 @@ def _how_fair(m: ClusterModel, fairness: Sequence[str], succ: Callable[[int], li
     taken = {steps[k]: k + 1 for k in range(loop_at, len(steps))}  # transition -> step number
     enabled = [{i for i, t in succ(states[k]) if t != states[k]} for k in cyc]
     out = []
-    table = fairness_for(m.config.profile)
+    table = fairness_table(m)
     for name in fairness:
         f = table[name]
         notes = []

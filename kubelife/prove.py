@@ -4,7 +4,7 @@ For each configuration the transition relation, properties and rows are the
 model's own builders and predicates handed :data:`kubelife.model.engine.symbolic.Z3`.
 
 * Invariants: every state invariant of spec section 5 and the auxiliary
-  facts of :mod:`kubelife.properties.strengthening` hold initially (evaluated) and are
+  facts of :mod:`kubelife.profiles.seed.strengthening` hold initially (evaluated) and are
   inductive together (Houdini over one solver); each property's unsat core
   names the strengthening its proof used.
 * Step properties: ``I(s) and T(s, t) and not step(s, t)`` is unsat.
@@ -13,12 +13,12 @@ model's own builders and predicates handed :data:`kubelife.model.engine.symbolic
   is satisfiable (the witness).  This covers every state satisfying the
   proved invariants, reachable or not.
 * The expected violation: found by BMC from the initial state, shortest first.
-* Any number of containers: see :mod:`kubelife.prove_counts` (seed profile).
+* Any number of containers: where the profile declares counting proofs (``ProveSpec.counts``).
 
 Properties, rows and auxiliary invariants come by profile
-(:func:`kubelife.properties.profiles.properties_for_profile`, :func:`rows_for`,
+(:func:`kubelife.profiles.properties_for_profile`, :func:`rows_for`,
 :func:`auxiliary_for_profile`); a profile with more than one expected
-violation (``modern``: the sidecar one too) gets a BMC run for each.
+violation gets a BMC run for each.
 
 A refuted property is also searched by BMC, so a mutant's counterexample is
 a real run when one exists within the depth, not only a counterexample to
@@ -36,53 +36,36 @@ import z3
 
 from kubelife.model.engine.ops import PY
 from kubelife.model.engine.symbolic import BmcResult, Query, Session, bmc, domain
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.model.k8s.modern.presets import MODERN_SUITE
-from kubelife.model.k8s.presets import DEFAULT_SUITE
-from kubelife.model.k8s.seed import SeedSemantics
 from kubelife.model.k8s.trace import Trace, trace_from_path
 from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Property
-from kubelife.properties.profiles import properties_for_profile, rows_for
-from kubelife.properties.rows import Row
-from kubelife.properties.seed import EXPECTED_VIOLATION
-from kubelife.properties.strengthening import auxiliary_for
+from kubelife.profiles import ProveSpec, get, properties_for_profile, require, rows_for
+from kubelife.properties.core import Row
 
 __all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH", "PROVE_SUITE", "WIDE",
-           "MODERN_PROVE_SUITE", "DEFAULT_TIMEOUT_MS", "auxiliary_for_profile", "prove_suite"]
+           "DEFAULT_TIMEOUT_MS", "auxiliary_for_profile", "prove_suite", "prove_spec"]
 
 DEFAULT_DEPTH = 12
 DEFAULT_TIMEOUT_MS = 20_000  # per solver query; a query that runs out is reported "unknown"
 DOMAIN = "field values stay in their domains"
 
-# Beyond the check suite: three nodes, a policy per slot, a pod the controller does not own
-# (present from the start), two replicas and restart cap 2. Symbolic proofs do not care that
-# this is too big to enumerate comfortably.
-WIDE = Config(
-    3,
-    (SlotSpec(Policy.ALWAYS, 1), SlotSpec(Policy.ON_FAILURE, 2),
-     SlotSpec(Policy.NEVER, 2, controlled=False, initial=True)),
-    replicas=2, restart_cap=2, name="wide-3n-mixed",
-)
-PROVE_SUITE: tuple[Config, ...] = (*DEFAULT_SUITE, WIDE)
-
-# The whole default modern suite: each configuration is small for Z3 (about a second), and
-# together they make every modern row non-vacuous (S3/S4 need the two-container pods).
-MODERN_PROVE_SUITE: tuple[Config, ...] = MODERN_SUITE
+def prove_spec(profile: str | None) -> ProveSpec:
+    """The profile's Z3 declaration; one sentence when it has none."""
+    spec: ProveSpec = require(get(profile), "Z3 proofs")
+    return spec
 
 
-def prove_suite(profile: str) -> tuple[Config, ...]:
+def prove_suite(profile: str | None) -> tuple[Config, ...]:
     """The configurations ``kubelife prove`` covers by default for a profile."""
-    return MODERN_PROVE_SUITE if profile == "modern" else PROVE_SUITE
+    return prove_spec(profile).suite
 
 
 def auxiliary_for_profile(m: ClusterModel) -> list[Property]:
     """Candidate strengthenings of a model's profile (named data, Houdini decides)."""
-    if m.config.profile == "modern":
-        from kubelife.properties.modern_strengthening import modern_auxiliary_for
-        return modern_auxiliary_for(m)
-    return auxiliary_for(m)
+    return prove_spec(m.config.profile).auxiliary(m)
 
 
 @dataclass
@@ -248,14 +231,15 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
         verdicts[p.name] = v
 
     bmc_verdict = None
-    ev = next(p for p in props if p.name == EXPECTED_VIOLATION)
+    ev_name = prove_spec(m.config.profile).expected_violation
+    ev = next(p for p in props if p.name == ev_name)
     if expected:
         bmc_verdict = _expected_bmc(m, ev, depth, timeout_ms)
     # Other known violations (modern: a sidecar may be down while a main container runs), searched
     # only where the configuration can show them: a witness state exists at all.
     extra = {}
     for p in props:
-        if p.kind == "expected-violation" and p.name != EXPECTED_VIOLATION:
+        if p.kind == "expected-violation" and p.name != ev_name:
             if s.query(s.ops.b(p.witness(s.v, s.ops)), kept).status == "sat":
                 extra[p.name] = _expected_bmc(m, p, depth, timeout_ms)
     row_verdicts = {row.id: _prove_row(m, s, row, kept) for row in rows}
@@ -324,7 +308,8 @@ class ProveResult:
     depth: int
     seconds: float
 
-    strict: bool = True  # the default suite: every row applies somewhere and the violation must be found
+    strict: bool = True
+    expected_violation: str = ""  # the property ``bmc`` is about (the profile's)  # the default suite: every row applies somewhere and the violation must be found
 
     @property
     def ok(self) -> bool:
@@ -345,7 +330,7 @@ class ProveResult:
             return out
 
         bmc_json = prop(self.bmc)
-        bmc_json.update({"property": EXPECTED_VIOLATION, "depth": self.depth,
+        bmc_json.update({"property": self.expected_violation, "depth": self.depth,
                          "length": len(self.bmc.trace) if self.bmc.trace else None})
         return {
             "ok": self.ok,
@@ -373,19 +358,20 @@ def _merge_bmc(vs: Sequence[Verdict], depth: int) -> Verdict:
     return Verdict("unknown" if unknown else "not found", seconds, "", {"kind": "bmc", "depth": depth, "length": None})
 
 
-def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] = SeedSemantics, *,
+def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] | None = None, *,
               depth: int = DEFAULT_DEPTH, rows: Sequence[Row] | None = None, any_containers: bool = True,
               timeout_ms: int = DEFAULT_TIMEOUT_MS) -> ProveResult:
     """Prove everything over ``configs`` (default: the profile's :func:`prove_suite`).
 
-    The profile is the semantics'. The any-number-of-containers proofs cover the seed's
-    phase function only, so ``any_containers`` is ignored for other profiles.
+    The profile is the semantics' (default: the default profile's).  The any-number-of-containers
+    proofs run where the profile declares them (``ProveSpec.counts``).
     """
-    from kubelife.prove_counts import prove_counts
-
     start = time.perf_counter()
-    profile = getattr(semantics, "profile", "seed")
-    cfgs = list(configs) if configs is not None else list(prove_suite(profile))
+    if semantics is None:
+        semantics = get(None).semantics
+    profile = semantics.profile
+    spec = prove_spec(profile)
+    cfgs = list(configs) if configs is not None else list(spec.suite)
     rows = rows_for(profile) if rows is None else rows
     proofs = []
     for c in cfgs:
@@ -399,9 +385,9 @@ def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] = Se
     props = {n: _merge([p.properties[n] for p in proofs]) for n in names}
     aux = {n: _merge([p.auxiliary[n] for p in proofs]) for n in proofs[0].auxiliary}
     ev = _merge_bmc([p.bmc for p in proofs if p.bmc is not None], depth)
-    props[EXPECTED_VIOLATION] = ev
+    props[spec.expected_violation] = ev
     for name in dict.fromkeys(n for p in proofs for n in p.extra_bmc):
         props[name] = _merge_bmc([p.extra_bmc[name] for p in proofs if name in p.extra_bmc], depth)
-    counts = prove_counts(semantics) if any_containers and profile == "seed" else {}
+    counts = spec.counts(semantics) if any_containers and spec.counts is not None else {}
     return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start,
-                       strict=configs is None)
+                       strict=configs is None, expected_violation=spec.expected_violation)

@@ -110,7 +110,7 @@ def kubelife_conformance(request: pytest.FixtureRequest, kubelife_adapter: Any) 
 
 @pytest.fixture
 def kubelife_assert_conforms() -> Callable[..., Any]:
-    """``kubelife_assert_conforms(trace, profile="seed", ...)``: fail unless a recorded trace conforms."""
+    """``kubelife_assert_conforms(trace, profile=None, ...)``: fail unless a recorded trace conforms."""
     from kubelife.oracle.testing import assert_conforms
 
     return assert_conforms

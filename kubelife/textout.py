@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kubelife.check import CheckResult
-from kubelife.properties.profiles import row_by_id_for
+from kubelife.profiles import row_by_id_for
 from kubelife.suite import SuiteResult
 
 __all__ = ["print_check", "print_suite", "print_liveness", "liveness_json"]

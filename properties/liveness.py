@@ -1,4 +1,4 @@
-"""Kubernetes liveness properties and the fairness assumptions they need, as named data.
+"""The vocabulary of liveness properties and the fairness assumptions they need, as named data.
 
 A :class:`Fairness` names a set of actions (by spec id, optionally by exit
 code) and how they are assumed to behave forever:
@@ -24,21 +24,16 @@ expected to hold under ``A`` is expected to hold under any superset of ``A``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.seed import C_TERMINATED, FAILED, PENDING, R_TRUE, RUNNING, SUCCEEDED
-from kubelife.model.k8s.types import Policy
 
-__all__ = [
-    "Fairness", "FAIRNESS", "BUNDLES", "expand_fairness", "Instance", "Case", "LivenessProperty",
-    "LIVENESS_PROPERTIES", "FAIR", "liveness_property", "fairness_for", "bundles_for", "liveness_properties_for",
-]
+__all__ = ["Fairness", "fairness", "expand_fairness", "Instance", "Case", "LivenessProperty", "SYMMETRIES"]
 
 V = Sequence[Any]
 StatePred = Callable[[V, Ops], Any]
@@ -80,61 +75,14 @@ class Fairness:
         return frozenset(out)
 
 
-def _f(name: str, kind: FairKind, kinds: str, per: tuple[str, ...], doc: str,
+def fairness(name: str, kind: FairKind, kinds: str, per: tuple[str, ...], doc: str,
        codes: Iterable[str] | None = None) -> Fairness:
     return Fairness(name, kind, frozenset(kinds.split()), per, doc, frozenset(codes) if codes else None)
 
 
-FAIRNESS: dict[str, Fairness] = {f.name: f for f in (
-    _f("wf-scheduler", "weak", "P1", ("pod",), "a pod that stays schedulable is eventually bound"),
-    _f("sf-scheduler", "strong", "P1", ("pod",), "a pod that is schedulable again and again is eventually bound"),
-    _f("wf-kubelet", "weak", "P2 P4", ("kind", "pod", "container"),
-       "a container that can stay startable (or restartable) is eventually started (restarted)"),
-    _f("wf-controller", "weak", "R1", (), "the replication controller eventually creates a pod it keeps wanting"),
-    _f("wf-node-controller", "weak", "N1 N4", ("kind",),
-       "the node controller eventually registers a Pending node and expires a lost one"),
-    _f("wf-gc", "weak", "P5", ("pod",), "a terminal pod is eventually deleted (garbage collection)"),
-    _f("partitions-stop", "finitely", "N2", (), "network partitions happen only finitely often"),
-    _f("disk-failures-stop", "finitely", "N5", (), "disk failures happen only finitely often"),
-    _f("terminations-stop", "finitely", "N6", (), "node terminations happen only finitely often"),
-    _f("crashes-stop", "finitely", "P3", (), "containers fail (error, OOM) only finitely often",
-       codes=("error", "oom")),
-    _f("exits-stop", "finitely", "P3", (), "containers exit (any code) only finitely often"),
-)}
-
-BUNDLES: dict[str, tuple[str, ...]] = {
-    "disruptions-stop": ("partitions-stop", "disk-failures-stop", "terminations-stop", "crashes-stop"),
-    "fair": ("wf-scheduler", "wf-kubelet", "wf-controller", "wf-node-controller", "wf-gc"),
-}
-
-FAIR = BUNDLES["fair"]
-
-
-def fairness_for(profile: str) -> dict[str, Fairness]:
-    """The fairness assumptions of a profile (its actions differ: ``modern`` has its own table)."""
-    if profile == "modern":
-        from kubelife.properties.modern_liveness import MODERN_FAIRNESS
-        return MODERN_FAIRNESS
-    return FAIRNESS
-
-
-def bundles_for(profile: str) -> dict[str, tuple[str, ...]]:
-    if profile == "modern":
-        from kubelife.properties.modern_liveness import MODERN_BUNDLES
-        return MODERN_BUNDLES
-    return BUNDLES
-
-
-def liveness_properties_for(profile: str) -> tuple[LivenessProperty, ...]:
-    if profile == "modern":
-        from kubelife.properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
-        return MODERN_LIVENESS_PROPERTIES
-    return LIVENESS_PROPERTIES
-
-
-def expand_fairness(names: Iterable[str], profile: str = "seed") -> tuple[str, ...]:
+def expand_fairness(names: Iterable[str], table: Mapping[str, Fairness],
+                    bundles: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """Assumption names with bundles expanded, in a stable order; ``ValueError`` names a bad one."""
-    table, bundles = fairness_for(profile), bundles_for(profile)
     out: list[str] = []
     for n in names:
         n = n.strip()
@@ -183,160 +131,19 @@ class LivenessProperty:
     cases: tuple[Case, ...]
     doc: str
     hypothesis: str = ""
-    profile: str = "seed"  # whose fairness table the cases name
+    # The fairness table and bundles the cases name (the profile's own).
+    tables: tuple[Mapping[str, Fairness], Mapping[str, tuple[str, ...]]] = field(default=({}, {}), compare=False)
 
     def cases_for(self, config: Config | None) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if c.applies(config))
 
     def expected(self, fairness: Sequence[str], config: Config | None = None) -> bool | None:
         """What the cases imply for these assumptions (``None``: nothing declared covers them)."""
-        have = set(expand_fairness(fairness, self.profile))
+        have = set(expand_fairness(fairness, *self.tables))
         for c in self.cases_for(config):
-            need = set(expand_fairness(c.fairness, self.profile))
+            need = set(expand_fairness(c.fairness, *self.tables))
             if c.holds and need <= have:
                 return True
             if not c.holds and have <= need:
                 return False
         return None
-
-
-# -- state predicates ------------------------------------------------------------------
-
-
-def _exists(v: V, o: Ops, p: Any) -> Any:
-    return o.truth(v[p.exists])
-
-
-def _healthy_ready(m: ClusterModel) -> StatePred:
-    def pred(v: V, o: Ops) -> Any:
-        return o.or_(*(o.and_(m.rules.healthy(v, o, n), o.eq(v[n.ready], R_TRUE)) for n in m.shape.nodes))
-    return pred
-
-
-def _terminal(o: Ops, phase: Any) -> Any:
-    # The reference definition, not the model's hook.
-    return o.or_(o.eq(phase, SUCCEEDED), o.eq(phase, FAILED))
-
-
-def _pending_bound(m: ClusterModel) -> list[Instance]:
-    out = []
-    for p in m.shape.pods:
-        def pre(v: V, o: Ops, p: Any = p) -> Any:
-            return o.and_(_exists(v, o, p), o.eq(v[p.phase], PENDING), o.eq(v[p.node], 0))
-
-        def post(v: V, o: Ops, p: Any = p) -> Any:
-            return o.or_(o.not_(_exists(v, o, p)), o.ne(v[p.node], 0))
-        out.append(Instance(f"p{p.p}", pre, post, (_healthy_ready(m),)))
-    return out
-
-
-def _running_count(m: ClusterModel, v: V, o: Ops) -> Any:
-    ctl = [p for p in m.shape.pods if m.config.slots[p.p].controlled]
-    return o.count(o.and_(_exists(v, o, p), o.eq(v[p.phase], RUNNING)) for p in ctl)
-
-
-def _replicas_back(m: ClusterModel) -> list[Instance]:
-    r = m.config.replicas
-    if r == 0 or not any(s.controlled for s in m.config.slots):
-        return []
-    return [Instance("", lambda v, o: o.lt(_running_count(m, v, o), r),
-                     lambda v, o: o.le(r, _running_count(m, v, o)), (_healthy_ready(m),))]
-
-
-def _replicas_stay(m: ClusterModel) -> list[Instance]:
-    return [Instance(i.label, lambda v, o: True, i.q, i.visits) for i in _replicas_back(m)]
-
-
-def _never_exits(m: ClusterModel) -> list[Instance]:
-    out = []
-    for p in m.shape.pods:
-        if m.config.slots[p.p].policy is not Policy.NEVER:
-            continue
-
-        def pre(v: V, o: Ops, p: Any = p) -> Any:
-            return o.and_(_exists(v, o, p), *(o.eq(v[c.state], C_TERMINATED) for c in p.containers))
-
-        def post(v: V, o: Ops, p: Any = p) -> Any:
-            return o.or_(o.not_(_exists(v, o, p)), _terminal(o, v[p.phase]))
-        out.append(Instance(f"p{p.p}", pre, post))
-    return out
-
-
-def _terminal_deleted(m: ClusterModel) -> list[Instance]:
-    out = []
-    for p in m.shape.pods:
-        def pre(v: V, o: Ops, p: Any = p) -> Any:
-            return o.and_(_exists(v, o, p), _terminal(o, v[p.phase]))
-
-        def post(v: V, o: Ops, p: Any = p) -> Any:
-            return o.not_(_exists(v, o, p))
-        out.append(Instance(f"p{p.p}", pre, post))
-    return out
-
-
-NODES = frozenset({"nodes"})
-
-
-def _all_always(c: Config) -> bool:
-    return all(s.policy is Policy.ALWAYS for s in c.slots if s.controlled)
-
-
-HEALTHY_IO = "a healthy, ready node exists infinitely often"
-_STOP = ("disruptions-stop",)
-
-LIVENESS_PROPERTIES: tuple[LivenessProperty, ...] = (
-    LivenessProperty(
-        "a Pending pod is eventually bound or deleted", "leads-to", _pending_bound, NODES,
-        (
-            Case(("wf-scheduler",), False,
-                 "node health can flap forever: the scheduler is enabled only intermittently, so weak "
-                 "fairness never obliges it"),
-            Case(("sf-scheduler",), True, "enabled infinitely often, so strong fairness binds the pod"),
-            Case(("wf-scheduler", *_STOP), True,
-                 "once disruptions stop, a node that is healthy and ready stays so: the scheduler is "
-                 "continuously enabled"),
-        ),
-        "Per pod: exists, Pending and unbound ~> bound or deleted.", HEALTHY_IO),
-    LivenessProperty(
-        "the controller eventually has R pods Running again", "leads-to", _replicas_back, frozenset(SYMMETRIES),
-        (
-            Case(FAIR, False, "partitions and disk failures can recur forever: the adversary fails or "
-                              "strands every new pod before it runs"),
-            Case((*FAIR, *_STOP), True, "fair controller, scheduler, kubelet, node controller and garbage "
-                                        "collector, and disruptions eventually stop"),
-        ),
-        "Fewer than R controlled pods in phase Running ~> R of them Running.", HEALTHY_IO),
-    LivenessProperty(
-        "eventually the controller always has R pods Running", "eventually-always", _replicas_stay,
-        frozenset(SYMMETRIES),
-        (
-            Case((*FAIR, *_STOP, "exits-stop"), True,
-                 "once containers stop exiting and disruptions stop, the R pods settle Running"),
-            Case((*FAIR, *_STOP), True, "under Always an ok exit is restarted and the pod stays Running",
-                 when=_all_always),
-            Case((*FAIR, *_STOP), False, "a pod that completes (exit ok) under Never or OnFailure is replaced, "
-                                         "again and again, so R Running never becomes permanent",
-                 when=lambda c: not _all_always(c)),
-        ),
-        "<>[] (R controlled pods Running); completions (exits ok) must stop too, else a Never/OnFailure "
-        "pod that succeeds is replaced forever.", HEALTHY_IO),
-    LivenessProperty(
-        "a Never pod whose containers all exited reaches a terminal phase", "leads-to", _never_exits, NODES,
-        (Case((), True, "the exit step itself recomputes the phase: no fairness is needed"),),
-        "Per pod with policy Never: every container Terminated ~> Succeeded, Failed or deleted."),
-    LivenessProperty(
-        "a terminal pod is eventually deleted", "leads-to", _terminal_deleted, NODES,
-        (
-            Case((), False, "the model keeps terminal pods, as Kubernetes does until the pod garbage "
-                            "collector's threshold: nothing obliges deletion"),
-            Case(("wf-gc",), True, "with a fair garbage collector every terminal pod is deleted"),
-        ),
-        "Per pod: exists and Succeeded or Failed ~> deleted."),
-)
-
-
-def liveness_property(name: str) -> LivenessProperty:
-    for p in LIVENESS_PROPERTIES:
-        if p.name == name:
-            return p
-    raise KeyError(f"liveness property {name!r} is not known")

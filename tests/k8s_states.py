@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import (
     ClusterState,

@@ -9,11 +9,12 @@ from hypothesis import settings
 
 from kubelife.adapter import ActionRefused, Adapter, ModelAdapter, differences
 from kubelife.model.engine.system import Action
-from kubelife.model.k8s.cluster import build
-from kubelife.model.k8s.mutants import MUTANTS
-from kubelife.model.k8s.presets import preset
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.presets import preset
 from kubelife.model.k8s.types import ClusterState, ContainerState, Exit, PodState
-from kubelife.stateful import LARGE, ModelViolation, check_implementation
+from kubelife.profiles.seed.presets import LARGE
+from kubelife.stateful import ModelViolation, check_implementation
 
 
 class ReportsOomAsError(ModelAdapter):

@@ -13,13 +13,14 @@ from kubelife.cli import main
 from kubelife.model.engine import fast
 from kubelife.model.engine.explore import explore
 from kubelife.model.engine.fast_c import C, c_source
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.mutants import MUTANTS
-from kubelife.model.k8s.presets import preset
-from kubelife.model.k8s.symmetry import canonicalizer, symmetry_spec
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.presets import preset
+from kubelife.symmetry import canonicalizer, symmetry_spec
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.seed import properties_for
+from kubelife.profiles.seed.properties import properties_for
 
 needs_cc = pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")
 

@@ -9,13 +9,19 @@ import pytest
 
 from kubelife.check import check_model
 from kubelife.cli import main
-from kubelife.liveness import LIVENESS_SUITE, LivenessResult, check_liveness, render_liveness
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles.seed.presets import LIVENESS_SUITE
+from kubelife.liveness import LivenessResult, check_liveness, render_liveness
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.liveness_mutants import StuckAfterSiblingExit
+from kubelife.profiles.seed.liveness_mutants import StuckAfterSiblingExit
 from kubelife.model.k8s.trace import replay
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.liveness import LIVENESS_PROPERTIES, expand_fairness, liveness_property
+from kubelife.profiles.seed.liveness import BUNDLES, FAIRNESS, LIVENESS_PROPERTIES, liveness_property
+from kubelife.properties.liveness import expand_fairness as _expand
+
+
+def expand_fairness(names: list[str]) -> tuple[str, ...]:
+    return _expand(names, FAIRNESS, BUNDLES)
 
 PENDING = "a Pending pod is eventually bound or deleted"
 REPLICAS = "the controller eventually has R pods Running again"

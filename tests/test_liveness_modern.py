@@ -8,11 +8,16 @@ from functools import cache
 import pytest
 
 from kubelife.cli import main
-from kubelife.liveness import MODERN_LIVENESS_SUITE, LivenessResult, check_liveness, liveness_suite, render_liveness
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles.modern.presets import MODERN_LIVENESS_SUITE
+from kubelife.liveness import LivenessResult, check_liveness, liveness_suite, render_liveness
+from kubelife.profiles import build
 from kubelife.model.k8s.trace import replay
-from kubelife.properties.liveness import expand_fairness, liveness_properties_for
-from kubelife.properties.modern_liveness import MODERN_LIVENESS_PROPERTIES
+from kubelife.profiles import get
+from kubelife.profiles.seed.liveness import BUNDLES, FAIRNESS
+from kubelife.properties.liveness import expand_fairness as _expand
+from kubelife.profiles.modern.liveness import MODERN_BUNDLES, MODERN_FAIRNESS, MODERN_LIVENESS_PROPERTIES
+
+_MODERN = (MODERN_FAIRNESS, MODERN_BUNDLES)
 
 PENDING = "a Pending pod is eventually bound or deleted"
 REPLICAS = "the ReplicaSet eventually has R active pods again"
@@ -39,7 +44,7 @@ def test_modern_cases_come_out_as_declared(name: str) -> None:
 
 def _lasso(r: LivenessResult, name: str, fairness: list[str]) -> tuple[list[str], list[str], tuple[int, ...]]:
     """The lasso's prefix and cycle action kinds, and its final state (replayed to check it is a real run)."""
-    key = f"{name} [{', '.join(expand_fairness(fairness, 'modern'))}]"
+    key = f"{name} [{', '.join(_expand(fairness, *_MODERN))}]"
     v = next(x for x in r.verdicts if x.key == key)
     assert v.status == "violated as expected" and v.lasso is not None and v.lasso.loop_at is not None
     t = v.lasso
@@ -69,10 +74,11 @@ def test_bounded_slots_fill_with_terminating_copies() -> None:
 
 def test_profiles_have_their_own_fairness() -> None:
     assert liveness_suite("modern") == MODERN_LIVENESS_SUITE
-    assert liveness_properties_for("modern") == MODERN_LIVENESS_PROPERTIES
-    assert "wf-node-recovery" in expand_fairness(["wf-node-recovery"], "modern")
+    spec = get("modern").liveness
+    assert spec is not None and spec.properties == MODERN_LIVENESS_PROPERTIES
+    assert "wf-node-recovery" in _expand(["wf-node-recovery"], *_MODERN)
     with pytest.raises(ValueError, match="wf-node-recovery"):
-        expand_fairness(["wf-node-recovery"])  # the seed has no such assumption
+        _expand(["wf-node-recovery"], FAIRNESS, BUNDLES)  # the seed has no such assumption
 
 
 def test_modern_cli(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,19 +8,22 @@ import pytest
 
 from kubelife.check import check_model
 from kubelife.model.engine.ops import PY
-from kubelife.model.k8s.cluster import build, semantics_for
+from kubelife.profiles import build, get
 from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
-from kubelife.model.k8s.modern.presets import MODERN_PRESETS, MODERN_SUITE
-from kubelife.model.k8s.modern.semantics import ModernSemantics
-from kubelife.model.k8s.modern.types import MExit, MState
-from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
-from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.profiles.modern.presets import MODERN_PRESETS, MODERN_SUITE
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.types import MExit, MState
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
+from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.model.k8s.trace import replay
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION, modern_properties
-from kubelife.properties.modern_rows import COMPARISON, MODERN_ROW_IDS
-from kubelife.properties.profiles import properties_for_profile, rows_for
-from kubelife.properties.rows import ROW_IDS, SCENARIO_IDS
+from kubelife.profiles.modern.properties import EXPECTED_VIOLATION, SIDECAR_VIOLATION, modern_properties
+from kubelife.compare import row_comparison
+from kubelife.profiles.modern.rows import MODERN_ROW_IDS
+
+COMPARISON = row_comparison(get("modern"))
+from kubelife.profiles import properties_for_profile, rows_for
+from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 
 
 def test_seed_state_counts_do_not_move() -> None:
@@ -32,12 +35,12 @@ def test_seed_state_counts_do_not_move() -> None:
 
 def test_profile_picks_shape_and_semantics() -> None:
     m = build(Config.uniform(profile="modern"))
-    assert m.semantics is ModernSemantics and semantics_for("modern") is ModernSemantics
+    assert m.semantics is ModernSemantics and get("modern").semantics is ModernSemantics
     assert "p0.c0.backoff" in [f.name for f in m.shape.layout.fields]
     with pytest.raises(ConfigError, match="profile"):
         build(Config.uniform(profile="modern"), SeedSemantics)
-    with pytest.raises(ConfigError, match="need --profile modern"):
-        Config(1, (SlotSpec(inits=1),), 1)
+    with pytest.raises(ConfigError, match="--inits are not part of the seed profile; profiles that have them: modern"):
+        build(Config(1, (SlotSpec(inits=1),), 1))
 
 
 def test_every_seed_scenario_row_is_restated() -> None:
@@ -133,7 +136,7 @@ def test_modern_mutant_is_caught(name: str) -> None:
 def test_phase_hook_matches_reference_on_reachable_states() -> None:
     """The semantics' phase hook and the property's reference function agree where the model goes."""
     from kubelife.model.engine.explore import explore
-    from kubelife.model.k8s.modern.phase import modern_phase
+    from kubelife.profiles.modern.phase import modern_phase
 
     m = build(MODERN_PRESETS["modern-Never-init-sidecar"])
     ex = explore(m.system)

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kubelife.cli import main
-from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
-from kubelife.properties.modern_rows import MODERN_ROW_IDS
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
+from kubelife.profiles.modern.rows import MODERN_ROW_IDS
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
@@ -54,7 +54,8 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], words
 def test_docs_carry_the_comparison_table() -> None:
     from pathlib import Path
 
-    from kubelife.properties.modern_rows import comparison_markdown
+    from kubelife.compare import comparison_markdown
+    from kubelife.profiles import get
 
     text = (Path(__file__).resolve().parent.parent / "docs" / "modern.md").read_text()
-    assert comparison_markdown() in text
+    assert comparison_markdown(get("modern")) in text

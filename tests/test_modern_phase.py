@@ -4,7 +4,7 @@ The oracle below is a line-by-line transcription of the reference pseudo-code
 (shared/reference/kubernetes-lifecycle.md section 2, from
 ``pkg/kubelet/kubelet_pods.go``), over plain Python objects, written without
 looking at the model.  It is compared with the model's Ops-based function
-(:func:`kubelife.model.k8s.modern.phase.modern_phase`) compiled by the code generator,
+(:func:`kubelife.profiles.modern.phase.modern_phase`) compiled by the code generator,
 on every combination of container statuses for 0-2 regular init containers,
 0-1 sidecars and 1-3 main containers, for every pod restart policy and with
 the pod terminal or not; with the ContainerRestartRules gate, also over every
@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 
 from kubelife.model.engine.ops import PY
-from kubelife.model.k8s.modern.phase import modern_phase
-from kubelife.model.k8s.modern.types import MExit, MState
+from kubelife.profiles.modern.phase import modern_phase
+from kubelife.profiles.modern.types import MExit, MState
 from kubelife.model.k8s.types import PodPhase, Policy
 
 # -- the oracle: a transcription of get_phase -------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.oracle import check_trace, coverage
 from kubelife.oracle.testing import OracleAssertionError, assert_conforms
 

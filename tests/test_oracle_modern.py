@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.profiles.modern.shape import ModernShape
 from kubelife.model.k8s.types import Policy
-from kubelife.oracle import PROFILES, check_trace
-from kubelife.oracle.render_modern import modern_node_object, modern_pod_object
+from kubelife.oracle import check_trace
+from kubelife.profiles.modern.oracle import ModernAbstraction
+from kubelife.profiles.modern.render import modern_node_object, modern_pod_object
 from kubelife.oracle.search import LocalModel, Target
 
 TRACES = Path(__file__).parent / "data" / "traces" / "modern"
-MODERN = PROFILES["modern"]
+MODERN = ModernAbstraction()
 CONFORMANT = sorted(p for p in TRACES.glob("*.json*") if "wrong-policy" not in p.name)
 NODE_SHOWN = TRACES / "mutants" / "remove-without-terminal-phase.jsonl"
 MUTANTS = sorted(p for p in (TRACES / "mutants").glob("*.jsonl") if p != NODE_SHOWN)

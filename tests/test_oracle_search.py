@@ -8,12 +8,15 @@ import pytest
 
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import ContainerState, CState, Exit, PodPhase, PodState, Policy
-from kubelife.oracle.abstract import PROFILES, Profile
+from kubelife.oracle.abstract import Abstraction as Profile
+from kubelife.profiles.seed.oracle import SeedAbstraction
+
+PROFILES = {"seed": SeedAbstraction()}
 from kubelife.oracle.normalise import is_snake, normalise, to_camel_key
 from kubelife.oracle.readers import detect_format
-from kubelife.oracle.render import container_status, pod_object
+from kubelife.profiles.seed.render import container_status, pod_object
 from kubelife.oracle.search import ANY_COUNT, LocalModel, Target, search
-from kubelife.oracle.vectors import CONTAINER_FORMS
+from kubelife.profiles.seed.vectors import CONTAINER_FORMS
 
 
 @pytest.mark.parametrize("policy", list(Policy))

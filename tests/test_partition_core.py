@@ -12,10 +12,10 @@ from kubelife.model.engine import fast
 from kubelife.model.engine.distributed.partition import Partition
 from kubelife.model.engine.distributed.store import keys_of, owners_of, to_words
 from kubelife.model.engine.explore import explore
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.mutants import MUTANTS
-from kubelife.model.k8s.presets import preset
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.presets import preset
 from kubelife.model.k8s.types import Policy
 from kubelife.ray_engine import _problem
 

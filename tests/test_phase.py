@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from kubelife.model.k8s.phase import phase_of_values
+from kubelife.profiles.seed.phase import phase_of_values
 from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
 
 # Every (state, last_exit) a container can have in the seed model.

@@ -16,9 +16,9 @@ import pytest
 from kubelife.cli import main
 from kubelife.model.engine.explore import explore
 from kubelife.model.engine.promela import PROMELA, promela_model, run_spin
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.mutants import MUTANTS
+from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.model.k8s.types import Policy
 
 needs_spin = pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None,

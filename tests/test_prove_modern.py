@@ -1,7 +1,7 @@
 """``kubelife prove`` on the ``modern`` profile: rows, invariants, strengthenings, BMC, mutants.
 
-The modern suite is proved as data from :mod:`kubelife.properties.modern`,
-:mod:`kubelife.properties.modern_rows` and :mod:`kubelife.properties.modern_strengthening`; each
+The modern suite is proved as data from :mod:`kubelife.profiles.modern.properties`,
+:mod:`kubelife.profiles.modern.rows` and :mod:`kubelife.profiles.modern.strengthening`; each
 modern mutant is refuted on a row or property of its ``caught_by`` in its
 ``caught_in`` configuration, with a counterexample re-checked in the explicit
 semantics (rows) or a BMC run that replays (properties).
@@ -14,16 +14,17 @@ from typing import Any
 import pytest
 from prove_checks import assert_refutation_is_genuine
 
-from kubelife.model.k8s.cluster import build
-from kubelife.model.k8s.modern.presets import MODERN_PRESETS
-from kubelife.model.k8s.modern.semantics import ModernSemantics
-from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS
+from kubelife.profiles import build
+from kubelife.profiles.modern.presets import MODERN_PRESETS
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.model.k8s.trace import replay
-from kubelife.properties.modern import EXPECTED_VIOLATION, SIDECAR_VIOLATION
-from kubelife.properties.modern_rows import MODERN_ROWS
-from kubelife.properties.modern_strengthening import MODERN_AUXILIARY_NAMES
-from kubelife.properties.profiles import row_by_id_for
-from kubelife.prove import MODERN_PROVE_SUITE, ProveResult, prove_all, prove_model
+from kubelife.profiles.modern.properties import EXPECTED_VIOLATION, SIDECAR_VIOLATION
+from kubelife.profiles.modern.rows import MODERN_ROWS
+from kubelife.profiles.modern.strengthening import MODERN_AUXILIARY_NAMES
+from kubelife.profiles import row_by_id_for
+from kubelife.profiles.modern.presets import MODERN_SUITE as MODERN_PROVE_SUITE
+from kubelife.prove import ProveResult, prove_all, prove_model
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from prove_checks import assert_refutation_is_genuine
 
-from kubelife.model.k8s.cluster import build
-from kubelife.model.k8s.mutants import MUTANTS
-from kubelife.model.k8s.presets import DEFAULT_SUITE, PRESETS
-from kubelife.properties.rows import ROWS, row_by_id
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.presets import DEFAULT_SUITE, PRESETS
+from kubelife.profiles.seed.rows import ROWS, row_by_id
 from kubelife.prove import prove_model
 
 # The default-suite configuration where each mutant's guard applies.

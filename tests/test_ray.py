@@ -19,10 +19,11 @@ from kubelife.model.engine.distributed.coordinator import WorkerLost, connect, r
 from kubelife.model.engine.distributed.partition import Problem  # noqa: E402
 from kubelife.model.engine.explore import explore  # noqa: E402
 from kubelife.model.engine.system import Action, Field, Layout, Transition, TransitionSystem  # noqa: E402
-from kubelife.model.k8s.cluster import ClusterModel, build  # noqa: E402
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build  # noqa: E402
 from kubelife.model.k8s.config import Config  # noqa: E402
-from kubelife.model.k8s.mutants import MUTANTS  # noqa: E402
-from kubelife.model.k8s.presets import preset  # noqa: E402
+from kubelife.profiles.seed.mutants import MUTANTS  # noqa: E402
+from kubelife.profiles.seed.presets import preset  # noqa: E402
 from kubelife.model.k8s.types import Policy  # noqa: E402
 from kubelife.ray_engine import check_model_ray  # noqa: E402
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.properties.profiles import rows_for
+from kubelife.profiles import rows_for
 
 MODERN_IDS = [r.id for r in rows_for("modern")]
 
@@ -32,7 +32,7 @@ def test_modern_report_lists_every_modern_row_with_a_verdict(
         cells = [c.strip() for c in line.strip("|").split("|")]
         assert verdicts[rid]["status"] in cells[3], line
         assert cells[4] == "not run", line
-    assert "seed profile only" in md and "## Lifecycle diagrams" in md
+    assert "## Lifecycle diagrams" in md and "modern-pod-Never" in md and "modern-init-sidecar-Never" in md
     assert not (tmp_path / "reports" / "README.md").exists()  # the seed report is not touched
 
 

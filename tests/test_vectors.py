@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.model.k8s.cluster import build
-from kubelife.model.k8s.phase import phase_of_values
+from kubelife.profiles import build
+from kubelife.profiles.seed.phase import phase_of_values
 from kubelife.model.k8s.types import (
     ClusterState,
     ContainerState,
@@ -22,7 +22,9 @@ from kubelife.model.k8s.types import (
     Policy,
     Ready,
 )
-from kubelife.oracle.abstract import PROFILES
+from kubelife.profiles.seed.oracle import SeedAbstraction
+
+PROFILES = {"seed": SeedAbstraction()}
 
 
 def _state(x: dict) -> ClusterState:

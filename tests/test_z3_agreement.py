@@ -16,12 +16,13 @@ from kubelife.model.engine.compile import compile_successors
 from kubelife.model.engine.explore import explore
 from kubelife.model.engine.ops import PY
 from kubelife.model.engine.symbolic import Z3, Session, evaluate_successors, state_vars, z3_to_python
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.rows import ROWS
-from kubelife.properties.seed import properties_for
-from kubelife.properties.strengthening import auxiliary_for
+from kubelife.profiles.seed.rows import ROWS
+from kubelife.profiles.seed.properties import properties_for
+from kubelife.profiles.seed.strengthening import auxiliary_for
 
 CONFIGS = [
     Config.uniform(nodes=1, slots=2, containers=1, policy=Policy.ALWAYS),

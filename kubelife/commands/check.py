@@ -9,11 +9,10 @@ from typing import Any
 from rich.console import Console
 
 from kubelife.check import check_model
-from kubelife.cli import add_config_args, config_from_args, emit_json, mutants_for, semantics_from_args, usage_error
-from kubelife.model.engine.explore import StateLimitExceeded
-from kubelife.model.k8s.cluster import build
-from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.presets import DEFAULT_SUITE
+from kubelife.cli import (add_config_args, add_memory_budget_arg, apply_memory_budget, config_from_args, emit_json,
+                          profile_from_args, semantics_from_args, usage_error)
+from kubelife.model.engine.explore import MemoryBudgetExceeded, StateLimitExceeded
+from kubelife.profiles import build
 from kubelife.progress import exploration_progress
 from kubelife.ray_engine import add_ray_args, check_for_args
 from kubelife.suite import merge
@@ -28,19 +27,13 @@ HELP = "explore every reachable state; check properties and scenario rows"
 LIVENESS_MAX_STATES = 1_000_000
 
 
-def default_suite(profile: str) -> tuple[Config, ...]:
-    if profile == "modern":
-        from kubelife.model.k8s.modern.presets import MODERN_SUITE
-        return MODERN_SUITE
-    return DEFAULT_SUITE
-
-
 def setup(p: argparse.ArgumentParser) -> None:
     add_config_args(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument("--witnesses", action="store_true", help="print the witness path of every row")
     p.add_argument("--show-deadlock", action="store_true", help="print a shortest path to a deadlock state")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
+    add_memory_budget_arg(p)
     p.add_argument("--list-mutants", action="store_true", help="list the mutants and exit")
     p.add_argument("--engine", choices=["auto", "fast", "python", "ray"], default="auto",
                    help="fast = compiled C, python = the reference explorer, auto = fast unless tiny (default), "
@@ -62,17 +55,19 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    prof = profile_from_args(args)
     if args.list_mutants:
-        for name, cls in mutants_for(args.profile).items():
+        for name, cls in prof.mutants.items():
             print(f"{name:30} {cls.doc}; caught by {', '.join(cls.caught_by)}")  # type: ignore[attr-defined]
         return 0
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
     if args.liveness_max_states < 1:
         usage_error(f"--liveness-max-states {args.liveness_max_states} is out of range; give a whole number from 1 up.")
+    apply_memory_budget(args)
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(default_suite(args.profile))
+    configs = [cfg] if cfg is not None else list(prof.check_suite)
     out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 150)
     results = []
     try:
@@ -86,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
                                            engine=_engine(args), symmetry=args.symmetry))
         skipped = _liveness_skipped(args, results[0]) if cfg is not None and not args.no_liveness else None
         live = [] if args.no_liveness or skipped else _liveness(args, [cfg] if cfg is not None else None, semantics)
-    except StateLimitExceeded as e:
+    except (StateLimitExceeded, MemoryBudgetExceeded) as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     live_ok = all(x.ok for x in live)
     if cfg is not None:
@@ -115,7 +110,7 @@ def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: An
     from kubelife.liveness import check_liveness, liveness_suite
 
     fairness = fairness_from_args(args)
-    suite = configs if configs is not None else list(liveness_suite(args.profile))
+    suite = configs if configs is not None else list(liveness_suite(profile_from_args(args)))
     return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)
             for c in suite]
 

@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from kubelife.cli import add_config_args, config_from_args, semantics_from_args, usage_error
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 
 NAME = "export"
 ORDER = 60

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+from kubelife.cli import (add_config_args, add_memory_budget_arg, apply_memory_budget, config_from_args, emit_json,
+                          profile_from_args,
+                          semantics_from_args, usage_error)
 
 NAME = "liveness"
 ORDER = 5
@@ -21,50 +23,49 @@ def setup(p: argparse.ArgumentParser) -> None:
                    help="strongly connected components by networkx or scipy (auto: by graph size)")
     p.add_argument("--lassos", action="store_true", help="in the suite, print the lassos of expected violations too")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states")
+    add_memory_budget_arg(p)
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.add_argument("--dot", metavar="DIR", help="also write every lasso as a Graphviz DOT drawing into DIR")
     p.add_argument("--list-fairness", action="store_true", help="list the fairness assumptions and exit")
 
 
 def _semantics(args: argparse.Namespace) -> Any:
-    from kubelife.model.k8s.liveness_mutants import LIVENESS_MUTANTS
+    """The semantics (or mutant, liveness-only ones included) of a profile that offers liveness."""
+    from kubelife.liveness import liveness_spec
+    from kubelife.profiles import ProfileError
 
-    if args.profile != "seed":  # the liveness-only mutant is the seed's; other profiles' mutants as in check
-        return semantics_from_args(args)
-    if args.mutant in LIVENESS_MUTANTS:
-        return LIVENESS_MUTANTS[args.mutant]
-    if args.mutant:
-        from kubelife.model.k8s.mutants import MUTANTS
-        if args.mutant not in MUTANTS:
-            usage_error(f"--mutant {args.mutant!r} is not known; use one of: "
-                        f"{', '.join([*MUTANTS, *LIVENESS_MUTANTS])}.")
+    try:
+        liveness_spec(profile_from_args(args))
+    except ProfileError as e:
+        usage_error(str(e))
     return semantics_from_args(args)
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubelife.liveness import check_liveness, liveness_suite, render_liveness
-    from kubelife.model.engine.explore import StateLimitExceeded
-    from kubelife.model.k8s.cluster import build
-    from kubelife.properties.liveness import bundles_for, fairness_for
+    from kubelife.liveness import check_liveness, liveness_spec, render_liveness
+    from kubelife.model.engine.explore import MemoryBudgetExceeded, StateLimitExceeded
+    from kubelife.profiles import build
 
     semantics = _semantics(args)  # validates --profile and --mutant first
+    spec = liveness_spec(profile_from_args(args))
     if args.list_fairness:
-        for f in fairness_for(args.profile).values():
+        for f in spec.fairness.values():
             print(f"{f.name:20} {f.kind:9} {f.doc}")
-        for b, names in bundles_for(args.profile).items():
+        for b, names in spec.bundles.items():
             print(f"{b:20} {'bundle':9} {', '.join(names)}")
         return 0
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
+    apply_memory_budget(args)
     fairness = fairness_from_args(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(liveness_suite(args.profile))
+    configs = [cfg] if cfg is not None else list(spec.suite)
     results = []
     try:
         for c in configs:
             results.append(check_liveness(build(c, semantics), fairness, symmetry=not args.no_symmetry,
                                           method=args.method, max_states=args.max_states))
-    except StateLimitExceeded as e:
+    except (StateLimitExceeded, MemoryBudgetExceeded) as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     ok = all(r.ok for r in results)
     if args.dot:
@@ -100,11 +101,13 @@ def _draw(results: list[Any], where: str) -> None:
 
 def fairness_from_args(args: argparse.Namespace) -> list[str] | None:
     """``--fairness a,b`` expanded through the profile's table; None means each property's own cases."""
+    from kubelife.liveness import liveness_spec
     from kubelife.properties.liveness import expand_fairness
 
     if args.fairness is None:
         return None
+    spec = liveness_spec(profile_from_args(args))
     try:
-        return list(expand_fairness(args.fairness.split(","), args.profile))
+        return list(expand_fairness(args.fairness.split(","), spec.fairness, spec.bundles))
     except ValueError as e:
         usage_error(f"--fairness: {e}.")

@@ -8,7 +8,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from kubelife.cli import add_config_args, config_from_args, emit_json, semantics_from_args, usage_error
+from kubelife.cli import (add_config_args, config_from_args, emit_json, profile_from_args, semantics_from_args,
+                          usage_error)
 
 NAME = "prove"
 ORDER = 10
@@ -37,6 +38,12 @@ def run(args: argparse.Namespace) -> int:
     timeout_ms = DEFAULT_TIMEOUT_MS if args.timeout is None else round(args.timeout * 1000)
     if args.timeout is not None and not 0.1 <= args.timeout <= 3600:
         usage_error(f"--timeout {args.timeout:g} is out of range; give seconds from 0.1 to 3600.")
+    from kubelife.profiles import ProfileError, require
+
+    try:
+        require(profile_from_args(args), "Z3 proofs")
+    except ProfileError as e:
+        usage_error(str(e))
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
     r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts,
@@ -54,7 +61,7 @@ def _status(s: str) -> str:
 
 
 def _print(con: Console, r: object) -> None:
-    from kubelife.properties.profiles import row_by_id_for
+    from kubelife.profiles import row_by_id_for
     from kubelife.prove import ProveResult
 
     assert isinstance(r, ProveResult)
@@ -85,8 +92,10 @@ def _print(con: Console, r: object) -> None:
         for name, v in r.any_containers.items():
             ct.add_row(name, _status(v.status), f"{v.seconds:.3f}")
         con.print(ct)
-    if profile != "seed":
-        con.print("\nAny number of containers: the counting proofs cover the seed phase function only.")
+    from kubelife.profiles import get
+
+    if get(profile).prove is not None and get(profile).prove.counts is None:  # type: ignore[union-attr]
+        con.print(f"\nAny number of containers: the {profile} profile declares no counting proofs.")
     b = r.bmc
     if b.trace is not None:
         con.print(f"\nexpected violation (BMC, depth {r.depth}): found in {b.config}, "
@@ -95,7 +104,7 @@ def _print(con: Console, r: object) -> None:
     else:
         con.print(f"\nexpected violation (BMC, depth {r.depth}): {_status(b.status)} within the depth")
     for name, v in r.properties.items():
-        # Profiles with more known violations (modern: the sidecar one); the seed has none.
+        # Profiles may declare more known violations than the one BMC hunts by default.
         if v.trace is not None and v.status == "refuted-as-expected" and v is not r.bmc:
             con.print(f"\nknown violation {name!r} (BMC, depth {r.depth}): found in {v.config}, "
                       f"shortest counterexample {len(v.trace)} steps, {v.seconds:.2f} s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kubelife.cli import usage_error
+from kubelife.cli import add_profile_arg, profile_from_args, usage_error
 
 NAME = "report"
 ORDER = 50
@@ -14,9 +14,8 @@ HELP = "write state diagrams and the checkers' verdicts to reports/ (Markdown, H
 
 def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None,
-                   help="directory to write (default: reports/, or reports/modern/ with --profile modern)")
-    p.add_argument("--profile", default="seed",
-                   help="semantics profile to report on: seed or modern (default: seed)")
+                   help="directory to write (default: the profile's own, e.g. reports/)")
+    add_profile_arg(p)
     p.add_argument("--checkers", default="exhaustive,z3,hypothesis,oracle",
                    help="comma-separated checkers to run: exhaustive, z3, hypothesis, oracle, or none "
                         "(default: all; the others are reported as not run)")
@@ -26,7 +25,8 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kubelife.report import write_report
-    from kubelife.report.gather import CHECKERS, PROFILES
+    from kubelife.profiles import require
+    from kubelife.report.gather import CHECKERS
     from kubelife.report.render import SVG_HINT
 
     names = [] if args.checkers.strip() == "none" else [c.strip() for c in args.checkers.split(",") if c.strip()]
@@ -34,12 +34,15 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         usage_error(f"--checkers {bad[0]!r} is not a checker; use a comma-separated list of "
                     f"{', '.join(CHECKERS)}, or none.")
-    if args.profile not in PROFILES:
-        usage_error(f"--profile {args.profile!r} is not known; use one of: {', '.join(PROFILES)}.")
-    out = Path(args.out if args.out is not None else "reports" if args.profile == "seed" else f"reports/{args.profile}")
+    prof = profile_from_args(args)
+    try:
+        spec = require(prof, "reports")
+    except ValueError as e:
+        usage_error(str(e))
+    out = Path(args.out if args.out is not None else spec.out)
     if out.exists() and not out.is_dir():
         usage_error(f"--out {str(out)!r} is a file; give a directory.")
-    res = write_report(out, checkers=names, timings=args.timings, profile=args.profile)
+    res = write_report(out, checkers=names, timings=args.timings, profile=prof.name)
     print(f"kubelife report: wrote {len(res.files)} files to {out}/ "
           f"({'with' if res.svg else 'without'} SVG); open {out / 'index.html'}")
     if not res.svg:

@@ -14,18 +14,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from kubelife.oracle.abstract import PROFILES, Profile, profile, register_profile
+from kubelife.oracle.abstract import Abstraction
 from kubelife.oracle.checker import BadInput, Oracle
-from kubelife.oracle.modern import ModernProfile  # registers --profile modern
 from kubelife.oracle.readers import FORMATS, Diagnostic, Record, read_records
 from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
 
 __all__ = ["check_trace", "check_stream", "coverage", "Oracle", "OracleResult", "ObjectVerdict", "Divergence",
-           "BadInput", "Diagnostic", "Record", "FORMATS", "PROFILES", "Profile", "profile", "register_profile",
-           "ModernProfile"]
+           "BadInput", "Diagnostic", "Record", "FORMATS", "Abstraction"]
 
 
-def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str = "seed",
+def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str | None = None,
                  unseen_nodes: str = "healthy", max_hidden: int = 12, strict: bool = False) -> OracleResult:
     """Check a binary stream; raises :class:`BadInput` in strict mode at the first bad line."""
     oracle = Oracle(profile_name, unseen_nodes=unseen_nodes, max_hidden=max_hidden, strict=strict)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelife.oracle.abstract import ANY, NodeObs, PodObs, Profile, object_key, profile
+from kubelife.oracle.abstract import ANY, Abstraction, NodeObs, PodObs, object_key
 from kubelife.oracle.readers import Diagnostic, Record
 from kubelife.oracle.search import ANY_COUNT, LocalModel, NodeSeq, SearchResult, Target, local_model, search
 from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
@@ -77,9 +77,11 @@ def _container_position(lm: LocalModel, tag: str) -> str | int:
 
 
 class Oracle:
-    def __init__(self, profile_name: str = "seed", *, unseen_nodes: str = "healthy", max_hidden: int = 12,
+    def __init__(self, profile_name: str | None = None, *, unseen_nodes: str = "healthy", max_hidden: int = 12,
                  strict: bool = False) -> None:
-        self.profile: Profile = profile(profile_name)
+        from kubelife import profiles  # the registry; None or "" is the default profile
+
+        self.profile: Abstraction = profiles.require(profiles.get(profile_name), "the conformance oracle")
         self.on_decided: Callable[[ObjectVerdict], None] | None = None  # called once per object, when decided
         self.on_problem: Callable[[Diagnostic], None] | None = None  # called at the first of each kind of problem
         self.keep_finished = True  # False: finished objects are counted, handed to on_decided and dropped

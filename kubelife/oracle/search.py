@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelife.model.engine.compile import compile_successors
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import Exit
-from kubelife.oracle.abstract import Profile
+from kubelife.oracle.abstract import Abstraction
 
 __all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model"]
 
@@ -32,7 +33,7 @@ ANY_COUNT = 1 << 20  # a container whose restartCount was not observed
 class LocalModel:
     """A small configuration (one pod, its node) with its compiled successor function."""
 
-    def __init__(self, config: Config, profile: Profile) -> None:
+    def __init__(self, config: Config, profile: Abstraction) -> None:
         self.model: ClusterModel = build(config, profile.semantics)
         self.shape = self.model.shape
         self.layout = self.shape.layout
@@ -55,7 +56,7 @@ class LocalModel:
 _MODELS: dict[tuple[Any, ...], LocalModel] = {}
 
 
-def local_model(key: tuple[Any, ...], config: Config, profile: Profile) -> LocalModel:
+def local_model(key: tuple[Any, ...], config: Config, profile: Abstraction) -> LocalModel:
     lm = _MODELS.get(key)
     if lm is None:
         lm = _MODELS[key] = LocalModel(config, profile)

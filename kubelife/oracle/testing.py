@@ -8,7 +8,7 @@ client model objects, which are turned into dicts with ``to_dict()``)::
 
     def test_my_fake_kubelet():
         events = run_fake_kubelet()          # [{"type": "MODIFIED", "object": {...}}, ...]
-        assert_conforms(events, profile="seed")
+        assert_conforms(events)            # the default profile; profile="NAME" picks another
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class OracleAssertionError(AssertionError):
         self.result = result
 
 
-def assert_conforms(trace: str | Path | bytes | Any, *, profile: str = "seed", unseen_nodes: str = "healthy",
+def assert_conforms(trace: str | Path | bytes | Any, *, profile: str | None = None, unseen_nodes: str = "healthy",
                     max_hidden: int = 12, allow_gaps: bool = False, allow_bad_input: bool = False) -> OracleResult:
     """Check ``trace`` and raise :class:`OracleAssertionError` unless it conforms.
 

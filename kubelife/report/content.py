@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelife.model.k8s.trace import Trace
-from kubelife.properties.profiles import rows_for
-from kubelife.properties.rows import SCENARIO_IDS, Row
+from kubelife.profiles import ReportSpec, get, require, rows_for
+from kubelife.properties.core import Row
 from kubelife.report.coverage import coverage_tables, oracle_trace_table
 from kubelife.report.diagram import Diagram
-from kubelife.report.extract import lifecycle_diagrams, step_diagram, trace_diagram
+from kubelife.report.extract import step_diagram, trace_diagram
 from kubelife.report.gather import CHECKERS, Results
-from kubelife.report.reading import reading_table
 from kubelife.report.table import (
     CHECKER_TITLES,
     MATRIX_CHECKERS,
@@ -62,7 +61,7 @@ class Report:
     checkers: list[TableRow]
     traces: list[TraceEntry]
     details: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # checker -> [(anchor, text)]
-    profile: str = "seed"
+    profile: str = ""
 
     @property
     def diagrams(self) -> list[Diagram]:
@@ -70,13 +69,13 @@ class Report:
 
 
 def matrix_intro(rep: Report, *, html: bool) -> str:
-    """The sentence above the scenario matrix (the seed's wording is the committed report's)."""
-    if rep.profile == "seed":
-        head = ("The 19 checks of the documented scenario table (spec section 4), by checker. A pass links to the "
-                "shortest witness, a failure to its counterexample")
+    """The sentence above the scenario matrix (the profile's own wording, when it has one)."""
+    own = _spec(rep.profile).matrix_intro
+    if own is not None:
+        head = own
     else:
         head = (f"The {len(rep.matrix)} scenario rows of the {rep.profile} profile "
-                "(kubelife.properties.profiles.rows_for), by checker. A pass links to the shortest witness, "
+                "(kubelife.profiles.rows_for), by checker. A pass links to the shortest witness, "
                 "a failure to its counterexample")
     return head + ("; hover a cell for the checker's own words." if html else ".")
 
@@ -155,11 +154,15 @@ def _row(rid: str, profile: str) -> Row:
     return next(x for x in rows_for(profile) if x.id == rid)
 
 
-def _config_named(name: str) -> Any:
-    from kubelife.model.k8s.modern.presets import MODERN_PRESETS
-    from kubelife.model.k8s.presets import PRESETS
+def _spec(profile: str) -> ReportSpec:
+    spec: ReportSpec = require(get(profile), "reports")
+    return spec
 
-    return PRESETS.get(name) or MODERN_PRESETS.get(name)
+
+def _config_named(name: str) -> Any:
+    from kubelife.stateful.configs import named_configs
+
+    return named_configs().get(name)
 
 
 def _z3_traces(res: Results) -> dict[str, TraceEntry]:
@@ -168,8 +171,8 @@ def _z3_traces(res: Results) -> dict[str, TraceEntry]:
     A BMC trace is replayed action by action against the model (which also checks it);
     a refuted row's one-step counterexample is drawn from its readable states.
     """
-    from kubelife.model.k8s.cluster import build
     from kubelife.model.k8s.trace import ReplayError, replay
+    from kubelife.profiles import build
 
     z3 = res.runs["z3"]
     out: dict[str, TraceEntry] = {}
@@ -242,15 +245,15 @@ def _properties(res: Results, traces: list[TraceEntry], details: dict[str, list[
     return out
 
 
-def _property_specs(profile: str = "seed") -> list[tuple[str, str, str]]:
-    """Name, kind and spec section of every property, in spec order (modern: first seen over its suite)."""
-    from kubelife.model.k8s.cluster import build
-    from kubelife.model.k8s.config import Config
-    from kubelife.properties.seed import properties_for
+def _property_specs(profile: str) -> list[tuple[str, str, str]]:
+    """Name, kind and spec section of every property, in the profile's order (default: first seen over
+    its suite)."""
+    from kubelife.profiles import build
 
-    if profile == "seed":
-        return [(p.name, p.kind, p.spec) for p in properties_for(build(Config.uniform()))]
-    from kubelife.properties.profiles import properties_for_profile
+    own = _spec(profile).property_specs
+    if own is not None:
+        return own()
+    from kubelife.profiles import properties_for_profile
     from kubelife.report.gather import suite_for
 
     seen: dict[str, tuple[str, str, str]] = {}
@@ -295,12 +298,11 @@ def assemble(res: Results) -> Report:
     traces = _traces(res)
     cov_rows, cov_totals = coverage_tables(res)
     time_col = ("time",) if res.timings else ()
-    seed = res.profile == "seed"
-    # Only the seed has the projected lifecycle diagrams and the reading table (both seed-specific extractors).
+    spec = _spec(res.profile)
     ids = tuple(r.id for r in rows_for(res.profile))
-    scenario = SCENARIO_IDS if seed else tuple(i for i in ids if not i.startswith("N-"))
+    scenario = spec.scenario_ids if spec.scenario_ids is not None else tuple(i for i in ids if not i.startswith("N-"))
     return Report(
-        lifecycles=list(lifecycle_diagrams()) if seed else [],
+        lifecycles=list(spec.lifecycles()) if spec.lifecycles is not None else [],
         matrix_head=("row", "situation", "expected", *(CHECKER_TITLES[c] for c in MATRIX_CHECKERS)),
         matrix=_matrix(res, scenario, details, z3_pictures),
         node_rows=_matrix(res, tuple(i for i in ids if i not in scenario), details, z3_pictures),
@@ -313,7 +315,7 @@ def assemble(res: Results) -> Report:
         coverage=cov_rows,
         coverage_totals=cov_totals,
         oracle_traces=oracle_trace_table(res),
-        reading=reading_table() if seed else [],
+        reading=spec.reading() if spec.reading is not None else [],
         checkers_head=("checker", "ran", "what", *time_col),
         checkers=_checkers(res),
         traces=[*traces, *z3_pictures.values()],

@@ -12,18 +12,14 @@ __all__ = ["coverage_tables", "oracle_trace_table"]
 
 
 def coverage_tables(res: Results) -> tuple[list[TableRow], list[TableRow]]:
-    from kubelife.model.k8s.cluster import build
-    from kubelife.model.k8s.config import Config
+    from kubelife.profiles import build, get, require
 
-    if res.profile == "seed":
-        acts = {a.kind: a for a in build(Config.uniform(nodes=1, slots=1)).system.actions}
-    else:  # kinds differ by configuration (init containers, faults): take the first action of each kind
-        from kubelife.report.gather import suite_for
-
-        acts = {}
-        for cfg in suite_for(res.profile):
-            for a in build(cfg).system.actions:
-                acts.setdefault(a.kind, a)
+    spec = require(get(res.profile), "reports")
+    acts: dict[str, Any] = {}
+    # Kinds may differ by configuration (init containers, faults): the first action of each kind.
+    for cfg in [spec.kinds_config] if spec.kinds_config is not None else spec.suite:
+        for a in build(cfg).system.actions:
+            acts.setdefault(a.kind, a)
     ex, hy, orc = res.runs["exhaustive"], res.runs["hypothesis"], res.runs["oracle"]
     traces = orc.coverage.get("traces", {}) if orc.ran else {}
     rows = []

@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from kubelife.check import check_model
-from kubelife.model.k8s.cluster import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.presets import DEFAULT_SUITE
+from kubelife.profiles import build, default, get, require
 from kubelife.suite import SuiteResult, merge
 
-__all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR", "PROFILES"]
+__all__ = ["CheckerRun", "Results", "gather", "CHECKERS", "TRACE_DIR"]
 
 CHECKERS = ("exhaustive", "z3", "hypothesis", "oracle")
-PROFILES = ("seed", "modern")
 # The oracle's example traces live in the source tree (an editable install); elsewhere: "not run".
 ROOT = Path(__file__).resolve().parents[2]
 TRACE_DIR = ROOT / "tests" / "data" / "traces"
@@ -59,7 +57,7 @@ class Results:
     suite: SuiteResult | None
     runs: dict[str, CheckerRun]
     timings: bool
-    profile: str = "seed"
+    profile: str = ""
 
 
 def strip_times(obj: Any) -> Any:
@@ -80,16 +78,19 @@ def _first_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {text[0]}" if text else type(e).__name__
 
 
-def suite_for(profile: str) -> tuple[Config, ...]:
-    """The profile's default suite (the one ``kubelife check --profile`` runs)."""
-    if profile == "modern":
-        from kubelife.model.k8s.modern.presets import MODERN_SUITE
-        return MODERN_SUITE
-    return DEFAULT_SUITE
+def suite_for(profile: str | None) -> tuple[Config, ...]:
+    """The profile's report suite (its ``check`` suite unless it says otherwise)."""
+    return require(get(profile), "reports").suite
 
 
-def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE, note: str = "default suite"
+def _is_default(profile: str | None) -> bool:
+    # The default profile's report keeps the plain wording (and so its committed bytes).
+    return not profile or profile == default().name
+
+
+def run_exhaustive(configs: Sequence[Config] | None = None, note: str = "default suite"
                    ) -> tuple[SuiteResult, CheckerRun]:
+    configs = suite_for(None) if configs is None else configs
     suite = merge([check_model(build(c)) for c in configs])
     js = suite.to_json()
     rows = {rid: {"status": r["status"], "hits": r["hits"], "where": r["where"]} for rid, r in js["rows"].items()}
@@ -112,27 +113,22 @@ def run_exhaustive(configs: Sequence[Config] = DEFAULT_SUITE, note: str = "defau
     return suite, CheckerRun("exhaustive", True, note, rows, props, cov)
 
 
-def run_z3(profile: str = "seed") -> CheckerRun:
+def run_z3(profile: str | None = None) -> CheckerRun:
     try:
         from kubelife.prove import prove_all  # type: ignore[attr-defined]
     except (ImportError, AttributeError) as e:
         return _not_run("z3", f"kubelife.prove.prove_all is not available ({_first_line(e)})")
     try:
-        if profile == "seed":
-            js = strip_times(prove_all().to_json())
-        else:
-            from kubelife.model.k8s.cluster import semantics_for
-
-            js = strip_times(prove_all(semantics=semantics_for(profile)).to_json())
+        js = strip_times(prove_all(semantics=get(profile).semantics).to_json())
     except Exception as e:  # another helper's checker failing must not stop the report
         return _not_run("z3", f"prove_all() failed: {_first_line(e)}")
     rows = {rid: dict(v) for rid, v in (js.get("rows") or {}).items() if isinstance(v, dict)}
     props = {k: dict(v) for k, v in (js.get("properties") or {}).items() if isinstance(v, dict)}
-    what = "kubelife.prove.prove_all()" if profile == "seed" else f"kubelife.prove.prove_all() ({profile} semantics)"
+    what = "kubelife.prove.prove_all()" if _is_default(profile) else f"kubelife.prove.prove_all() ({profile} semantics)"
     return CheckerRun("z3", True, what, rows, props, {})
 
 
-def run_hypothesis(profile: str = "seed") -> CheckerRun:
+def run_hypothesis(profile: str | None = None) -> CheckerRun:
     try:
         from kubelife.stateful import run_rows
     except (ImportError, AttributeError) as e:
@@ -148,14 +144,14 @@ def run_hypothesis(profile: str = "seed") -> CheckerRun:
         cov = strip_times(run_coverage(config=None, profile="ci", semantics_profile=profile))
     except Exception as e:  # the coverage summary is optional in the contract
         cov = {"error": _first_line(e)}
-    what = "kubelife.stateful.run_rows(profile='ci')" if profile == "seed" else \
+    what = "kubelife.stateful.run_rows(profile='ci')" if _is_default(profile) else \
         f"kubelife.stateful.run_rows(profile='ci', semantics_profile={profile!r})"
     return CheckerRun("hypothesis", True, what, rows, {}, cov)
 
 
-def run_oracle(trace_dir: Path = TRACE_DIR, profile: str = "seed") -> CheckerRun:
-    """Check every trace under ``tests/data/traces`` (``.../modern`` for that profile) and sum what the
-    oracle says they exercised."""
+def run_oracle(trace_dir: Path = TRACE_DIR, profile: str | None = None) -> CheckerRun:
+    """Check every trace under ``tests/data/traces`` (``.../NAME`` for a profile other than the default)
+    and sum what the oracle says they exercised."""
     try:
         oracle = importlib.import_module("kubelife.oracle")
         coverage = oracle.coverage
@@ -171,7 +167,7 @@ def run_oracle(trace_dir: Path = TRACE_DIR, profile: str = "seed") -> CheckerRun
     states: set[str] = set()
     try:
         for f in files:
-            res = check(f) if profile == "seed" else check(f, profile_name=profile)
+            res = check(f, profile_name=profile)
             cov = strip_times(coverage(res))
             per[f.relative_to(trace_dir).as_posix()] = {"verdict": str(getattr(res, "verdict", "?")), **cov}
             for k, n in (cov.get("kinds") or {}).items():
@@ -185,21 +181,19 @@ def run_oracle(trace_dir: Path = TRACE_DIR, profile: str = "seed") -> CheckerRun
 
 
 def _runners(profile: str) -> dict[str, Callable[[], CheckerRun]]:
-    if profile == "seed":
-        return {"z3": run_z3, "hypothesis": run_hypothesis, "oracle": run_oracle}
+    traces = TRACE_DIR if _is_default(profile) else TRACE_DIR / profile
     return {"z3": partial(run_z3, profile), "hypothesis": partial(run_hypothesis, profile),
-            "oracle": partial(run_oracle, TRACE_DIR / profile, profile)}
+            "oracle": partial(run_oracle, traces, profile)}
 
 
 def gather(checkers: Sequence[str] = CHECKERS, *, timings: bool = False,
-           configs: Sequence[Config] | None = None, profile: str = "seed") -> Results:
+           configs: Sequence[Config] | None = None, profile: str | None = None) -> Results:
     """Run the named checkers on ``profile`` (default suite: the profile's); the others are "not run
     (not requested)"."""
-    if profile not in PROFILES:
-        raise ValueError(f"profile {profile!r} is not one of {', '.join(PROFILES)}")
+    profile = get(profile).name  # an unknown name raises ProfileError
     runners = _runners(profile)
     cfgs = suite_for(profile) if configs is None else configs
-    note = "default suite" if profile == "seed" else f"{profile} default suite"
+    note = "default suite" if _is_default(profile) else f"{profile} default suite"
     runs: dict[str, CheckerRun] = {}
     suite = None
     for name in CHECKERS:

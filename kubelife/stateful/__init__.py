@@ -7,9 +7,9 @@ See docs/hypothesis.md.
 """
 
 from kubelife.stateful.checks import ModelChecks, Violation, checks_for
-from kubelife.stateful.configs import LARGE, MODERN_LARGE, config_named
+from kubelife.stateful.configs import config_named, large_for
 from kubelife.stateful.failure import ModelViolation, check_trace, minimize, replay_code
-from kubelife.stateful.machine import KIND_WEIGHTS, Tally, machine_for
+from kubelife.stateful.machine import Tally, machine_for
 from kubelife.stateful.run import (
     PROFILES,
     StatefulRun,
@@ -21,8 +21,7 @@ from kubelife.stateful.run import (
 )
 
 __all__ = [
-    "machine_for", "Tally", "KIND_WEIGHTS", "ModelChecks", "Violation", "checks_for", "LARGE", "MODERN_LARGE",
-    "config_named",
+    "machine_for", "Tally", "ModelChecks", "Violation", "checks_for", "large_for", "config_named",
     "ModelViolation", "check_trace", "minimize", "replay_code", "PROFILES", "StatefulRun", "check_implementation",
     "profile_settings", "run_coverage", "run_rows", "run_stateful",
 ]

@@ -1,7 +1,7 @@
 """What the machine checks on every step, compiled once per model.
 
 Properties and rows come from the model's profile
-(:func:`kubelife.properties.profiles.properties_for_profile`, :func:`kubelife.properties.profiles.rows_for`:
+(:func:`kubelife.profiles.properties_for_profile`, :func:`kubelife.profiles.rows_for`:
 section 5 and S1-S7 for ``seed``, their restatement plus today's promises for ``modern``),
 compiled with the engine's code generator over
 packed states (rows through :class:`kubelife.check.RowObserver`, the same
@@ -20,7 +20,7 @@ from kubelife.adapter import ActionRefused, Adapter, differences
 from kubelife.check import RowObserver
 from kubelife.model.engine.compile import compile_state_checks, compile_step_checks, compile_successors
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.properties.profiles import properties_for_profile, rows_for
+from kubelife.profiles import properties_for_profile, rows_for
 
 __all__ = ["Violation", "RowHit", "ModelChecks", "checks_for", "replay_violation"]
 

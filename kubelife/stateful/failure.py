@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubelife.adapter import Adapter
-from kubelife.model.k8s.cluster import ClusterModel, semantics_for
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import get
 from kubelife.model.k8s.trace import Trace, replay
 from kubelife.stateful.checks import ModelChecks, Violation, checks_for, replay_violation
 from kubelife.stateful.configs import config_code
@@ -77,17 +78,15 @@ def _actions(m: ClusterModel, path: Sequence[int]) -> Actions:
 def replay_code(m: ClusterModel, actions: Actions, adapter: Adapter | None = None) -> str:
     """A test body that rebuilds the model, replays ``actions`` and re-runs the checks."""
     imp, cfg = config_code(m.config)
-    lines = ["from kubelife.stateful import check_trace", "from kubelife.model.k8s.cluster import build",
+    lines = ["from kubelife.stateful import check_trace", "from kubelife.profiles import build, get",
              "from kubelife.model.k8s.trace import replay", imp]
+    if adapter is not None and type(adapter).__name__ == "ModelAdapter":
+        lines.append("from kubelife.adapter import ModelAdapter")
     semantics = ""
     name = getattr(m.semantics, "mutant", None)
-    if name and m.config.profile == "modern":
-        lines.append("from kubelife.model.k8s.modern_mutants import MODERN_MUTANTS")
-        semantics = f", MODERN_MUTANTS[{name!r}]"
-    elif name:
-        lines.append("from kubelife.model.k8s.mutants import MUTANTS")
-        semantics = f", MUTANTS[{name!r}]"
-    elif m.semantics is not semantics_for(m.config.profile):
+    if name:
+        semantics = f", get({m.config.profile!r}).mutant({name!r})"
+    elif m.semantics is not get(m.config.profile).semantics:
         semantics = f", {m.semantics.__name__}  # the semantics under test"
     steps = ",\n    ".join(f"({k!r}, {a!r})" for k, a in actions)
     lines += ["", f"model = build({cfg}{semantics})", f"trace = replay(model, [\n    {steps},\n])"]

@@ -10,8 +10,8 @@ where most scenario rows start.  On a modern model a second macro,
 ``node_fault``, once per example puts the node of a Running controlled pod
 under DiskPressure or past its heartbeat grace period (the S6/S7-controlled
 rows).  After every transition the properties of the model's profile
-(:func:`kubelife.properties.profiles.properties_for_profile`) and the rows whose event
-it is (:func:`kubelife.properties.profiles.rows_for`) are checked, and, when an adapter
+(:func:`kubelife.profiles.properties_for_profile`) and the rows whose event
+it is (:func:`kubelife.profiles.rows_for`) are checked, and, when an adapter
 is given, the implementation is driven with the same action and compared.
 """
 
@@ -28,30 +28,15 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from kubelife.adapter import ActionRefused, Adapter
 from kubelife.model.engine.system import Action
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import StatefulSpec, build, require
+from kubelife.profiles import get as get_profile
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import PodPhase
 from kubelife.stateful.checks import Violation, checks_for, compare
 from kubelife.stateful.failure import failure
 
-__all__ = ["machine_for", "Tally", "KIND_WEIGHTS", "MODERN_KIND_WEIGHTS", "Pick"]
-
-# Faults are rarer than kubelet steps, so pods live long enough to exit, restart and
-# exit again; every kind still fires (the coverage summary shows it).
-KIND_WEIGHTS: dict[str, int] = {
-    "P3": 6, "P2": 4, "P4": 4, "P1": 3, "R1": 3, "N1": 2, "P5": 2, "N4": 2,
-    "N2": 1, "N3": 1, "N5": 1, "N6": 1,
-}
-
-# The modern profile's kinds (docs/modern.md): the kubelet's own steps (sync, kill, remove,
-# stop sidecars, image pull errors, back-off reset) often enough that deletions finish and
-# pull errors show; controllers and faults rarely.
-MODERN_KIND_WEIGHTS: dict[str, int] = {
-    "P3": 12, "P2": 8, "P4": 8, "K1": 6, "P1": 6, "R1": 6, "K4": 6, "K5": 4, "K2": 4, "C3": 4, "C1": 4,
-    "C2": 4, "N1": 4, "P5": 3, "N4": 3, "E1": 3,
-    "G1": 1, "D1": 1, "D2": 1, "N2": 1, "N3": 1, "N5": 1, "N6": 1, "N7": 1, "N8": 1,
-}
-
+__all__ = ["machine_for", "Tally", "Pick"]
 
 @dataclass
 class Tally:
@@ -79,11 +64,6 @@ class Pick:
         return str(self.action)
 
 
-def _cname(c: Any) -> str:
-    """A modern container's argument as the semantics spells it (``s0``, ``i0``, ``c1``)."""
-    return f"{ {0: 'i', 1: 's', 2: 'c'}[int(c.kind)] }{c.k}"
-
-
 def _in_final_run() -> bool:
     # Shortening replays the model many times; do it only for the example Hypothesis reports.
     return not currently_in_test_context() or bool(getattr(current_build_context(), "is_final", True))
@@ -101,8 +81,8 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
     checks = checks_for(m)
     layout, shape = m.shape.layout, m.shape
     picks = [Pick(i, a) for i, a in enumerate(m.system.actions)]
-    modern = m.config.profile == "modern"
-    w = dict((MODERN_KIND_WEIGHTS if modern else KIND_WEIGHTS) if weights is None else weights)
+    spec: StatefulSpec = require(get_profile(m.config.profile), "Hypothesis state machines")
+    w = dict(spec.weights if weights is None else weights)
     kinds_in_order = sorted({a.kind for a in m.system.actions}, key=lambda k: (-w.get(k, 1), k))
 
     def idx(kind: str, **args: object) -> int | None:
@@ -114,25 +94,9 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
     n2_of, n4_of, n5_of = ([idx(k, node=n.n) for n in shape.nodes] for k in ("N2", "N4", "N5"))
     running = int(PodPhase.RUNNING)
     controlled = [p for p in shape.pods if m.config.slots[p.p].controlled]
-    # The steps that bring a pod up, in the order bring_up prefers them: for the seed start
-    # the containers; for modern sync the pod (K1), start its containers in the kubelet's order
-    # (the guards enforce it) and let each regular init container exit (P3, drawn).
-    if modern:
-        pull = {p.p: m.config.slots[p.p].image_pull_errors for p in shape.pods}
-        # Image pull errors (C1/C2) compete with starts where a slot has them, so they show too.
-        mpods: Any = shape.pods  # ModernShape's pods (sidecars, inits, main containers)
-        p2_of = {p.p: [idx("K1", pod=p.p), *(idx(k, pod=p.p, container=_cname(c)) for c in p.all
-                                              for k in ("P2", "C1", "C2") if k == "P2" or pull[p.p])]
-                 for p in mpods}
-        # A drawn exit (Completed first, so shrinking prefers success) so init failures show too.
-        ok_of = {p.p: [idx("P3", pod=p.p, container=_cname(c), code=x) for c in p.inits
-                       for x in ("Completed", "Error", "OOMKilled")] for p in mpods}
-    else:
-        p2_of = {p.p: [idx("P2", pod=p.p, container=c) for c in range(len(p.containers))] for p in shape.pods}
-        ok_of = {p.p: [] for p in shape.pods}
+    # The steps that bring a pod up, in the order bring_up prefers them (the profile's steering).
+    p2_of, ok_of, up_steps = spec.bring_up(m)
     assert all(i is not None for g in (*p2_of.values(), *ok_of.values()) for i in g), "steering names a transition"
-    up_steps = {p.p: 2 * len(getattr(p, "all", p.containers)) + 5 if modern else len(p.containers) + 4
-                for p in shape.pods}
     pending = int(PodPhase.PENDING)
     pods = shape.pods
     # Read single fields of the packed state directly (``Layout.unpack`` decodes all of them).
@@ -242,7 +206,7 @@ def machine_for(model_or_config: ClusterModel | Config, adapter: Adapter | None 
                 i = group[0] if len(group) == 1 else data.draw(st.sampled_from([picks[j] for j in group])).i
                 self._take(i, en[i])
 
-        if modern:  # a second steering rule; the seed machine keeps exactly its rules and draws
+        if spec.node_fault:  # a second steering rule; profiles without it keep exactly their rules and draws
             def _fault_nodes(self) -> list[int]:
                 s = self.s
                 if self._fn[0] != s:

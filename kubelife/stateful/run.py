@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from kubelife.adapter import Adapter
-from kubelife.model.k8s.cluster import ClusterModel, build
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.seed import SeedSemantics
-from kubelife.properties.profiles import rows_for
+from kubelife.profiles import rows_for
 from kubelife.stateful.configs import large_for
 from kubelife.stateful.machine import Tally, machine_for
 
@@ -86,13 +86,13 @@ class StatefulRun:
 
 
 def run_stateful(config: Config | None = None, profile: str = "ci",
-                 semantics: type[SeedSemantics] | None = None, strict: bool = False,
-                 settings_: settings | None = None, semantics_profile: str = "seed",
+                 semantics: type | None = None, strict: bool = False,
+                 settings_: settings | None = None, semantics_profile: str | None = None,
                  **overrides: Any) -> StatefulRun:
     """Run the machine once and tally rows and coverage; a stopping failure is kept in ``error``.
 
-    ``profile`` names the Hypothesis profile; ``semantics_profile`` (``seed`` or ``modern``) picks
-    the default large configuration when ``config`` is ``None`` (a given config carries its own).
+    ``profile`` names the Hypothesis profile; ``semantics_profile`` (a registered profile; ``None`` is
+    the default) picks the large configuration when ``config`` is ``None`` (a given config carries its own).
     ``semantics`` defaults to the config's profile's semantics.  ``settings_`` replaces the named
     profile (tests pass the loaded one). Shrinking is off: a tally wants coverage, and a stopping
     failure is shortened on its own (see ``failure``).
@@ -115,30 +115,29 @@ def _cached(config: Config | None, profile: str, semantics_profile: str) -> Stat
 
 
 def run_rows(config: Config | None = None, profile: str = "ci",
-             semantics_profile: str = "seed") -> dict[str, dict[str, Any]]:
+             semantics_profile: str | None = None) -> dict[str, dict[str, Any]]:
     """``{row_id: {"status": "pass"|"fail"|"not hit", "hits": n}}`` for every row of the profile.
 
-    ``seed``: 19 scenario + 3 node rows; ``modern``: the same ids restated plus the M- rows.
-    Deterministic for ``ci`` (derandomized); the default configuration is :data:`LARGE`, or
-    :data:`MODERN_LARGE` with ``semantics_profile="modern"`` (a given ``config`` carries its profile).
+    Deterministic for ``ci`` (derandomized); the default configuration is the large one of
+    ``semantics_profile`` (:func:`~kubelife.stateful.configs.large_for`; a given ``config`` carries its profile).
     """
     return _cached(config, profile, semantics_profile).rows
 
 
 def run_coverage(config: Config | None = None, profile: str = "ci",
-                 semantics_profile: str = "seed") -> dict[str, Any]:
+                 semantics_profile: str | None = None) -> dict[str, Any]:
     """Which transition kinds fired, how many distinct states were seen (same run as :func:`run_rows`)."""
     return _cached(config, profile, semantics_profile).coverage
 
 
 def check_implementation(adapter: Adapter, config: Config | None = None,
-                         settings_: settings | None = None, semantics_profile: str = "seed") -> None:
+                         settings_: settings | None = None, semantics_profile: str | None = None) -> None:
     """Drive ``adapter`` with the machine and compare it with the model after every step.
 
     Raises :class:`~kubelife.stateful.failure.ModelViolation` with a shrunk trace and replay code
     on the first divergence (or a property or row failure of the model itself).  ``settings_``
     defaults to the loaded Hypothesis profile without a deadline.  Without ``config`` the bounds are
-    the large configuration of ``semantics_profile`` (``seed`` or ``modern``).
+    the large configuration of ``semantics_profile`` (a registered profile; ``None`` is the default).
     """
     m = build(config or large_for(semantics_profile))
     if settings_ is None:  # the loaded profile (so --hypothesis-profile applies), without a deadline

@@ -5,37 +5,59 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from kubelife.model.engine.system import Transition, TransitionSystem
-from kubelife.model.k8s.config import Config, ConfigError
-from kubelife.model.k8s.seed import SeedSemantics
-from kubelife.model.k8s.shape import Shape
-from kubelife.model.k8s.types import ClusterState
+from typing import Any, Protocol
 
-__all__ = ["ClusterModel", "build", "semantics_for"]
+from kubelife.model.engine.system import Layout, Transition, TransitionSystem
+from kubelife.model.k8s.config import Config, ConfigError
+
+__all__ = ["ClusterModel", "Semantics", "Shape"]
+
+
+class Shape(Protocol):
+    """Where each field of a configuration lives, and readable states."""
+
+    config: Config
+    layout: Layout
+    nodes: Any
+    pods: Any
+
+    def initial(self) -> Any: ...
+
+    def decode(self, values: Any) -> Any: ...
+
+
+class Semantics(Protocol):
+    """A profile's transition builders for one shape (``shape_class`` makes the shape)."""
+
+    profile: str
+    shape: Any
+    config: Config
+
+    def transitions(self) -> Any: ...
 
 
 @dataclass(frozen=True)
 class ClusterModel:
-    """Config, field shape, semantics and the transition system built from them."""
+    """Config, field shape, semantics and the transition system built from them.
+
+    Profiles build these (``kubelife.profiles``): the semantics class is always given.
+    """
 
     config: Config
-    semantics: type[SeedSemantics] = None  # type: ignore[assignment]  # None: the config's profile
+    semantics: Any  # a class: ``semantics(shape)`` gives the builders, ``semantics.shape_class`` the shape
 
     def __post_init__(self) -> None:
-        if self.semantics is None:
-            object.__setattr__(self, "semantics", semantics_for(self.config.profile))
-        prof = getattr(self.semantics, "profile", "seed")
+        prof = getattr(self.semantics, "profile", "")
         if prof != self.config.profile:
             raise ConfigError(f"semantics {self.semantics.__name__} is for profile {prof!r}, "
                               f"but the configuration asks for {self.config.profile!r}.")
 
     @cached_property
-    def shape(self) -> Shape:
-        # A profile brings its own field layout (``shape_class``); the seed's is Shape.
-        return getattr(self.semantics, "shape_class", Shape)(self.config)  # type: ignore[no-any-return]
+    def shape(self) -> Any:
+        return self.semantics.shape_class(self.config)
 
     @cached_property
-    def rules(self) -> SeedSemantics:
+    def rules(self) -> Any:
         return self.semantics(self.shape)
 
     @cached_property
@@ -59,22 +81,11 @@ class ClusterModel:
             raise KeyError(f"{kind}({args})")
         return self.system.transitions[i]
 
-    def decode(self, packed: int) -> ClusterState:
+    def decode(self, packed: int) -> Any:
         return self.shape.decode(self.shape.layout.unpack(packed))
 
     @property
     def name(self) -> str:
         variant = getattr(self.semantics, "mutant", None)
-        return self.config.describe() + (f" [mutant {variant}]" if variant else "")
-
-
-def semantics_for(profile: str) -> type[SeedSemantics]:
-    """The semantics class of a profile."""
-    if profile == "modern":
-        from kubelife.model.k8s.modern.semantics import ModernSemantics
-        return ModernSemantics  # type: ignore[return-value]
-    return SeedSemantics
-
-
-def build(config: Config, semantics: type[SeedSemantics] | None = None) -> ClusterModel:
-    return ClusterModel(config, semantics if semantics is not None else semantics_for(config.profile))
+        options = bool(getattr(self.semantics, "slot_options", ()))
+        return self.config.describe(options) + (f" [mutant {variant}]" if variant else "")

@@ -3,7 +3,7 @@
 A :class:`Config` fixes the number of nodes, the pod slots with their
 restart policy, container count and ownership, the replication controller's
 replica count and the restart-count cap.  Named presets live in
-:mod:`kubelife.model.k8s.presets`.
+:mod:`kubelife.profiles` (each profile has its own).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 
 from kubelife.model.k8s.types import Policy
 
-__all__ = ["SlotSpec", "Config", "ConfigError", "PROFILES"]
-
-PROFILES = ("seed", "modern")
+__all__ = ["SlotSpec", "Config", "ConfigError"]
 
 
 class ConfigError(ValueError):
@@ -33,13 +31,13 @@ class SlotSpec:
     containers: int = 1
     controlled: bool = True
     initial: bool = False
-    # ``modern`` profile only (the seed ignores them): regular init containers, restartable
-    # init containers (sidecars), and a per-container restartPolicy for the main containers
-    # (empty = every container follows the pod's policy).
+    # Options a profile reads only if it declares them (``Profile.slot_options``): regular init
+    # containers, restartable init containers (sidecars), and a per-container restartPolicy for
+    # the main containers (empty = every container follows the pod's policy).
     inits: int = 0
     sidecars: int = 0
     container_policies: tuple[Policy | None, ...] = ()
-    # ``modern`` environment events that multiply the state space; off unless a slot asks.
+    # Environment events that multiply the state space; off unless a slot asks.
     user_deletes: bool = False  # a user may delete the pod (graceful) and force-delete it
     image_pull_errors: bool = False  # ErrImagePull / ImagePullBackOff before a first start
     unknown_exits: bool = False  # the runtime loses a running container (ContainerStatusUnknown)
@@ -51,7 +49,9 @@ class Config:
     slots: tuple[SlotSpec, ...]
     replicas: int = 0
     restart_cap: int = 1
-    profile: str = "seed"
+    # The profile's name; empty means the registry's default profile (kubelife.profiles), which
+    # fills it in when it builds the model.
+    profile: str = ""
     name: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -81,14 +81,6 @@ class Config:
                     f"{len(s.container_policies)} container policies for {s.containers} containers; give one "
                     "per container or none."
                 )
-            if self.profile == "seed" and (s.inits or s.sidecars or s.container_policies or s.user_deletes
-                                           or s.image_pull_errors or s.unknown_exits):
-                raise ConfigError("init containers, sidecars, per-container policies, user deletes, image pull "
-                                  "errors and unknown exits need --profile modern.")
-        if self.profile not in PROFILES:
-            raise ConfigError(
-                f"--profile {self.profile!r} is not known; use one of: {', '.join(PROFILES)}."
-            )
 
     @classmethod
     def uniform(
@@ -100,7 +92,7 @@ class Config:
         containers: int = 1,
         policy: Policy = Policy.ALWAYS,
         restart_cap: int = 1,
-        profile: str = "seed",
+        profile: str = "",
         name: str = "",
         inits: int = 0,
         sidecars: int = 0,
@@ -112,13 +104,14 @@ class Config:
                         inits=inits, sidecars=sidecars)
         return cls(nodes, (spec,) * slots, replicas, restart_cap, profile, name)
 
-    def describe(self) -> str:
+    def describe(self, options: bool = False) -> str:
+        """The name, or the bounds; ``options``: also init containers, sidecars and the profile."""
         if self.name:
             return self.name
         pols = sorted({s.policy.label for s in self.slots})
         cs = sorted({s.containers for s in self.slots})
         extra = ""
-        if self.profile != "seed":
+        if options:
             ins = sorted({s.inits for s in self.slots})
             sides = sorted({s.sidecars for s in self.slots})
             extra = f" inits={'/'.join(map(str, ins))} sidecars={'/'.join(map(str, sides))} profile={self.profile}"

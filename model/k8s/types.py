@@ -9,6 +9,7 @@ the oracle see; engines work on the packed integers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 from enum import IntEnum
 
 __all__ = [
@@ -143,6 +144,11 @@ class NodeState:
 class ClusterState:
     nodes: tuple[NodeState, ...]
     pods: tuple[PodState, ...]
+
+    # How adapters' differences speak of this state: containers by name ("c0"); a field an
+    # implementation's state lacks is an error, not None.
+    container_tag: ClassVar[str] = "c"
+    lenient: ClassVar[bool] = False
 
     def __str__(self) -> str:
         ns = "; ".join(f"n{i}: {n}" for i, n in enumerate(self.nodes))

@@ -7,7 +7,7 @@ Sources: the 2014/2015 Kubernetes concept pages ``pod-states.md``,
 definition every engine consumes.
 
 Hooks that a deliberately broken variant (a mutant, see
-:mod:`kubelife.model.k8s.mutants`) may override are methods with a leading verb:
+:mod:`kubelife.profiles.seed.mutants`) may override are methods with a leading verb:
 ``restart_allowed``, ``phase``, ``kill_on_disk_failure`` ...
 """
 
@@ -18,8 +18,8 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
-from kubelife.model.k8s.phase import phase_of
-from kubelife.model.k8s.shape import NodeIx, PodIx, Shape
+from kubelife.profiles.seed.phase import phase_of
+from kubelife.profiles.seed.shape import NodeIx, PodIx, Shape
 from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = ["SeedSemantics"]
@@ -40,6 +40,8 @@ class SeedSemantics:
     """Builds the seed transition list for one :class:`Shape`."""
 
     profile = "seed"
+    shape_class = Shape
+    slot_options: frozenset[str] = frozenset()  # reads no SlotSpec option beyond policy, size, ownership
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape

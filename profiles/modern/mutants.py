@@ -1,6 +1,6 @@
 """Deliberately broken variants of the modern semantics.
 
-Each overrides one hook of :class:`~kubelife.model.k8s.modern.semantics.ModernSemantics`,
+Each overrides one hook of :class:`~kubelife.profiles.modern.semantics.ModernSemantics`,
 names the properties or rows that must catch it (``caught_by``) and the
 default-suite configuration where they do (``caught_in``, so tests stay fast).
 """
@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
-from kubelife.model.k8s.modern.phase import modern_phase
-from kubelife.model.k8s.modern.semantics import FAILED, NONE, OK, WAITING, ModernSemantics
-from kubelife.model.k8s.modern.shape import MContainerIx, MPodIx
-from kubelife.model.k8s.modern.types import Kind
+from kubelife.profiles.modern.phase import modern_phase
+from kubelife.profiles.modern.semantics import FAILED, NONE, OK, WAITING, ModernSemantics
+from kubelife.profiles.modern.shape import MContainerIx, MPodIx
+from kubelife.profiles.modern.types import Kind
 from kubelife.model.k8s.types import Policy
 
 __all__ = ["MODERN_MUTANTS", "modern_mutant"]

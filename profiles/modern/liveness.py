@@ -2,7 +2,7 @@
 
 The same :class:`~kubelife.properties.liveness.Fairness` and
 :class:`~kubelife.properties.liveness.LivenessProperty` records as the seed's, over the
-modern actions (``kubelife.model.k8s.modern.semantics``): the kubelet's steps include
+modern actions (``kubelife.profiles.modern.semantics``): the kubelet's steps include
 the first status sync, back-off expiry and reset, and the kill and removal of
 a Terminating pod; taint eviction (E1) and PodGC (G1, P5) are controllers;
 the kubelet losing and regaining its node (N2/N3, N7/N8), DiskPressure,
@@ -20,9 +20,10 @@ from typing import Any, cast
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.modern.semantics import FAILED, SUCCEEDED, ModernSemantics
-from kubelife.model.k8s.modern.shape import ModernShape
-from kubelife.properties.liveness import Case, Fairness, Instance, LivenessProperty, _f
+from kubelife.profiles.modern.semantics import FAILED, SUCCEEDED, ModernSemantics
+from kubelife.profiles.modern.shape import ModernShape
+from kubelife.properties.liveness import Case, Fairness, Instance, LivenessProperty
+from kubelife.properties.liveness import fairness as _f
 
 __all__ = ["MODERN_FAIRNESS", "MODERN_BUNDLES", "MODERN_LIVENESS_PROPERTIES"]
 
@@ -60,6 +61,7 @@ MODERN_BUNDLES: dict[str, tuple[str, ...]] = {
 
 FAIR = MODERN_BUNDLES["fair"]
 _STOP = ("disruptions-stop",)
+_TABLES = (MODERN_FAIRNESS, MODERN_BUNDLES)
 NODES = frozenset({"nodes"})
 HEALTHY_IO = "a schedulable node (registered, Ready True, no DiskPressure) exists infinitely often"
 
@@ -131,7 +133,7 @@ MODERN_LIVENESS_PROPERTIES: tuple[LivenessProperty, ...] = (
                  "once disruptions stop, a schedulable node stays schedulable: the scheduler is continuously "
                  "enabled"),
         ),
-        "Per pod: exists and unbound ~> bound or deleted.", HEALTHY_IO, "modern"),
+        "Per pod: exists and unbound ~> bound or deleted.", HEALTHY_IO, tables=_TABLES),
     LivenessProperty(
         "the ReplicaSet eventually has R active pods again", "leads-to", _replicas_back, _ALL,
         (
@@ -145,7 +147,7 @@ MODERN_LIVENESS_PROPERTIES: tuple[LivenessProperty, ...] = (
                  "a lost kubelet comes back and removes its Terminating pods, PodGC deletes terminal ones, so "
                  "a slot frees up and the controller, continuously enabled, creates the replacement"),
         ),
-        "Fewer than R active controlled pods (not terminal, not Terminating) ~> R of them.", "", "modern"),
+        "Fewer than R active controlled pods (not terminal, not Terminating) ~> R of them.", "", tables=_TABLES),
     LivenessProperty(
         "a Terminating pod eventually disappears", "leads-to", _terminating_gone, NODES,
         (
@@ -157,5 +159,5 @@ MODERN_LIVENESS_PROPERTIES: tuple[LivenessProperty, ...] = (
                  "the kubelet comes back for good, kills the pod's containers, writes its terminal phase and "
                  "removes it (or PodGC deletes it once its Node is gone)"),
         ),
-        "Per pod: exists and Terminating ~> deleted.", "", "modern"),
+        "Per pod: exists and Terminating ~> deleted.", "", tables=_TABLES),
 )

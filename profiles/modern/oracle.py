@@ -18,9 +18,9 @@ from typing import Any
 
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.model.k8s.modern.semantics import ModernSemantics
-from kubelife.model.k8s.modern.shape import ModernShape
-from kubelife.model.k8s.modern.types import MExit, MState, NodeObj, Pull
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.shape import ModernShape
+from kubelife.profiles.modern.types import MExit, MState, NodeObj, Pull
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
 from kubelife.oracle.abstract import (
     ANY,
@@ -29,14 +29,13 @@ from kubelife.oracle.abstract import (
     Fields,
     NodeObs,
     PodObs,
-    Profile,
+    Abstraction,
     Values,
     _cond,
     one,
-    register_profile,
 )
 
-__all__ = ["ModernProfile", "ModernContainerObs", "ModernNodeObs", "modern_exit"]
+__all__ = ["ModernAbstraction", "ModernContainerObs", "ModernNodeObs", "modern_exit"]
 
 _PHASES = {p.label: one(p) for p in PodPhase}
 _POLICIES = {p.label: p for p in Policy}
@@ -82,7 +81,7 @@ class ModernNodeObs(NodeObs):
 
 
 @dataclass
-class ModernProfile(Profile):
+class ModernAbstraction(Abstraction):
     name: str = "modern"
     semantics: Any = ModernSemantics
     models_deletion: bool = True
@@ -254,6 +253,3 @@ class ModernProfile(Profile):
     def unseen_node(self) -> NodeObs:
         return ModernNodeObs(one(NodeObj.REGISTERED), one(1), one(Ready.TRUE), one(1))
 
-
-MODERN = ModernProfile()
-register_profile(MODERN)

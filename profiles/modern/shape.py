@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from kubelife.model.engine.system import Field, Layout
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
+from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["MNodeIx", "MContainerIx", "MPodIx", "ModernShape"]
@@ -127,7 +127,7 @@ class ModernShape:
         # The taint and the pod Ready condition are functions of the fields; the semantics
         # defines them once (over Ops), so decoding asks it rather than repeating them.
         from kubelife.model.engine.ops import PY
-        from kubelife.model.k8s.modern.semantics import ModernSemantics
+        from kubelife.profiles.modern.semantics import ModernSemantics
 
         rules = ModernSemantics(self)
         nodes = tuple(MNode(NodeObj(values[n.obj]), bool(values[n.heartbeat]), Ready(values[n.ready]),

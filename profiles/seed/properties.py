@@ -5,7 +5,7 @@ configuration.  Each predicate is written over ``Ops``, so the explicit
 checker compiles it, Z3 proves it and the Hypothesis machine asserts it.
 
 Phase consistency is checked against the *reference* phase function
-(:func:`kubelife.model.k8s.phase.phase_of`), never the model's own hook, so a model
+(:func:`kubelife.profiles.seed.phase.phase_of`), never the model's own hook, so a model
 whose phase computation is broken cannot agree with itself.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.phase import phase_of
-from kubelife.model.k8s.seed import (
+from kubelife.profiles.seed.phase import phase_of
+from kubelife.profiles.seed.semantics import (
     C_RUNNING,
     C_TERMINATED,
     NONE,
@@ -28,6 +28,7 @@ from kubelife.model.k8s.seed import (
     SUCCEEDED,
     TERMINATED_N,
     WAITING,
+    SeedSemantics,
 )
 from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Property
@@ -216,9 +217,10 @@ def properties_for(m: ClusterModel) -> list[Property]:
 
 
 def _names() -> list[str]:
-    from kubelife.model.k8s.cluster import build
     from kubelife.model.k8s.config import Config
-    return [p.name for p in properties_for(build(Config.uniform()))]
+
+    m = ClusterModel(Config.uniform(profile=SeedSemantics.profile), SeedSemantics)
+    return [p.name for p in properties_for(m)]
 
 
 PROPERTY_NAMES: tuple[str, ...] = tuple(_names())

@@ -1,6 +1,6 @@
 """Phase-function properties for any number of containers (counting abstraction).
 
-The kubelet's phase function (:func:`kubelife.model.k8s.phase.phase_of`, or a
+The kubelet's phase function (:func:`kubelife.profiles.seed.phase.phase_of`, or a
 mutant's ``phase`` hook) sees a pod's containers only through ``o.count`` of
 per-container conditions on ``(state, last_exit)``.  A container's condition
 depends on its class alone - one of the 3 x 4 ``(state, last_exit)`` pairs -
@@ -24,9 +24,9 @@ from typing import Any
 import z3
 
 from kubelife.model.engine.symbolic import Z3, CountingOps
-from kubelife.model.k8s.cluster import build
+from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.seed import SeedSemantics
+from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
 
 __all__ = ["CLASSES", "prove_counts", "phase_of_counts", "COUNT_PROPERTIES", "EXIT_ROWS"]
@@ -206,7 +206,7 @@ def _discharge(config: str, obligations: Iterable[Obligation]) -> Any:
 
 def prove_counts(semantics: type[SeedSemantics] = SeedSemantics) -> dict[str, Any]:
     """Each claim for every policy and every container count vector; restart guards per container."""
-    rules = build(Config.uniform(), semantics).rules
+    rules = ClusterModel(Config.uniform(profile=semantics.profile), semantics).rules
     counts: Counts = {c: z3.Int(f"n[{c[0].label},{c[1].label}]") for c in CLASSES}
     wf = z3.And(*(n >= 0 for n in counts.values()), z3.Sum(*counts.values()) >= 1)
     out: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 A reachable-state invariant need not be *inductive*: a state outside the
 reachable set may satisfy it and still step out of it.  Z3 proves the
-conjunction of the properties of :func:`kubelife.properties.seed.properties_for` and
+conjunction of the properties of :func:`kubelife.profiles.seed.properties.properties_for` and
 these auxiliary facts inductive together (Houdini: drop whatever some step
 breaks, repeat), then reads off each property's unsat core to say which
 auxiliaries its proof used.  Each is a true fact of the seed model in its own
@@ -16,8 +16,8 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.phase import phase_of
-from kubelife.model.k8s.seed import NONE, PENDING_N, R_FALSE, R_TRUE, R_UNKNOWN, RUNNING_N, TERMINATED_N, WAITING
+from kubelife.profiles.seed.phase import phase_of
+from kubelife.profiles.seed.semantics import NONE, PENDING_N, R_FALSE, R_TRUE, R_UNKNOWN, RUNNING_N, TERMINATED_N, WAITING
 from kubelife.properties.core import Property
 
 __all__ = ["auxiliary_for", "AUXILIARY_NAMES"]

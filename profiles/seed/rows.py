@@ -17,13 +17,12 @@ node other than the lost one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.seed import (
+from kubelife.profiles.seed.semantics import (
     C_RUNNING,
     C_TERMINATED,
     ERROR,
@@ -36,41 +35,15 @@ from kubelife.model.k8s.seed import (
     RUNNING_N,
     SUCCEEDED,
 )
-from kubelife.model.k8s.shape import NodeIx, PodIx
+from kubelife.profiles.seed.shape import NodeIx, PodIx
 from kubelife.model.k8s.types import Exit, Policy
+from kubelife.properties.core import Row
+from kubelife.properties.patterns import replacement
 
-__all__ = ["Row", "ROWS", "row_by_id", "ROW_IDS"]
+__all__ = ["Row", "ROWS", "row_by_id", "ROW_IDS"]  # Row is re-exported from properties.core
 
 V = Sequence[Any]
 Focus = PodIx | NodeIx
-
-
-@dataclass(frozen=True)
-class Row:
-    """One checkable line of the scenario table.
-
-    ``focus(m, action)`` lists the pods or nodes the event may be about;
-    ``pre(m, v, o, focus, action)`` and ``outcome(m, before, after, o, focus, action)``
-    are predicates over ``Ops``.
-    """
-
-    id: str
-    title: str
-    kinds: frozenset[str]
-    event: Callable[[Action], bool]
-    focus: Callable[[ClusterModel, Action], list[Focus]]
-    pre: Callable[[ClusterModel, V, Ops, Any, Action], Any]
-    outcome: Callable[[ClusterModel, V, V, Ops, Any, Action], Any]
-    expect: str
-    policy: Policy | None = None
-    containers: int | None = None
-    controlled: bool = False
-
-    def applies(self, m: ClusterModel, pod: PodIx) -> bool:
-        spec = m.config.slots[pod.p]
-        return ((self.policy is None or spec.policy is self.policy)
-                and (self.containers is None or spec.containers == self.containers)
-                and (not self.controlled or spec.controlled))
 
 
 # -- building blocks ------------------------------------------------------------------
@@ -104,34 +77,6 @@ def restart_outcome(m: ClusterModel, after: V, o: Ops, p: PodIx, ci: int) -> Any
 def no_restart(m: ClusterModel, after: V, o: Ops, p: PodIx) -> Any:
     return o.and_(*(o.not_(apply(m.transition("P4", pod=p.p, container=ci), after, o)[0])
                     for ci in range(len(p.containers))))
-
-
-def replacement(m: ClusterModel, after: V, o: Ops, lost: NodeIx) -> Any:
-    """The controller creates a pod that the scheduler can bind to a node other than ``lost``.
-
-    Where a controlled slot is free the controller must act at once; only when
-    every slot is taken may a terminal pod be deleted first to make room.
-    """
-    def created_and_placeable(start: V) -> list[Any]:
-        out = []
-        for q in m.shape.pods:
-            i = m.transition_index("R1", slot=q.p)
-            if i is None:
-                continue
-            g1, v1 = apply(m.system.transitions[i], start, o)
-            for n in m.shape.nodes:
-                if n.n != lost.n:
-                    out.append(o.and_(g1, apply(m.transition("P1", pod=q.p, node=n.n), v1, o)[0]))
-        return out
-
-    controlled = [q for q in m.shape.pods if m.config.slots[q.p].controlled]
-    free = o.or_(*(o.not_(o.truth(after[q.exists])) for q in controlled))
-    direct = o.or_(*created_and_placeable(after))
-    after_delete = []
-    for q in m.shape.pods:
-        g0, v0 = apply(m.transition("P5", pod=q.p), after, o)
-        after_delete += [o.and_(g0, x) for x in created_and_placeable(v0)]
-    return o.and_(o.implies(free, direct), o.implies(o.not_(free), o.or_(*after_delete)))
 
 
 def _other_node_ready(m: ClusterModel, v: V, o: Ops, lost: NodeIx) -> Any:

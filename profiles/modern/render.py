@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubelife.model.k8s.modern.types import Kind, MContainer, MExit, MNode, MPod, MState, Taint
+from kubelife.profiles.modern.types import Kind, MContainer, MExit, MNode, MPod, MState, Taint
 from kubelife.model.k8s.types import Policy, Ready
 
 __all__ = ["modern_container_status", "modern_pod_object", "modern_node_object", "container_names"]

@@ -9,7 +9,7 @@ while its guard holds, and never once the guard is gone (a cancelled timer).
 
 Hooks a mutant may override are methods named for the behaviour
 (``restart_allowed``, ``phase``, ``counted_by_controller`` ...), as in
-:class:`kubelife.model.k8s.seed.SeedSemantics`.
+:class:`kubelife.profiles.seed.semantics.SeedSemantics`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
-from kubelife.model.k8s.modern.phase import Status, modern_phase, restartable
-from kubelife.model.k8s.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
-from kubelife.model.k8s.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
+from kubelife.profiles.modern.phase import Status, modern_phase, restartable
+from kubelife.profiles.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
+from kubelife.profiles.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["ModernSemantics"]
@@ -46,6 +46,9 @@ class ModernSemantics:
 
     profile = "modern"
     shape_class = ModernShape
+    # SlotSpec options this semantics reads (other profiles refuse them).
+    slot_options = frozenset({"inits", "sidecars", "container_policies", "user_deletes", "image_pull_errors",
+                              "unknown_exits"})
 
     def __init__(self, shape: ModernShape) -> None:
         self.shape = shape

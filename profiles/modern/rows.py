@@ -9,7 +9,7 @@ S7 is where today's Kubernetes differs most: the lost node's pod is not marked
 Failed; it goes Ready=False, is evicted after its toleration (Terminating, phase
 still Running) and is replaced at once.
 
-:data:`COMPARISON` is the seed-versus-modern table as data (docs/modern.md prints it).
+:data:`ROW_NOTES` says what changed in each row from the profile this one refines (docs/modern.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, cast
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.modern.semantics import (
+from kubelife.profiles.modern.semantics import (
     C_RUNNING,
     C_TERMINATED,
     ERROR,
@@ -37,12 +37,13 @@ from kubelife.model.k8s.modern.semantics import (
     WAITING,
     ModernSemantics,
 )
-from kubelife.model.k8s.modern.shape import MNodeIx, ModernShape, MPodIx
-from kubelife.model.k8s.modern.types import Kind, MExit
+from kubelife.profiles.modern.shape import MNodeIx, ModernShape, MPodIx
+from kubelife.profiles.modern.types import Kind, MExit
 from kubelife.model.k8s.types import Policy
-from kubelife.properties.rows import Row, replacement
+from kubelife.properties.core import Row
+from kubelife.properties.patterns import replacement
 
-__all__ = ["MODERN_ROWS", "MODERN_ROW_IDS", "COMPARISON", "comparison_markdown"]
+__all__ = ["MODERN_ROWS", "MODERN_ROW_IDS", "ROW_NOTES"]
 
 V = Sequence[Any]
 
@@ -355,10 +356,9 @@ MODERN_ROWS: tuple[Row, ...] = (
 MODERN_ROW_IDS: tuple[str, ...] = tuple(r.id for r in MODERN_ROWS)
 
 
-# -- the seed-versus-modern table ---------------------------------------------------------------
-
-# (row, seed expectation, modern expectation, what changed); empty "changed" = same outcome.
-_CHANGES = {
+# What each row says differently from the earlier documents' table (the profile this one refines);
+# rows not listed have the same outcome.
+ROW_NOTES: dict[str, str] = {
     "S1-Always": "first restart at once, later ones wait in CrashLoopBackOff (phase stays Running)",
     "S2-Always": "back-off as S1-Always", "S2-OnFailure": "back-off as S1-Always",
     "S3-Always": "back-off", "S3-OnFailure": "back-off", "S4-Always": "back-off", "S4-OnFailure": "back-off",
@@ -373,21 +373,3 @@ _CHANGES = {
     "N-terminated": "a deleted Node gets no pods (it is not in the scheduler's cache)",
     "N-dead-pods": "pods of a deleted Node are not deleted with it: PodGC marks them Failed, then deletes them",
 }
-
-
-def _comparison() -> tuple[tuple[str, str, str, str], ...]:
-    from kubelife.properties.rows import ROWS
-
-    modern = {r.id: r for r in MODERN_ROWS}
-    out = [(r.id, r.expect, modern[r.id].expect, _CHANGES.get(r.id, "")) for r in ROWS if r.id in modern]
-    out += [(r.id, "(no such row)", r.expect, "new in modern") for r in MODERN_ROWS if r.id.startswith("M-")]
-    return tuple(out)
-
-
-COMPARISON: tuple[tuple[str, str, str, str], ...] = _comparison()
-
-
-def comparison_markdown() -> str:
-    lines = ["| row | seed | modern | what changed |", "|---|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} | {d or 'same'} |" for a, b, c, d in COMPARISON]
-    return "\n".join(lines)

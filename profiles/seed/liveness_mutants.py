@@ -13,8 +13,8 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Transition
-from kubelife.model.k8s.seed import C_TERMINATED, NONE, SeedSemantics
-from kubelife.model.k8s.shape import PodIx
+from kubelife.profiles.seed.semantics import C_TERMINATED, NONE, SeedSemantics
+from kubelife.profiles.seed.shape import PodIx
 
 __all__ = ["LIVENESS_MUTANTS", "StuckAfterSiblingExit"]
 

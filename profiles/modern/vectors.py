@@ -1,7 +1,7 @@
 """Conformance vectors of the ``modern`` profile (see ``docs/vectors.md``, section "modern").
 
 The phase vectors evaluate the modern model's own phase function
-(:func:`kubelife.model.k8s.modern.phase.modern_phase`, folded to constants by ``PyOps``)
+(:func:`kubelife.profiles.modern.phase.modern_phase`, folded to constants by ``PyOps``)
 on every multiset of container statuses: the phase function only counts
 statuses, so the order of containers of one kind does not change the answer.
 """
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kubelife.model.engine.ops import PY
-from kubelife.model.k8s.cluster import build
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.model.k8s.modern.phase import modern_phase
-from kubelife.model.k8s.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
+from kubelife.profiles.modern.phase import modern_phase
+from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
 from kubelife.model.k8s.types import PodPhase, Policy
-from kubelife.oracle.render_modern import modern_container_status
-from kubelife.oracle.vectors import header
+from kubelife.profiles.modern.render import modern_container_status
+from kubelife.oracle.vectors import header, step_vectors
 
 __all__ = ["FORMS", "SIDECAR_FORMS", "modern_phase_vectors", "modern_state_json", "modern_pod_models"]
 
@@ -35,6 +36,8 @@ FORMS: dict[str, tuple[MState, MExit, bool]] = {
 }
 # A sidecar may also be running but not yet started (startup probe or postStart not done).
 SIDECAR_FORMS = {**FORMS, "Running(not started)": (MState.RUNNING, MExit.NONE, False)}
+
+NAME = ModernSemantics.profile
 
 
 def _legend() -> dict[str, Any]:
@@ -67,7 +70,7 @@ def modern_phase_vectors(max_inits: int = 2, max_sidecars: int = 1, max_mains: i
                 for mains in multisets(FORMS, 1, max_mains):
                     out.append({"policy": pol.label, "initContainers": list(inits), "sidecars": list(sidecars),
                                 "containers": list(mains), "phase": _phase(pol, inits, sidecars, mains).label})
-    return {**header("phase", "modern"), "multisets": True, "forms": _legend(), "count": len(out), "vectors": out}
+    return {**header("phase", NAME), "multisets": True, "forms": _legend(), "count": len(out), "vectors": out}
 
 
 def modern_state_json(st: MCluster, with_pod: bool) -> dict[str, Any]:
@@ -90,13 +93,27 @@ MODELS = (("1 container, deletes, pull errors, lost containers", 1, 0, 0, True),
           ("1 sidecar, 1 container", 1, 0, 1, False))
 
 
-def modern_pod_models(step_vectors: Callable[..., dict[str, Any]]) -> list[dict[str, Any]]:
+def modern_pod_models() -> list[dict[str, Any]]:
     out = []
     for pol in Policy:
         for label, mains, inits, sidecars, env in MODELS:
             spec = SlotSpec(policy=pol, containers=mains, controlled=False, initial=True, inits=inits,
                             sidecars=sidecars, user_deletes=env, image_pull_errors=env, unknown_exits=env)
-            cfg = Config(1, (spec,), replicas=0, restart_cap=1, profile="modern", name=f"vectors {label}")
+            cfg = Config(1, (spec,), replicas=0, restart_cap=1, profile=NAME, name=f"vectors {label}")
             out.append({"policy": pol.label, "containers": mains, "initContainers": inits, "sidecars": sidecars,
-                        "environment_events": env, **step_vectors(build(cfg), True, modern_state_json)})
+                        "environment_events": env, **step_vectors(ClusterModel(cfg, ModernSemantics), True, modern_state_json)})
     return out
+
+
+def modern_vectors() -> dict[str, dict[str, Any]]:
+    """phase.json, pod-steps.json and node-steps.json for the modern model."""
+    from kubelife.profiles.modern.oracle import ModernAbstraction
+
+    prof = ModernAbstraction()
+    node = step_vectors(prof.build(prof.node_config()), False, modern_state_json)
+    return {
+        "phase.json": modern_phase_vectors(),
+        "pod-steps.json": {**header("pod-steps", NAME), "restart_cap": prof.restart_cap,
+                           "models": modern_pod_models()},
+        "node-steps.json": {**header("node-steps", NAME), **node},
+    }

@@ -8,7 +8,7 @@ deletion keeps the phase until the kubelet writes a terminal one, and the
 kubelet writes it before removing the pod.
 
 Phase consistency uses the *reference* function
-(:func:`kubelife.model.k8s.modern.phase.modern_phase`), never the semantics' hook.
+(:func:`kubelife.profiles.modern.phase.modern_phase`), never the semantics' hook.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any, cast
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.modern.phase import modern_phase
-from kubelife.model.k8s.modern.semantics import (
+from kubelife.profiles.modern.phase import modern_phase
+from kubelife.profiles.modern.semantics import (
     ABSENT,
     C_RUNNING,
     C_TERMINATED,
@@ -34,7 +34,7 @@ from kubelife.model.k8s.modern.semantics import (
     SUCCEEDED,
     ModernSemantics,
 )
-from kubelife.model.k8s.modern.shape import ModernShape
+from kubelife.profiles.modern.shape import ModernShape
 from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Property
 

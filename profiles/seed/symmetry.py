@@ -20,14 +20,12 @@ the controlled slots have different specs, they stay fixed (nodes only).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from kubelife.model.engine.symmetry import BlockClass, SymmetrySpec, make_canonicalizer
+from kubelife.model.engine.symmetry import BlockClass, SymmetrySpec
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import SlotSpec
-from kubelife.model.k8s.shape import PodIx
+from kubelife.profiles.seed.shape import PodIx
 
-__all__ = ["symmetry_spec", "canonicalizer", "symmetry_group_size"]
+__all__ = ["symmetry_spec"]
 
 
 def _block(m: ClusterModel, prefix: str) -> tuple[int, ...]:
@@ -38,11 +36,9 @@ def _block(m: ClusterModel, prefix: str) -> tuple[int, ...]:
 def symmetry_spec(m: ClusterModel, *, slots: bool = True) -> SymmetrySpec:
     """Node blocks plus classes of interchangeable slots (``slots=False``: nodes only).
 
-    Only the ``seed`` semantics (and its mutants) is known to be symmetric; any other profile
-    gets the trivial group, which is always sound.
+    The seed semantics (and its mutants, which keep its shape) is symmetric in its nodes and in
+    slots of the same kind.
     """
-    if getattr(m.rules, "profile", None) != "seed":
-        return SymmetrySpec()
     sh = m.shape
     names = [f.name for f in sh.layout.fields]
     owners = tuple(_block(m, f"n{n.n}.") for n in sh.nodes)
@@ -63,13 +59,3 @@ def symmetry_spec(m: ClusterModel, *, slots: bool = True) -> SymmetrySpec:
     if len(covered) != len(names):  # a field that belongs to no node or pod: do not guess
         return SymmetrySpec()
     return SymmetrySpec(owners, tuple(members))
-
-
-def canonicalizer(m: ClusterModel, *, slots: bool = True, native: bool = True) -> Callable[[int], int]:
-    """``canon(packed state) -> packed canonical representative`` of its orbit (compiled C when a
-    compiler is there, else Python; both give the same representative)."""
-    return make_canonicalizer(m.shape.layout, symmetry_spec(m, slots=slots), native=native)
-
-
-def symmetry_group_size(m: ClusterModel, *, slots: bool = True) -> int:
-    return symmetry_spec(m, slots=slots).group_size

@@ -3,8 +3,8 @@
 Source: ``pkg/kubelet/kubelet_pods.go`` as transcribed in
 ``shared/reference/kubernetes-lifecycle.md`` section 2.  Inputs are per
 container ``(state, last, started)`` triples of Ops values in the modern
-encoding (:class:`~kubelife.model.k8s.modern.types.MState`,
-:class:`~kubelife.model.k8s.modern.types.MExit`); ``started`` only matters for a
+encoding (:class:`~kubelife.profiles.modern.types.MState`,
+:class:`~kubelife.profiles.modern.types.MExit`); ``started`` only matters for a
 running sidecar (startup probe / postStart not done).  Policies and the
 ``ContainerRestartRules`` gate are constants, so they fold away.
 """
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
-from kubelife.model.k8s.modern.types import MExit, MState
+from kubelife.profiles.modern.types import MExit, MState
 from kubelife.model.k8s.types import PodPhase, Policy
 
 __all__ = ["Status", "restartable", "modern_phase", "has_initialized"]

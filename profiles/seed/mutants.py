@@ -1,6 +1,6 @@
 """Deliberately broken variants of the seed semantics.
 
-Each mutant overrides one hook of :class:`~kubelife.model.k8s.seed.SeedSemantics`
+Each mutant overrides one hook of :class:`~kubelife.profiles.seed.semantics.SeedSemantics`
 and names the row or property that must catch it (``caught_by``).  The test
 suite runs every checker against every mutant: a check no mutant can fail is
 not a check.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
-from kubelife.model.k8s.seed import NONE, WAITING, SeedSemantics
+from kubelife.profiles.seed.semantics import NONE, WAITING, SeedSemantics
 from kubelife.model.k8s.types import Policy
 
 __all__ = ["MUTANTS", "mutant"]

@@ -1,8 +1,8 @@
 """Auxiliary invariants that make the ``modern`` properties inductive.
 
-The modern counterpart of :mod:`kubelife.properties.strengthening`: true facts of the
+The modern counterpart of :mod:`kubelife.profiles.seed.strengthening`: true facts of the
 modern model, as named data, that ``kubelife prove --profile modern`` hands
-Houdini next to the properties of :func:`kubelife.properties.modern.modern_properties`.
+Houdini next to the properties of :func:`kubelife.profiles.modern.properties.modern_properties`.
 The solver keeps what is inductive and each proof's unsat core says which of
 them it used.  Written against the reference phase function, never the
 semantics' hook a mutant may change.
@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.modern.phase import modern_phase, restartable
-from kubelife.model.k8s.modern.semantics import (
+from kubelife.profiles.modern.phase import modern_phase, restartable
+from kubelife.profiles.modern.semantics import (
     ABSENT,
     C_RUNNING,
     C_TERMINATED,
@@ -31,8 +31,8 @@ from kubelife.model.k8s.modern.semantics import (
     SUCCEEDED,
     WAITING,
 )
-from kubelife.model.k8s.modern.shape import ModernShape
-from kubelife.model.k8s.modern.types import Kind
+from kubelife.profiles.modern.shape import ModernShape
+from kubelife.profiles.modern.types import Kind
 from kubelife.properties.core import Property
 
 __all__ = ["modern_auxiliary_for", "MODERN_AUXILIARY_NAMES"]

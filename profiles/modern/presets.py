@@ -1,0 +1,76 @@
+"""The default ``modern`` suite: small configurations that together reach every modern row.
+
+Bounds, not semantics.  Plain one-node pods carry the exit rows (S1-S5) and
+the optional environment events (user deletes, image pull errors, lost
+containers); init/sidecar pods carry the init and sidecar rows; a two-node,
+two-slot Never pod carries the node faults and their replacements (S6, S7)
+and the known over-replication.  Never keeps that last one small: restarts
+and back-off multiply a two-node state space.
+"""
+
+from __future__ import annotations
+
+from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.types import Policy
+from kubelife.profiles.modern.semantics import ModernSemantics
+
+__all__ = ["MODERN_SUITE", "MODERN_PRESETS", "MODERN_LIVENESS_SUITE", "MODERN_LARGE"]
+
+_EVENTS = {"user_deletes": True, "image_pull_errors": True, "unknown_exits": True}
+
+
+NAME = ModernSemantics.profile
+
+
+def _cfg(name: str, nodes: int, slots: int, **spec: object) -> Config:
+    return Config(nodes, (SlotSpec(**spec),) * slots, 1, 1, NAME, name)  # type: ignore[arg-type]
+
+
+MODERN_SUITE: tuple[Config, ...] = (
+    *(_cfg(f"modern-{p.label}-1c", 1, 1, policy=p, **_EVENTS) for p in Policy),
+    *(_cfg(f"modern-{p.label}-2c", 1, 1, policy=p, containers=2) for p in Policy),
+    *(_cfg(f"modern-{p.label}-init-sidecar", 1, 1, policy=p, inits=1, sidecars=1)
+      for p in (Policy.ON_FAILURE, Policy.NEVER)),
+    _cfg("modern-per-container-policy", 1, 1, policy=Policy.NEVER, containers=2,
+         container_policies=(Policy.ALWAYS, None)),
+    _cfg("modern-faults", 2, 2, policy=Policy.NEVER),
+)
+
+MODERN_PRESETS: dict[str, Config] = {c.name: c for c in MODERN_SUITE}
+
+# Modern: one node and two slots (a Terminating copy and its replacement), each policy; a
+# user-deletes configuration (deletes are how a Pending pod may go away); two nodes.
+MODERN_LIVENESS_SUITE: tuple[Config, ...] = (
+    *(_cfg(f"live-modern-{p.label}", 1, 2, policy=p) for p in Policy),
+    _cfg("live-modern-Never-deletes", 1, 2, policy=Policy.NEVER, user_deletes=True),
+    _cfg("live-modern-Never-2n", 2, 1, policy=Policy.NEVER),
+)
+
+_A, _F, _N = Policy.ALWAYS, Policy.ON_FAILURE, Policy.NEVER
+
+MODERN_LARGE = Config(
+    nodes=3,
+    slots=(
+        SlotSpec(_A, 1, controlled=True),
+        SlotSpec(_F, 1, controlled=False, initial=True),
+        SlotSpec(_N, 1, controlled=False, initial=True),
+        SlotSpec(_A, 2, controlled=False, initial=True, user_deletes=True, image_pull_errors=True,
+                 unknown_exits=True),
+        SlotSpec(_F, 2, controlled=False, initial=True),
+        SlotSpec(_N, 2, controlled=False, initial=True, user_deletes=True),
+        SlotSpec(_F, 1, controlled=False, initial=True, inits=1, sidecars=1),
+        SlotSpec(_N, 1, controlled=False, initial=True, inits=1, sidecars=1),
+        SlotSpec(_N, 2, controlled=False, initial=True, container_policies=(_A, None)),
+        SlotSpec(_A, 1, controlled=True),
+    ),
+    replicas=1,
+    restart_cap=2,
+    profile=NAME,
+    name="modern-large",
+)
+"""The ``modern`` profile at 3 nodes and 10 slots: plain pods of 1 and 2 containers under every policy
+(the S1-S5 rows apply to plain pods), an init container with a sidecar under OnFailure and Never, a
+per-container policy, user deletes, image pull errors and lost containers.  One replica over two
+controlled slots: the S6/S7-controlled rows need room for the replacement (every other controlled
+slot empty or terminal), and the spare is where the replacement runs while the evicted copy is
+still Terminating (the known over-replication)."""
