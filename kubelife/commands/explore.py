@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import socket
 import sys
 from pathlib import Path
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         server = make_server("127.0.0.1", port, create_app(session), threaded=True)
     except OSError:
         usage_error(f"--port {port} is taken; choose another port, or 0 for any free port.")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request on the terminal
     url = f"http://127.0.0.1:{server.server_port}/"
     print(f"kubelife explore: {session.model.name} (profile {cfg.profile}) at {url}  (Ctrl-C stops it)", flush=True)
     sys.stdout.flush()
