@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
         usage_error(f"--port {port} is taken; choose another port, or 0 for any free port.")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request on the terminal
     url = f"http://127.0.0.1:{server.server_port}/"
-    print(f"kubelife explore: {session.model.name} (profile {session.model.config.profile}) at {url}  (Ctrl-C stops it)", flush=True)
-    sys.stdout.flush()
+    print(f"kubelife explore: {session.model.name} (profile {session.model.config.profile}) at {url}  "
+          "(Ctrl-C stops it)", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)  # werkzeug returns from here on Ctrl-C (it swallows the interrupt)
     except KeyboardInterrupt:
