@@ -64,3 +64,16 @@ def test_the_modern_lifecycles_are_legible(browser: Any, tmp_path: Path) -> None
     svgs = sorted((tmp_path / "svg").glob("*.svg"))
     assert len(svgs) == 8
     assert _problems(browser, svgs) == []
+
+
+@pytest.mark.slow
+def test_every_svg_of_a_full_modern_report_is_legible(browser: Any, tmp_path: Path) -> None:
+    """The modern report with every checker: its witnesses and counterexamples too (about a minute)."""
+    if not dot_available():
+        pytest.skip("Graphviz dot is not installed")
+    from kubelife.report import write_report
+
+    write_report(tmp_path, profile="modern")
+    svgs = sorted((tmp_path / "svg").glob("*.svg"))
+    assert any(p.name.startswith("trace-") for p in svgs)
+    assert _problems(browser, svgs) == []
