@@ -23,6 +23,7 @@ from oracle_objects import indented, node, pod, restart_under_never, watch_line
 
 from kubelife.cli import main
 from kubelife.oracle import check_trace
+from kubelife.oracle import shapes as shape_checks
 from kubelife.oracle.readers import Diagnostic, read_records
 
 DEEP = b"[" * 100_000 + b"]" * 100_000
@@ -162,6 +163,16 @@ def test_realistic_objects_with_any_field_replaced(where: tuple[str, tuple[Any, 
     data = _serialise(objs, form)
     _read_everywhere(data)
     assert _cli(data) in (0, 1)  # the good observations are still read
+
+
+@given(st.sampled_from(PATHS), shapes)
+def test_the_fast_shape_check_agrees_with_the_one_that_explains(where: tuple[str, tuple[Any, ...]], value: Any) -> None:
+    name, path = where
+    obj = _replace(REALISTIC[name], path, value)
+    if not isinstance(obj.get("metadata"), dict):
+        return
+    kind = "Pod" if name == "pod" else "Node"
+    assert shape_checks._fine(obj, kind) == (shape_checks.explain(obj, kind) is None)
 
 
 _flag_values = st.sampled_from(["", "-1", "0", "12", "1001", "nan", "1e9", "x", "seed", "modern", "MODERN", "nope",

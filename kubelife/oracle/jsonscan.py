@@ -190,10 +190,19 @@ class Splitter:
         deeper: tuple[bytes, ...] | None = None
         acc: list[bytes] = []
         n = 0
+        decode_ = decode
         for n, line in lines:
-            if deeper is not None and line.startswith(deeper):
-                acc.append(line)  # deep inside a pretty-printed value: nothing to look at
-                continue
+            if deeper is not None:
+                if line.startswith(deeper):
+                    acc.append(line)  # deep inside a pretty-printed value: nothing to look at
+                    continue
+            elif self.top is None and not self.items and line[:1] == b"{":
+                try:  # the common line of a watch stream or JSON Lines: one whole value
+                    yield n, decode_(line), TOP
+                    continue
+                except BadJSON:
+                    pass
+            self.last = n
             yield from self._line(n, line)
             cur = self.elem if self.items else self.top
             deeper = cur.deeper if cur is not None and cur.fast else None

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import IO, Any
 
 from kubelife.oracle.diagnose import classify
-from kubelife.oracle.jsonscan import ITEM, LIST_END, BadJSON, decode, split_values
+from kubelife.oracle.jsonscan import ITEM, LIST_END, TOP, BadJSON, Splitter, decode
 from kubelife.oracle.normalise import is_snake, normalise
 from kubelife.oracle.shapes import preview, problem
 
@@ -87,10 +87,9 @@ def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     if first.startswith((b"\xff\xfe", b"\xfe\xff")):
         yield from _utf16(first, it)
         return
-    n = 1
-    for raw in itertools.chain((first,), it):
-        yield n, raw[3:] if raw[:3] == _BOM8 else raw
-        n += 1
+    bom = _BOM8
+    for n, raw in enumerate(itertools.chain((first,), it), 1):
+        yield n, raw[3:] if raw.startswith(bom) else raw
 
 
 def _utf16(first: bytes, rest: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -266,13 +265,6 @@ def _value(n: int, value: Any, where: str, own: bool) -> Iterator[Record | Diagn
         yield from _own_record(value, n)
     elif "type" in value and ("object" in value or "raw_object" in value or value.get("type") in ("BOOKMARK",
                                                                                                    "ERROR")):
-        t, obj = value["type"], value.get("object")
-        # The common case, an API watch event in wire form, goes the short way.
-        if type(t) is str and t in _OBJECT_TYPES and type(obj) is dict and "apiVersion" in obj:
-            kind, md = obj.get("kind"), obj.get("metadata")
-            if type(kind) is str and kind in KNOWN_KINDS and type(md) is dict and problem(obj, kind) is None:
-                yield Record(n, kind, t, obj)
-                return
         yield from _watch_event(value, n)
     else:
         yield from _object_records(value, n, "MODIFIED", None)
@@ -281,20 +273,21 @@ def _value(n: int, value: Any, where: str, own: bool) -> Iterator[Record | Diagn
 def read_lines(lines: Iterable[tuple[int, bytes]], fmt: str) -> Iterator[Record | Diagnostic]:
     """Records and diagnostics from numbered lines of a trace in a known format."""
     own = fmt == "kubelife"
-    last = 0
-
-    def counted() -> Iterator[tuple[int, bytes]]:
-        nonlocal last
-        for item in lines:
-            last = item[0]
-            yield item
-
-    for n, value, where in split_values(counted()):
+    splitter = Splitter()
+    for n, value, where in splitter.values(lines):
+        if where is TOP and not own and type(value) is dict:
+            # The common case, an API watch event in wire form, goes the short way.
+            t, obj = value.get("type"), value.get("object")
+            if type(t) is str and t in _OBJECT_TYPES and type(obj) is dict and "apiVersion" in obj:
+                kind, md = obj.get("kind"), obj.get("metadata")
+                if type(kind) is str and kind in KNOWN_KINDS and type(md) is dict and problem(obj, kind) is None:
+                    yield Record(n, kind, t, obj)
+                    continue
         try:
             yield from _value(n, value, where, own)
         except RecursionError:  # only without orjson's depth limit, on values nested near Python's own
             yield Diagnostic(n, "value nested too deeply to read; skipped", "nested too deeply")
-    yield Record(last, "EOF", "EOF", {})  # how many lines there were
+    yield Record(splitter.last, "EOF", "EOF", {})  # how many lines there were
 
 
 def read_records(stream: Iterable[bytes], fmt: str | None = None) -> tuple[str, Iterator[Record | Diagnostic]]:

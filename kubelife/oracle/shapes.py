@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["problem", "preview"]
+__all__ = ["problem", "explain", "preview"]
 
 INT32 = (-(1 << 31), (1 << 31) - 1)
 _COUNT = (0, INT32[1])
@@ -107,7 +107,7 @@ def _conditions(status: dict[str, Any], path: str) -> str | None:
     if err:
         return err
     for i, c in enumerate(conds):
-        err = _strs(c, ("type", "status", "reason"), f"{path}conditions[{i}].")
+        err = _strs(c, ("type", "status"), f"{path}conditions[{i}].")
         if err:
             return err
     return None
@@ -214,11 +214,159 @@ def _event(obj: dict[str, Any]) -> str | None:
     return _strs(obj, ("reason",), "") or _int(obj, "count", "", *_COUNT)
 
 
+# -- the fast path: a yes/no answer in straight-line code (every trace line goes through it) ---------
+
+_MD_KEYS = ("name", "namespace", "uid", "resourceVersion", "deletionTimestamp")
+_INT_MAX = INT32[1]
+
+
+def _strs_ok(d: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    for k in keys:
+        v = d.get(k)
+        if v is not None and type(v) is not str:
+            return False
+    return True
+
+
+def _dicts(v: Any) -> list[dict[str, Any]] | None:
+    """The objects of a list field (None entries dropped), or None when the field is of the wrong shape."""
+    if v is None:
+        return []
+    if type(v) is not list:
+        return None
+    for x in v:
+        if type(x) is not dict and x is not None:
+            return None
+    return v if None not in v else [x for x in v if x is not None]
+
+
+def _term_ok(t: Any) -> bool:
+    if t is None:
+        return True
+    if type(t) is not dict:
+        return False
+    r, code = t.get("reason"), t.get("exitCode")
+    return (r is None or type(r) is str) and (code is None or (type(code) is int and INT32[0] <= code <= _INT_MAX))
+
+
+def _conditions_ok(status: dict[str, Any]) -> bool:
+    conds = _dicts(status.get("conditions"))
+    return conds is not None and all(_strs_ok(c, ("type", "status")) for c in conds)
+
+
+def _status_list_ok(css: Any) -> bool:
+    if css is None:
+        return True
+    if type(css) is not list:
+        return False
+    for cs in css:
+        if cs is None:
+            continue
+        if type(cs) is not dict:
+            return False
+        g = cs.get
+        name, rc, state, last = g("name"), g("restartCount"), g("state"), g("lastState")
+        if name is not None and type(name) is not str:
+            return False
+        if rc is not None and (type(rc) is not int or not 0 <= rc <= _INT_MAX):
+            return False
+        if state is not None:
+            if type(state) is not dict:
+                return False
+            w, r, t = state.get("waiting"), state.get("running"), state.get("terminated")
+            if r is not None and type(r) is not dict:
+                return False
+            if w is not None and (type(w) is not dict or not _strs_ok(w, ("reason",))):
+                return False
+            if t is not None and not _term_ok(t):
+                return False
+        if last is not None and (type(last) is not dict or not _term_ok(last.get("terminated"))):
+            return False
+    return True
+
+
+def _fine(obj: dict[str, Any], kind: str) -> bool:
+    # Straight-line on purpose: this runs on every observation, and a Pod has some thirty fields to look at.
+    md = obj["metadata"]
+    g = md.get
+    for v in (g("name"), g("namespace"), g("uid"), g("resourceVersion"), g("deletionTimestamp")):
+        if v is not None and type(v) is not str:
+            return False
+    owners = g("ownerReferences")
+    if owners is not None:
+        if type(owners) is not list:
+            return False
+        for o in owners:
+            if type(o) is dict:
+                k = o.get("kind")
+                if k is not None and type(k) is not str:
+                    return False
+            elif o is not None:
+                return False
+    if kind == "Event":
+        inv, count = obj.get("involvedObject"), obj.get("count")
+        return ((inv is None or (type(inv) is dict and _strs_ok(inv, ("kind", "name", "namespace", "uid"))))
+                and _strs_ok(obj, ("reason",)) and (count is None or (type(count) is int and 0 <= count <= _INT_MAX)))
+    spec, status = obj.get("spec"), obj.get("status")
+    if spec is not None and type(spec) is not dict:
+        return False
+    if status is not None and type(status) is not dict:
+        return False
+    if kind == "Node":
+        if spec is not None:
+            taints = _dicts(spec.get("taints"))
+            if taints is None or not all(_strs_ok(t, ("key", "effect")) for t in taints):
+                return False
+        return status is None or _conditions_ok(status)
+    if spec is not None:
+        rp, nn = spec.get("restartPolicy"), spec.get("nodeName")
+        if (rp is not None and type(rp) is not str) or (nn is not None and type(nn) is not str):
+            return False
+        for key in ("containers", "initContainers"):
+            cs = spec.get(key)
+            if cs is None:
+                continue
+            if type(cs) is not list:
+                return False
+            for c in cs:
+                if type(c) is dict:
+                    name, rp = c.get("name"), c.get("restartPolicy")
+                    if (name is not None and type(name) is not str) or (rp is not None and type(rp) is not str):
+                        return False
+                elif c is not None:
+                    return False
+    if status is not None:
+        phase, reason, conds = status.get("phase"), status.get("reason"), status.get("conditions")
+        if (phase is not None and type(phase) is not str) or (reason is not None and type(reason) is not str):
+            return False
+        if conds is not None:
+            if type(conds) is not list:
+                return False
+            for c in conds:
+                if type(c) is dict:
+                    t, st = c.get("type"), c.get("status")
+                    if (t is not None and type(t) is not str) or (st is not None and type(st) is not str):
+                        return False
+                elif c is not None:
+                    return False
+        if not (_status_list_ok(status.get("containerStatuses"))
+                and _status_list_ok(status.get("initContainerStatuses"))):
+            return False
+    return True
+
+
 def problem(obj: dict[str, Any], kind: str) -> str | None:
     """The first field the oracle reads whose type is wrong, as a sentence; None when all are right.
 
     ``obj["metadata"]`` must already be an object (the reader checks that first).
     """
+    if _fine(obj, kind):
+        return None
+    return explain(obj, kind) or f"a field of this {kind} has the wrong type"
+
+
+def explain(obj: dict[str, Any], kind: str) -> str | None:
+    """:func:`problem`'s slow path: which field is wrong, and what is accepted there."""
     err = _metadata(obj)
     if err:
         return err
