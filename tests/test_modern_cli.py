@@ -42,7 +42,7 @@ def test_list_modern_mutants(capsys: pytest.CaptureFixture[str]) -> None:
     (["--profile", "nope"], "seed, modern"),
     (["--profile", "modern", "--mutant", "never-restarts"], "no-backoff"),
     (["--profile", "modern", "--preset", "R1"], "modern-faults"),
-    (["--nodes", "1", "--inits", "1"], "need --profile modern"),
+    (["--nodes", "1", "--inits", "1"], "--inits are not part of the seed profile; profiles that have them: modern"),
     (["--profile", "modern", "--nodes", "1", "--inits", "9"], "0-3 init containers"),
 ])
 def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:

@@ -99,7 +99,7 @@ def test_shrinking_on_a_mutant_gives_the_shortest_path() -> None:
     # Create, register, schedule, start, exit ok: the restart then leaves the pod Pending.
     assert [s.action.kind for s in e.trace.steps] == ["R1", "N1", "P1", "P2", "P3"]
     assert e.violation.key == ("row", "S1-Always")
-    assert "replay(model, [" in e.code and "MUTANTS['crashloop-pending']" in e.code
+    assert "replay(model, [" in e.code and "get('seed').mutant('crashloop-pending')" in e.code
     assert "state = ClusterMachine()" in "\n".join(getattr(e, "__notes__", []))
     assert replays(e.code).violation == e.violation
     # The same steps pass on the real model.

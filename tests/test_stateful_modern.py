@@ -85,7 +85,7 @@ def test_run_rows_takes_the_semantics_profile() -> None:
     rows = run_rows(small)  # a given config carries its profile
     assert list(rows) == MODERN_IDS
     assert rows["S1-Never"]["status"] == "pass" and rows["M-init-retried"]["status"] == "not hit"
-    with pytest.raises(ConfigError, match="semantics profile 'future' is not known"):
+    with pytest.raises(ConfigError, match="--profile 'future' is not known; use one of: seed, modern"):
         run_rows(semantics_profile="future")
 
 
@@ -97,7 +97,7 @@ def test_each_modern_mutant_is_caught_with_a_replayable_trace(name: str) -> None
         run_state_machine_as_test(machine_for(m), settings=settings(settings(), phases=[Phase.generate]))
     e = info.value
     assert 1 <= len(e.trace) <= 20, e
-    assert f"MODERN_MUTANTS[{name!r}]" in e.code and "config_named('modern-large')" in e.code
+    assert f"get('modern').mutant({name!r})" in e.code and "config_named('modern-large')" in e.code
     again = replays(e.code)
     assert again.violation.key == e.violation.key and len(again.trace) == len(e.trace)
     # On the real modern model the same steps either are not all enabled (the mutant allowed one
@@ -167,7 +167,7 @@ def test_a_divergent_modern_implementation_is_caught_with_a_shrunk_trace() -> No
 
 def test_an_implementation_built_from_a_modern_mutant_diverges() -> None:
     adapter = ModelAdapter(MODERN_MUTANTS["no-backoff"])
-    assert repr(adapter) == "ModelAdapter(MODERN_MUTANTS['no-backoff'])"
+    assert repr(adapter) == "ModelAdapter(get('modern').mutant('no-backoff'))"
     with pytest.raises(ModelViolation) as info:
         check_implementation(adapter, config_named("modern-Always-1c"), _FAST)
     e = info.value
