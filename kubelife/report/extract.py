@@ -234,7 +234,7 @@ def cluster_graph(cfg: Config = CLUSTER_CONFIG) -> Diagram:
     states = {a for a, _, _ in g.edges} | {b for _, _, b in g.edges} | {g.initial}
     nodes, edges, init = _project(g, _cluster, lambda a, b: False, counts=True, group=True)
     return Diagram.make(
-        f"cluster-{cfg.name or 'config'}-full", f"Reachable graph of {m.name}, projected",
+        f"cluster-{cfg.name or 'config'}-full", f"Reachable graph of {m.name}: the whole graph, projected",
         f"All {len(states):,} reachable states and {len(g.edges):,} steps of "
         f"{m.name}, projected on the node's condition and the pods' phases; each edge gives the "
         "transition ids behind it and how many concrete steps it stands for (steps that keep the "
