@@ -25,8 +25,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from kubelife.model.engine.system import Action
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.profiles import build
 
 __all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
 
@@ -66,7 +66,7 @@ class ModelAdapter:
         # Valid Python where ``get`` is ``kubelife.profiles.get`` (replay code imports it).
         name = getattr(self.semantics, "mutant", None)
         if name:
-            return f"ModelAdapter(get({self.semantics.profile!r}).mutant({name!r}))"
+            return f"ModelAdapter(get({getattr(self.semantics, 'profile', '')!r}).mutant({name!r}))"
         return "ModelAdapter()"
 
     def reset(self, config: Config) -> None:
@@ -89,11 +89,8 @@ class ModelAdapter:
 def differences(expected: Any, observed: Any) -> list[str]:
     """Readable field-by-field differences, ``[]`` when the implementation agrees with the model.
 
-    Every observable field of the decoded state, in its dataclass order: seed nodes (phase,
-    reachability, Ready, disk), pods (phase, binding) and containers (state, last exit, restarts);
-    modern nodes (object, heartbeat, Ready, taint, DiskPressure), pods (phase, binding, Terminating,
-    DisruptionTarget, Ready and conditions) and containers (status, last termination, restarts,
-    back-off, image pull).
+    Every observable field of the decoded state (the profile's dataclasses), in dataclass order:
+    nodes, pods and their containers.
     """
     if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
         return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
@@ -113,7 +110,7 @@ def differences(expected: Any, observed: Any) -> list[str]:
 
     for n, (a, b) in enumerate(zip(expected.nodes, observed.nodes)):
         cmp(f"node n{n}", a, b)
-    pods: list[tuple[Any, Any]] = list(zip(expected.pods, observed.pods))  # seed or modern pods, read by name
+    pods: list[tuple[Any, Any]] = list(zip(expected.pods, observed.pods))  # any profile's pods, read by name
     for p, (pa, pb) in enumerate(pods):
         if pa.exists != pb.exists:
             out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")

@@ -37,15 +37,12 @@ import z3
 from kubelife.model.engine.ops import PY
 from kubelife.model.engine.symbolic import BmcResult, Query, Session, bmc, domain
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
-from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.trace import Trace, trace_from_path
-from kubelife.model.k8s.types import Policy
-from kubelife.properties.core import Property
-from kubelife.profiles import ProveSpec, get, properties_for_profile, require, rows_for
-from kubelife.properties.core import Row
+from kubelife.profiles import ProveSpec, build, get, properties_for_profile, require, rows_for
+from kubelife.properties.core import Property, Row
 
-__all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH", "PROVE_SUITE", "WIDE",
+__all__ = ["Verdict", "ConfigProof", "ProveResult", "prove_model", "prove_all", "DEFAULT_DEPTH",
            "DEFAULT_TIMEOUT_MS", "auxiliary_for_profile", "prove_suite", "prove_spec"]
 
 DEFAULT_DEPTH = 12
@@ -121,7 +118,7 @@ class ConfigProof:
     rows: dict[str, Verdict]
     bmc: Verdict | None
     seconds: float
-    extra_bmc: dict[str, Verdict] = field(default_factory=dict)  # other expected violations (modern)
+    extra_bmc: dict[str, Verdict] = field(default_factory=dict)  # the profile's other expected violations
 
 
 def _focus_name(f: Any) -> str:
@@ -235,7 +232,7 @@ def prove_model(m: ClusterModel, *, depth: int = DEFAULT_DEPTH, rows: Sequence[R
     ev = next(p for p in props if p.name == ev_name)
     if expected:
         bmc_verdict = _expected_bmc(m, ev, depth, timeout_ms)
-    # Other known violations (modern: a sidecar may be down while a main container runs), searched
+    # Other known violations of the profile, searched
     # only where the configuration can show them: a witness state exists at all.
     extra = {}
     for p in props:
@@ -308,8 +305,8 @@ class ProveResult:
     depth: int
     seconds: float
 
-    strict: bool = True
-    expected_violation: str = ""  # the property ``bmc`` is about (the profile's)  # the default suite: every row applies somewhere and the violation must be found
+    strict: bool = True  # the default suite: every row applies somewhere and the violation must be found
+    expected_violation: str = ""  # the property ``bmc`` is about (the profile's)
 
     @property
     def ok(self) -> bool:

@@ -34,8 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="the implementation under test for kubelife_conformance: an Adapter, or a class or "
                          "function returning one, named as MODULE:NAME (default: the model itself)")
     group.addoption("--kubelife-config", default=None, metavar="NAME",
-                    help="cluster bounds for kubelife_conformance: 'large' (default), 'modern-large' (the modern "
-                         "profile) or a preset such as R2 or modern-Always-1c")
+                    help="cluster bounds for kubelife_conformance: a Hypothesis configuration or a preset of any "
+                         "profile by name (default: the default profile's large one)")
 
 
 def load_adapter(spec: str) -> Any:

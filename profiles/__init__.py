@@ -109,7 +109,7 @@ class Profile:
     liveness: LivenessSpec | None = None
     symmetry: Callable[..., SymmetrySpec] | None = None
     oracle: Any = None  # the oracle's abstraction of Pod and Node objects (kubelife.oracle.abstract)
-    vectors: Callable[..., dict[str, int]] | None = None
+    vectors: Callable[[], dict[str, dict[str, Any]]] | None = None  # file name -> document
     stateful: StatefulSpec | None = None
     report: ReportSpec | None = None
     docs: str = ""  # where the profile's semantics is written down
@@ -263,7 +263,7 @@ def _load() -> None:
         if ep.name in _REGISTRY:
             continue
         obj = ep.load()
-        prof = obj if isinstance(obj, Profile) else getattr(import_module(ep.value.split(":")[0]), "PROFILE")
+        prof = obj if isinstance(obj, Profile) else import_module(ep.value.split(":")[0]).PROFILE
         register(prof)
 
 

@@ -7,23 +7,22 @@ from typing import Any
 import pytest
 
 from kubelife.check import check_model
+from kubelife.compare import row_comparison
 from kubelife.model.engine.ops import PY
-from kubelife.profiles import build, get
 from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
-from kubelife.profiles.modern.presets import MODERN_PRESETS, MODERN_SUITE
-from kubelife.profiles.modern.semantics import ModernSemantics
-from kubelife.profiles.modern.types import MExit, MState
-from kubelife.profiles.modern.mutants import MODERN_MUTANTS
-from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.model.k8s.trace import replay
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build, get, properties_for_profile, rows_for
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
+from kubelife.profiles.modern.presets import MODERN_PRESETS, MODERN_SUITE
 from kubelife.profiles.modern.properties import EXPECTED_VIOLATION, SIDECAR_VIOLATION, modern_properties
-from kubelife.compare import row_comparison
 from kubelife.profiles.modern.rows import MODERN_ROW_IDS
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.types import MExit, MState
+from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
+from kubelife.profiles.seed.semantics import SeedSemantics
 
 COMPARISON = row_comparison(get("modern"))
-from kubelife.profiles import properties_for_profile, rows_for
-from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 
 
 def test_seed_state_counts_do_not_move() -> None:

@@ -9,14 +9,14 @@ import pytest
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import ContainerState, CState, Exit, PodPhase, PodState, Policy
 from kubelife.oracle.abstract import Abstraction as Profile
-from kubelife.profiles.seed.oracle import SeedAbstraction
-
-PROFILES = {"seed": SeedAbstraction()}
 from kubelife.oracle.normalise import is_snake, normalise, to_camel_key
 from kubelife.oracle.readers import detect_format
-from kubelife.profiles.seed.render import container_status, pod_object
 from kubelife.oracle.search import ANY_COUNT, LocalModel, Target, search
+from kubelife.profiles.seed.oracle import SeedAbstraction
+from kubelife.profiles.seed.render import container_status, pod_object
 from kubelife.profiles.seed.vectors import CONTAINER_FORMS
+
+PROFILES = {"seed": SeedAbstraction()}
 
 
 @pytest.mark.parametrize("policy", list(Policy))

@@ -19,12 +19,12 @@ from kubelife.model.engine.distributed.coordinator import WorkerLost, connect, r
 from kubelife.model.engine.distributed.partition import Problem  # noqa: E402
 from kubelife.model.engine.explore import explore  # noqa: E402
 from kubelife.model.engine.system import Action, Field, Layout, Transition, TransitionSystem  # noqa: E402
-from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build  # noqa: E402
+from kubelife.model.k8s.cluster import ClusterModel  # noqa: E402
 from kubelife.model.k8s.config import Config  # noqa: E402
+from kubelife.model.k8s.types import Policy  # noqa: E402
+from kubelife.profiles import build  # noqa: E402
 from kubelife.profiles.seed.mutants import MUTANTS  # noqa: E402
 from kubelife.profiles.seed.presets import preset  # noqa: E402
-from kubelife.model.k8s.types import Policy  # noqa: E402
 from kubelife.ray_engine import check_model_ray  # noqa: E402
 
 

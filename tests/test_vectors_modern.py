@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
+from kubelife.oracle.vectors import step_vectors
+from kubelife.profiles import build
 from kubelife.profiles.modern.oracle import ModernAbstraction
+from kubelife.profiles.modern.vectors import FORMS, SIDECAR_FORMS, modern_phase_vectors, modern_state_json
 
 PROFILES = {"modern": ModernAbstraction()}
-from kubelife.oracle.vectors import step_vectors
-from kubelife.profiles.modern.vectors import FORMS, SIDECAR_FORMS, modern_phase_vectors, modern_state_json
 
 
 def multisets(kinds: int, lo: int, hi: int) -> int:

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import IO, Any
 
-from kubelife.cli import emit_json, usage_error
+from kubelife.cli import add_profile_arg, emit_json, usage_error
 
 NAME = "oracle"
 ORDER = 40
@@ -25,7 +25,7 @@ def setup(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("trace", help="trace file, or - for standard input")
     p.add_argument("--format", choices=FORMATS, help="input format (default: detected)")
-    p.add_argument("--profile", default=None, help="semantics profile: seed (default) or modern")
+    add_profile_arg(p)
     p.add_argument("--unseen-nodes", choices=("healthy", "unknown"), default="healthy",
                    help="nodes the trace never shows: healthy (default) or unknown")
     p.add_argument("--max-hidden-steps", type=int, default=12,

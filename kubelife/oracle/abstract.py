@@ -4,8 +4,7 @@ An observation is *partial*: each model field gets the set of values the
 object allows (``ANY`` when the object does not say).  A Pod that is Running
 with ``lastState: {}`` but ``restartCount: 2`` allows every non-empty last
 exit, for example.  An :class:`Abstraction` (one per profile) owns it and names the
-semantics it is checked against, so another profile (``modern``) plugs in by
-subclassing and :func:`register_profile`.
+semantics it is checked against; a profile plugs its own in as ``Profile.oracle``.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ class PodObs:
     node_lost: bool  # the pod's own status says its node is gone or disrupted
     missing: tuple[str, ...] = ()
     names: tuple[str, ...] = ()  # container names, in spec order
-    # Profiles with graceful deletion and init containers (``modern``) fill these; the seed ignores them.
+    # Profiles with graceful deletion and init containers fill these; others ignore them.
     terminating: Values = ANY
     disruption: Values = ANY
     inits: int = 0

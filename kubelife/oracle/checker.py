@@ -464,7 +464,7 @@ class Oracle:
         for k, val in a.args:
             if k == "pod":
                 continue
-            if k == "container" and isinstance(val, str):  # a profile that names containers (modern: "i0", "c1")
+            if k == "container" and isinstance(val, str):  # a profile that names containers ("i0", "c1")
                 val = _container_position(lm, val)
             if k == "container" and isinstance(val, int) and val < len(containers):
                 val = containers[val]

@@ -1,8 +1,7 @@
 """What the machine checks on every step, compiled once per model.
 
 Properties and rows come from the model's profile
-(:func:`kubelife.profiles.properties_for_profile`, :func:`kubelife.profiles.rows_for`:
-section 5 and S1-S7 for ``seed``, their restatement plus today's promises for ``modern``),
+(:func:`kubelife.profiles.properties_for_profile`, :func:`kubelife.profiles.rows_for`),
 compiled with the engine's code generator over
 packed states (rows through :class:`kubelife.check.RowObserver`, the same
 observer the exhaustive checker uses), so the machine asserts exactly what

@@ -14,8 +14,8 @@ from typing import Any
 
 from kubelife.adapter import Adapter
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import get
 from kubelife.model.k8s.trace import Trace, replay
+from kubelife.profiles import get
 from kubelife.stateful.checks import ModelChecks, Violation, checks_for, replay_violation
 from kubelife.stateful.configs import config_code
 

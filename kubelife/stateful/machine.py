@@ -1,12 +1,12 @@
-"""A Hypothesis ``RuleBasedStateMachine`` derived from a cluster model (``seed`` or ``modern``).
+"""A Hypothesis ``RuleBasedStateMachine`` derived from a cluster model of any profile.
 
 Nothing here restates the semantics.  The machine's one real rule, ``step``,
 takes any transition the model's compiled guards enable (first a transition
 kind, weighted, then one of its enabled instances); ``bring_up`` is a
 steering macro that chains the model's own transitions until one pod runs on
-a healthy node (seed: R1/N1/P1/P2; modern: R1/N1/P1/K1/P2 in the kubelet's
-container order, with the regular init containers' exits drawn), which is
-where most scenario rows start.  On a modern model a second macro,
+a healthy node (the profile's ``StatefulSpec.bring_up``: R1/N1/P1 and the
+kubelet's start steps, with drawn exits where the profile wants them), which is
+where most scenario rows start.  Where the profile asks for it (``node_fault``), a second macro,
 ``node_fault``, once per example puts the node of a Running controlled pod
 under DiskPressure or past its heartbeat grace period (the S6/S7-controlled
 rows).  After every transition the properties of the model's profile
@@ -29,10 +29,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from kubelife.adapter import ActionRefused, Adapter
 from kubelife.model.engine.system import Action
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import StatefulSpec, build, require
-from kubelife.profiles import get as get_profile
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import PodPhase
+from kubelife.profiles import StatefulSpec, build, require
+from kubelife.profiles import get as get_profile
 from kubelife.stateful.checks import Violation, checks_for, compare
 from kubelife.stateful.failure import failure
 

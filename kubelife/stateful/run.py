@@ -15,9 +15,8 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from kubelife.adapter import Adapter
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.profiles import rows_for
+from kubelife.profiles import build, rows_for
 from kubelife.stateful.configs import large_for
 from kubelife.stateful.machine import Tally, machine_for
 

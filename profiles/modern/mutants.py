@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
+from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.semantics import FAILED, NONE, OK, WAITING, ModernSemantics
 from kubelife.profiles.modern.shape import MContainerIx, MPodIx
 from kubelife.profiles.modern.types import Kind
-from kubelife.model.k8s.types import Policy
 
 __all__ = ["MODERN_MUTANTS", "modern_mutant"]
 

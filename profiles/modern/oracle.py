@@ -18,22 +18,22 @@ from typing import Any
 
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.profiles.modern.semantics import ModernSemantics
-from kubelife.profiles.modern.shape import ModernShape
-from kubelife.profiles.modern.types import MExit, MState, NodeObj, Pull
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
 from kubelife.oracle.abstract import (
     ANY,
     CONTROLLERS,
+    Abstraction,
     ContainerObs,
     Fields,
     NodeObs,
     PodObs,
-    Abstraction,
     Values,
     _cond,
     one,
 )
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.shape import ModernShape
+from kubelife.profiles.modern.types import MExit, MState, NodeObj, Pull
 
 __all__ = ["ModernAbstraction", "ModernContainerObs", "ModernNodeObs", "modern_exit"]
 

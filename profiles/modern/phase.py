@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
-from kubelife.profiles.modern.types import MExit, MState
 from kubelife.model.k8s.types import PodPhase, Policy
+from kubelife.profiles.modern.types import MExit, MState
 
 __all__ = ["Status", "restartable", "modern_phase", "has_initialized"]
 

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.semantics import (
     ABSENT,
@@ -35,7 +36,6 @@ from kubelife.profiles.modern.semantics import (
     ModernSemantics,
 )
 from kubelife.profiles.modern.shape import ModernShape
-from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Property
 
 __all__ = ["modern_properties", "EXPECTED_VIOLATION", "SIDECAR_VIOLATION"]

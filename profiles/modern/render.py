@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubelife.profiles.modern.types import Kind, MContainer, MExit, MNode, MPod, MState, Taint
 from kubelife.model.k8s.types import Policy, Ready
+from kubelife.profiles.modern.types import Kind, MContainer, MExit, MNode, MPod, MState, Taint
 
 __all__ = ["modern_container_status", "modern_pod_object", "modern_node_object", "container_names"]
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.semantics import (
     C_RUNNING,
     C_TERMINATED,
@@ -39,7 +40,6 @@ from kubelife.profiles.modern.semantics import (
 )
 from kubelife.profiles.modern.shape import MNodeIx, ModernShape, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit
-from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Row
 from kubelife.properties.patterns import replacement
 

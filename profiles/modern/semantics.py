@@ -19,10 +19,10 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
+from kubelife.model.k8s.types import PodPhase, Policy, Ready
 from kubelife.profiles.modern.phase import Status, modern_phase, restartable
 from kubelife.profiles.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
-from kubelife.model.k8s.types import PodPhase, Policy, Ready
 
 __all__ = ["ModernSemantics"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from kubelife.model.engine.system import Field, Layout
 from kubelife.model.k8s.config import Config
-from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
+from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
 
 __all__ = ["MNodeIx", "MContainerIx", "MPodIx", "ModernShape"]
 

@@ -7,8 +7,8 @@ Field values are small integers; the labels are Kubernetes' own spellings
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from enum import IntEnum
+from typing import ClassVar
 
 from kubelife.model.k8s.types import PodPhase, Ready
 

@@ -9,18 +9,17 @@ statuses, so the order of containers of one kind does not change the answer.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 from kubelife.model.engine.ops import PY
-from kubelife.profiles.modern.semantics import ModernSemantics
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.profiles.modern.phase import modern_phase
-from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
 from kubelife.model.k8s.types import PodPhase, Policy
-from kubelife.profiles.modern.render import modern_container_status
 from kubelife.oracle.vectors import header, step_vectors
+from kubelife.profiles.modern.phase import modern_phase
+from kubelife.profiles.modern.render import modern_container_status
+from kubelife.profiles.modern.semantics import ModernSemantics
+from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MState, Pull
 
 __all__ = ["FORMS", "SIDECAR_FORMS", "modern_phase_vectors", "modern_state_json", "modern_pod_models"]
 
@@ -101,7 +100,8 @@ def modern_pod_models() -> list[dict[str, Any]]:
                             sidecars=sidecars, user_deletes=env, image_pull_errors=env, unknown_exits=env)
             cfg = Config(1, (spec,), replicas=0, restart_cap=1, profile=NAME, name=f"vectors {label}")
             out.append({"policy": pol.label, "containers": mains, "initContainers": inits, "sidecars": sidecars,
-                        "environment_events": env, **step_vectors(ClusterModel(cfg, ModernSemantics), True, modern_state_json)})
+                        "environment_events": env,
+                        **step_vectors(ClusterModel(cfg, ModernSemantics), True, modern_state_json)})
     return out
 
 

@@ -26,8 +26,8 @@ import z3
 from kubelife.model.engine.symbolic import Z3, CountingOps
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
-from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
+from kubelife.profiles.seed.semantics import SeedSemantics
 
 __all__ = ["CLASSES", "prove_counts", "phase_of_counts", "COUNT_PROPERTIES", "EXIT_ROWS"]
 

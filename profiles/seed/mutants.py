@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelife.model.engine.ops import Ops
-from kubelife.profiles.seed.semantics import NONE, WAITING, SeedSemantics
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles.seed.semantics import NONE, WAITING, SeedSemantics
 
 __all__ = ["MUTANTS", "mutant"]
 

@@ -53,7 +53,8 @@ class SeedAbstraction(Abstraction):
     def node_config(self) -> Config:
         """A node with no pod: node lifecycle steps only."""
         spec = SlotSpec(containers=1, controlled=False, initial=False)
-        return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile=SeedSemantics.profile, name="oracle node")
+        return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile=SeedSemantics.profile,
+                      name="oracle node")
 
     # -- model fields (a profile with another state layout overrides these) ---------------
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.types import Policy
 from kubelife.profiles.seed.phase import phase_of
 from kubelife.profiles.seed.semantics import (
     C_RUNNING,
@@ -30,7 +31,6 @@ from kubelife.profiles.seed.semantics import (
     WAITING,
     SeedSemantics,
 )
-from kubelife.model.k8s.types import Policy
 from kubelife.properties.core import Property
 
 __all__ = ["properties_for", "PROPERTY_NAMES", "EXPECTED_VIOLATION"]

@@ -18,7 +18,6 @@ from kubelife.model.k8s.types import PodPhase, Policy
 from kubelife.profiles import build
 from kubelife.profiles.seed.rows import ROWS, SCENARIO_IDS
 from kubelife.report.extract import event_label, explore_edges
-from kubelife.report.reading import READING_HEAD
 from kubelife.report.table import Cell, TableRow
 
 __all__ = ["row_steps", "reading_table"]

@@ -22,6 +22,7 @@ from typing import Any
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.types import Exit, Policy
 from kubelife.profiles.seed.semantics import (
     C_RUNNING,
     C_TERMINATED,
@@ -36,7 +37,6 @@ from kubelife.profiles.seed.semantics import (
     SUCCEEDED,
 )
 from kubelife.profiles.seed.shape import NodeIx, PodIx
-from kubelife.model.k8s.types import Exit, Policy
 from kubelife.properties.core import Row
 from kubelife.properties.patterns import replacement
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
+from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 from kubelife.profiles.seed.phase import phase_of
 from kubelife.profiles.seed.shape import NodeIx, PodIx, Shape
-from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 
 __all__ = ["SeedSemantics"]
 

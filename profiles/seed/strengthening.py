@@ -17,7 +17,16 @@ from typing import Any
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.profiles.seed.phase import phase_of
-from kubelife.profiles.seed.semantics import NONE, PENDING_N, R_FALSE, R_TRUE, R_UNKNOWN, RUNNING_N, TERMINATED_N, WAITING
+from kubelife.profiles.seed.semantics import (
+    NONE,
+    PENDING_N,
+    R_FALSE,
+    R_TRUE,
+    R_UNKNOWN,
+    RUNNING_N,
+    TERMINATED_N,
+    WAITING,
+)
 from kubelife.properties.core import Property
 
 __all__ = ["auxiliary_for", "AUXILIARY_NAMES"]
