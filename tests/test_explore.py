@@ -64,6 +64,7 @@ def test_walk_back_and_forward(browser: Any, server: str) -> None:
     first.click()
     page.wait_for_selector("#position:has-text('step 1 of 1')")
     assert action in page.locator("#history li.current").inner_text()
+    assert page.locator("#changes tr").count() >= 1  # the step's changed fields, before and after
     page.click("#back")
     page.wait_for_selector("#position:has-text('step 0 of 1')")
     page.click("#forward")

@@ -32,6 +32,7 @@ def _model_json(s: Session) -> dict[str, Any]:
         "config": s.model.name, "profile": s.model.config.profile, "cursor": s.cursor,
         "loaded": s.loaded, "focus": s.focus, "state": state_view(s.model, s.current.values),
         "text": str(s.model.shape.decode(s.current.values)),
+        "changes": [{"field": f, "before": b, "after": a} for f, b, a in s.changes()],
         "enabled": [{"index": i, **_label(a)} for i, a in s.enabled()],
         "history": hist,
         "trace": s.trace.__dict__ if s.trace else None,

@@ -65,6 +65,14 @@ class Session:
     def action(self, i: int) -> Action:
         return self.model.system.transitions[i].action
 
+    def changes(self) -> list[tuple[str, str, str]]:
+        """What the step into the current state changed: (field, before, after), as traces print them."""
+        if self.cursor == 0:
+            return []
+        a, b, sh = self.history[self.cursor - 1].values, self.current.values, self.model.shape
+        return [(sh.field_label(i), sh.value_label(i, x), sh.value_label(i, y))
+                for i, (x, y) in enumerate(zip(a, b)) if x != y]
+
     def enabled(self) -> list[tuple[int, Action]]:
         """The transitions enabled in the current state, in the model's order."""
         cur, step = self.current.values, self.model.system.step
