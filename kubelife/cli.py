@@ -168,12 +168,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kubelife.profiles import ProfileError
+
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         parser, runners = build_parser()
         args = parser.parse_args(argv)
         return int(runners[args.command](args))
-    except UsageError as e:
+    except (UsageError, ProfileError) as e:  # a profile that cannot be loaded or lacks what was asked
         err.print(f"kubelife: error: {e}", markup=False)
         return 2
     except KeyboardInterrupt:

@@ -4,7 +4,7 @@ For each configuration the transition relation, properties and rows are the
 model's own builders and predicates handed :data:`kubelife.model.engine.symbolic.Z3`.
 
 * Invariants: every state invariant of spec section 5 and the auxiliary
-  facts of :mod:`kubelife.profiles.seed.strengthening` hold initially (evaluated) and are
+  facts of the profile's strengthening (``ProveSpec.auxiliary``) hold initially (evaluated) and are
   inductive together (Houdini over one solver); each property's unsat core
   names the strengthening its proof used.
 * Step properties: ``I(s) and T(s, t) and not step(s, t)`` is unsat.

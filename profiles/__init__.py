@@ -8,13 +8,15 @@ Hypothesis steering).  The engines, checkers and commands take a ``Profile`` and
 never name one; they find profiles here.
 
 Profiles are found through the ``kubelife.profiles`` entry-point group (the built-in
-ones are registered that way in ``pyproject.toml``) or registered in code with
-:func:`register`.  See ``docs/architecture.md``.
+ones are registered that way in ``pyproject.toml``), through ``KUBELIFE_PROFILES``
+(``module:attribute`` references, for a profile that is not installed), or registered
+in code with :func:`register`.  See ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module, metadata
@@ -29,10 +31,11 @@ if TYPE_CHECKING:  # only for annotations: the contract imports no application m
     from kubelife.properties.liveness import Fairness, LivenessProperty
 
 __all__ = ["Profile", "ProveSpec", "LivenessSpec", "StatefulSpec", "ReportSpec", "ProfileError", "register",
-           "get", "names", "default", "validate", "build", "resolve", "require", "ENTRY_POINTS",
+           "get", "names", "default", "validate", "build", "resolve", "require", "ENTRY_POINTS", "ENV", "unregister",
            "CAPABILITIES", "properties_for_profile", "rows_for", "row_by_id_for"]
 
 ENTRY_POINTS = "kubelife.profiles"
+ENV = "KUBELIFE_PROFILES"  # comma-separated "module:attribute" references, for profiles not installed
 
 # Slot options every profile reads; anything else a SlotSpec can say must be declared by the profile.
 _BASE_SLOT_FIELDS = frozenset({"policy", "containers", "controlled", "initial"})
@@ -254,17 +257,36 @@ def register(profile: Profile) -> Profile:
     return profile
 
 
+def unregister(name: str) -> None:
+    """Forget a profile registered in code (tests use it to keep the registry as they found it)."""
+    _REGISTRY.pop(name, None)
+
+
+def _reference(ref: str) -> Profile:
+    module, _, attr = ref.strip().partition(":")
+    try:
+        obj = getattr(import_module(module), attr or "PROFILE")
+    except (ImportError, AttributeError) as e:
+        raise ProfileError(f"{ENV} names {ref.strip()!r}, which cannot be loaded ({e}); give module:attribute "
+                           "of a kubelife.profiles.Profile.") from None
+    if not isinstance(obj, Profile):
+        raise ProfileError(f"{ENV} names {ref.strip()!r}, which is not a kubelife.profiles.Profile.")
+    return obj
+
+
 def _load() -> None:
     global _LOADED
     if _LOADED:
         return
     _LOADED = True
     for ep in metadata.entry_points(group=ENTRY_POINTS):
-        if ep.name in _REGISTRY:
-            continue
-        obj = ep.load()
-        prof = obj if isinstance(obj, Profile) else import_module(ep.value.split(":")[0]).PROFILE
-        register(prof)
+        if ep.name not in _REGISTRY:
+            obj = ep.load()
+            register(obj if isinstance(obj, Profile) else import_module(ep.value.split(":")[0]).PROFILE)
+    for ref in filter(str.strip, os.environ.get(ENV, "").split(",")):
+        prof = _reference(ref)
+        if prof.name not in _REGISTRY:
+            register(prof)
 
 
 def _all() -> list[Profile]:

@@ -9,8 +9,16 @@ from typing import Any
 from rich.console import Console
 
 from kubelife.check import check_model
-from kubelife.cli import (add_config_args, add_memory_budget_arg, apply_memory_budget, config_from_args, emit_json,
-                          profile_from_args, semantics_from_args, usage_error)
+from kubelife.cli import (
+    add_config_args,
+    add_memory_budget_arg,
+    apply_memory_budget,
+    config_from_args,
+    emit_json,
+    profile_from_args,
+    semantics_from_args,
+    usage_error,
+)
 from kubelife.model.engine.explore import MemoryBudgetExceeded, StateLimitExceeded
 from kubelife.profiles import build
 from kubelife.progress import exploration_progress
@@ -109,6 +117,8 @@ def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: An
     from kubelife.commands.liveness import fairness_from_args
     from kubelife.liveness import check_liveness, liveness_suite
 
+    if profile_from_args(args).liveness is None:  # the profile declares no liveness: nothing to add
+        return []
     fairness = fairness_from_args(args)
     suite = configs if configs is not None else list(liveness_suite(profile_from_args(args)))
     return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-
 from typing import Any, Protocol
 
 from kubelife.model.engine.system import Layout, Transition, TransitionSystem
@@ -24,6 +23,14 @@ class Shape(Protocol):
     def initial(self) -> Any: ...
 
     def decode(self, values: Any) -> Any: ...
+
+    def field_label(self, i: int) -> str:
+        """Field ``i`` as traces print it (``p0.c0.state``)."""
+        ...
+
+    def value_label(self, i: int, v: int) -> str:
+        """A value of field ``i`` as Kubernetes spells it (``Running``, ``n1``, ``true``)."""
+        ...
 
 
 class Semantics(Protocol):

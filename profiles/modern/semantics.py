@@ -448,3 +448,6 @@ class ModernSemantics:
                            *(o.truth(v[q.exists]) for q in lower))
             return guard, {p.exists: 1}
         return self._t("R1", "replicate", "replicaset-controller", ("SuccessfulCreate",), (("slot", p.p),), build)
+
+
+ModernShape.rules_class = ModernSemantics  # decoding derives taints and Ready through the base semantics

@@ -12,6 +12,8 @@ ContainersReady, Ready) are functions of these fields (see the semantics).
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,6 +71,8 @@ class MPodIx:
 class ModernShape:
     """Field layout of a modern configuration."""
 
+    rules_class: Any = None  # set by kubelife.profiles.modern.semantics
+
     def __init__(self, config: Config) -> None:
         self.config = config
         fields: list[Field] = []
@@ -125,11 +129,11 @@ class ModernShape:
 
     def decode(self, values: Sequence[int]) -> MCluster:
         # The taint and the pod Ready condition are functions of the fields; the semantics
-        # defines them once (over Ops), so decoding asks it rather than repeating them.
+        # defines them once (over Ops), so decoding asks it rather than repeating them.  The
+        # semantics module sets ``rules_class`` (the shape does not import it: no import circle).
         from kubelife.model.engine.ops import PY
-        from kubelife.profiles.modern.semantics import ModernSemantics
 
-        rules = ModernSemantics(self)
+        rules = self.rules_class(self)
         nodes = tuple(MNode(NodeObj(values[n.obj]), bool(values[n.heartbeat]), Ready(values[n.ready]),
                             Taint(rules.taint(values, PY, n)), bool(values[n.pressure])) for n in self.nodes)
         pods = tuple(
