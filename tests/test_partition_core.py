@@ -10,20 +10,20 @@ import pytest
 
 from kubelife.model.engine import fast
 from kubelife.model.engine.distributed.partition import Partition
-from kubelife.model.engine.distributed.store import keys_of, owners_of, to_words
+from kubelife.model.engine.distributed.store import from_words, keys_of, owners_of, to_words
 from kubelife.model.engine.explore import explore
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
 from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.profiles.seed.presets import preset
-from kubelife.model.k8s.types import Policy
 from kubelife.ray_engine import _problem
 
 
 def _run(parts: list[Partition], init: int, chunk: int) -> dict[int, int]:
     """The coordinator's loop without Ray; returns global id -> packed state."""
     w = len(parts)
-    owner = int(owners_of(keys_of(to_words([init], 1)), w)[0])
+    owner = int(owners_of(keys_of(to_words([init], parts[0].words)), w)[0])
     parts[owner].seed(init)
     batches: list[list[Any]] = [[] for _ in parts]
     while True:
@@ -38,7 +38,7 @@ def _run(parts: list[Partition], init: int, chunk: int) -> dict[int, int]:
     ids: dict[int, int] = {}
     for p in parts:
         for i, arr in zip(p.rec_ids, p.rec_states):
-            ids.update(zip(i.tolist(), arr[:, 0].tolist()))
+            ids.update(zip(i.tolist(), from_words(arr)))
     return ids
 
 

@@ -7,7 +7,8 @@ exactly as they do in the Python code generator.  :func:`c_source` writes
 one translation unit: successor generation, the compiled invariants, step
 properties, witnesses and edge observers, the canonical form of a
 :class:`~kubelife.model.engine.symmetry.SymmetrySpec`, and the breadth-first search
-(``fast_bfs.c``, kept as a plain C file next to this module).
+(``fast_bfs.c``, with the graph builder, and ``fast_part.c``, the Ray partitions' core: plain C files
+next to this module).
 """
 
 from __future__ import annotations
@@ -341,7 +342,7 @@ def c_source(system: TransitionSystem, *, invariants: Sequence[StatePred] = (), 
         *_edge_fn(system, steps, sometimes_steps, observers),
         *_canon(layout, symmetry),
         _CANON_EXPORTS,
-        resources.files("kubelife.model.engine").joinpath("fast_bfs.c").read_text(),
+        *(resources.files("kubelife.model.engine").joinpath(f).read_text() for f in ("fast_bfs.c", "fast_part.c")),
     ]
     return "\n".join(parts)
 

@@ -1,0 +1,236 @@
+"""Reach: kubelife's compiled search against SPIN on the same exported model, and the modern growth table.
+
+For each configuration, in the same run and one after the other: SPIN's exhaustive safety search of
+the Promela that ``kubelife export --format promela`` writes (``spin -a``; ``gcc -O2 -DSAFETY
+-DNOREDUCE``; ``./pan``, its hash table sized for the state count), then ``kubelife check --json
+--no-liveness --engine fast`` (every state, every property and scenario row; the compiled model is
+cached by a warm-up run that stops at 1,000 states).  Each is a child process, so its peak memory
+(RSS high-water mark) is its own.  Prints states, transitions, seconds, states/s, peak MB, bytes per
+stored state (peak RSS / states) and kubelife's time and memory as fractions of SPIN's.  SPIN's
+seconds are its search (its compile is not counted); kubelife's are the whole command, Python
+start-up and model building included, and, in brackets, its search alone.
+
+    python bench/bench_reach.py                             # B1, B2, the two modern configurations
+    python bench/bench_reach.py --configs B1,modern-1211    # a subset
+    python bench/bench_reach.py --growth --timeout 600      # modern growth table, kubelife only
+    python bench/bench_reach.py --cores B1                  # one search alone, then two at once
+
+``--cores`` measures what the second core gives: the same search run alone and then two copies at
+once.  The search waits on memory (one random visited-table probe per edge), so two at once share
+the memory system; their combined rate against one alone bounds what a second thread inside one
+search could gain (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from kubelife.model.engine.promela import promela_model, run_spin
+from kubelife.model.k8s.config import Config
+
+# B2 is this benchmark's larger seed configuration: four nodes (20 million states).
+CONFIGS: dict[str, dict[str, Any]] = {
+    "B1": dict(nodes=2, slots=3, replicas=2),
+    "B2": dict(nodes=4, slots=2, replicas=1),
+    "modern-1211": dict(nodes=1, slots=2, replicas=1, profile="modern", inits=1, sidecars=1),
+    "modern-232": dict(nodes=2, slots=3, replicas=2, profile="modern"),
+}
+
+
+@dataclass
+class Run:
+    what: str
+    states: int | None
+    transitions: int | None
+    seconds: float
+    peak_mb: float
+    search: float | None = None
+    note: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.states / self.seconds if self.states and self.seconds else None
+
+    @property
+    def bytes_per_state(self) -> float | None:
+        return self.peak_mb * 2**20 / self.states if self.states else None
+
+
+def cli_args(kw: dict[str, Any]) -> list[str]:
+    out = []
+    for k, v in kw.items():
+        out += [f"--{k.replace('_', '-')}", str(v)]
+    return out
+
+
+def build_model(kw: dict[str, Any]) -> Any:
+    try:  # the profile-aware build (profiles are being moved under kubelife.profiles)
+        from kubelife.profiles import build
+    except ImportError:
+        from kubelife.model.k8s.cluster import build
+    return build(Config.uniform(**kw))
+
+
+def kubelife_run(kw: dict[str, Any], max_states: int | None = None, timeout: float | None = None,
+                 extra: tuple[str, ...] = ()) -> Run:
+    cmd = [sys.executable, "-m", "kubelife", "check", "--json", "--no-liveness", "--engine", "fast",
+           *cli_args(kw), *extra]
+    if max_states:
+        cmd += ["--max-states", str(max_states)]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        deadline = t0 + timeout if timeout else None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                return Run("kubelife", None, None, time.perf_counter() - t0, usage.ru_maxrss / 1024,
+                           note=f"> {timeout:.0f} s")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        text, etext = out.read(), err.read()
+    code = os.waitstatus_to_exitcode(status)
+    if code == 2:
+        return Run("kubelife", None, None, seconds, usage.ru_maxrss / 1024, note=etext.strip()[-90:])
+    data = json.loads(text)
+    mem = data.get("memory") or {}
+    note = f"engine {mem.get('peak_bytes', 0) / 2**20:,.0f} MB ({mem.get('bytes_per_state', 0):.0f} B/state)"
+    if not data["ok"]:
+        note += ", a property or row fails"
+    return Run("kubelife", data["states"], data["transitions"], seconds, usage.ru_maxrss / 1024,
+               data["seconds"], note)
+
+
+def spin_run(kw: dict[str, Any], expect_states: int) -> Run:
+    m = build_model(kw)
+    with tempfile.TemporaryDirectory() as wd:
+        r = run_spin(promela_model(m.system, m.name), wd, cflags=("-O2",),
+                     hash_bits=max(18, (2 * expect_states).bit_length()), max_depth=expect_states + 10)
+    return Run("SPIN", r.states, r.transitions, r.seconds, r.peak_kb / 1024,
+               note=f"compile {r.compile_seconds:.1f} s")
+
+
+HEADER = (f"  {'run':<10}{'states':>13}{'transitions':>15}{'seconds':>9}{'(search)':>9}{'states/s':>12}"
+          f"{'peak MB':>9}{'B/state':>9}{'time/SPIN':>10}{'mem/SPIN':>9}")
+
+
+def fmt(r: Run, spin: Run | None) -> str:
+    def num(x: float | None, f: str, w: int) -> str:
+        return f"{x:{w}{f}}" if x is not None else f"{'-':>{w}}"
+
+    ratio = r.seconds / spin.seconds if spin and r is not spin and r.states else None
+    mem = r.peak_mb / spin.peak_mb if spin and r is not spin and r.states else None
+    return (f"  {r.what:<10}{num(r.states, ',', 13)}{num(r.transitions, ',', 15)}{r.seconds:>9.1f}"
+            f"{num(r.search, '.1f', 9)}{num(r.rate, ',.0f', 12)}{r.peak_mb:>9,.0f}{num(r.bytes_per_state, '.0f', 9)}"
+            f"{num(ratio, '.2f', 10)}{num(mem, '.2f', 9)}   {r.note}")
+
+
+def compare(name: str, spin: bool) -> None:
+    kw = CONFIGS[name]
+    m = build_model(kw)
+    print(f"\n{name}: {' '.join(cli_args(kw))}  ({m.shape.layout.bits} bits, {m.shape.layout.words} word(s) a state)",
+          flush=True)
+    print(HEADER)
+    kubelife_run(kw, max_states=1000)  # warm-up: compiles and caches the model
+    k = kubelife_run(kw)
+    s = spin_run(kw, k.states or 10**7) if spin else None
+    for r in (s, k):
+        if r is not None:
+            print(fmt(r, s), flush=True)
+    if s and k.states is not None:
+        same = "same" if (s.states, s.transitions) == (k.states, (k.transitions or 0) + 1) else "DIFFERENT"
+        print(f"  SPIN and kubelife: {same} states and transitions (SPIN counts one more: its step into the "
+              "initial state)")
+
+
+def cores(name: str) -> None:
+    """One search alone, then two copies at once (both cores)."""
+    kw = CONFIGS[name]
+    kubelife_run(kw, max_states=1000)
+    one = kubelife_run(kw)
+    with tempfile.TemporaryDirectory():
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, __file__, "--one", name], stdout=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        outs = [json.loads(p.communicate()[0]) for p in procs]
+        wall = time.perf_counter() - t0
+    print(f"\n{name}: one search alone, then two at once on the {os.cpu_count()} cores")
+    print(f"  alone:   search {one.search:.2f} s  ({(one.states or 0) / (one.search or 1):,.0f} states/s)")
+    for j, o in enumerate(outs):
+        print(f"  at once: search {o['search']:.2f} s  ({o['states'] / o['search']:,.0f} states/s)  [copy {j}]")
+    total = sum(o["states"] / o["search"] for o in outs)
+    print(f"  two at once: {total:,.0f} states/s together, {total / ((one.states or 0) / (one.search or 1)):.2f}x "
+          f"one alone (wall {wall:.1f} s for both)")
+
+
+def growth(timeout: float, max_states: int | None, nodes: range, slots: range, extras: list[tuple[int, int]]) -> None:
+    print(f"\nModern growth (replicas 1, 1 container, Always, cap 1; a run stops after {timeout:.0f} s"
+          + (f" or past {max_states:,} states" if max_states else "") + ")")
+    print(f"  {'nodes':>5} {'slots':>5} {'inits':>5} {'sidecars':>8} {'bits':>5} | {'states':>13} {'transitions':>15}"
+          f" {'s':>7} {'states/s':>11} {'peak MB':>8} {'B/state':>8}")
+    for i, sc in extras:
+        for n in nodes:
+            for s in slots:
+                kw = dict(nodes=n, slots=s, replicas=1, profile="modern", inits=i, sidecars=sc)
+                bits = build_model(kw).shape.layout.bits
+                r = kubelife_run(kw, max_states=max_states, timeout=timeout)
+                st = f"{r.states:>13,}" if r.states is not None else f"{'-':>13}"
+                tr = f"{r.transitions:>15,}" if r.transitions is not None else f"{'-':>15}"
+                rate = f"{r.rate:>11,.0f}" if r.rate else f"{'-':>11}"
+                bps = f"{r.bytes_per_state:>8.0f}" if r.bytes_per_state else f"{'-':>8}"
+                print(f"  {n:>5} {s:>5} {i:>5} {sc:>8} {bits:>5} | {st} {tr} {r.seconds:>7.1f} {rate} "
+                      f"{r.peak_mb:>8,.0f} {bps}   {r.note if r.states is None else ''}", flush=True)
+                if r.states is None:
+                    break  # more slots only grow
+
+
+def _range(text: str) -> range:
+    lo, _, hi = text.partition("-")
+    return range(int(lo), int(hi or lo) + 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--configs", default=",".join(CONFIGS), help=f"comma-separated, of: {', '.join(CONFIGS)}")
+    ap.add_argument("--no-spin", action="store_true", help="kubelife only")
+    ap.add_argument("--growth", action="store_true", help="the modern growth table instead")
+    ap.add_argument("--timeout", type=float, default=600, help="growth: stop a run after this many seconds")
+    ap.add_argument("--max-states", type=int, default=None, help="growth: stop a run past this many states")
+    ap.add_argument("--nodes", default="1-3", help="growth: node range (default 1-3)")
+    ap.add_argument("--slots", default="1-4", help="growth: slot range (default 1-4)")
+    ap.add_argument("--extras", default="0:0,1:0,0:1,1:1", help="growth: inits:sidecars pairs (default all of 0-1)")
+    ap.add_argument("--cores", metavar="CONFIG", help="one search alone, then two at once")
+    ap.add_argument("--one", help=argparse.SUPPRESS)  # a child of --cores: one search, JSON figures
+    a = ap.parse_args()
+    if a.one:
+        r = kubelife_run(CONFIGS[a.one])
+        print(json.dumps({"states": r.states, "search": r.search}))
+        return
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}", flush=True)
+    if a.cores:
+        cores(a.cores)
+        return
+    if a.growth:
+        extras = [tuple(int(x) for x in p.split(":")) for p in a.extras.split(",")]
+        growth(a.timeout, a.max_states, _range(a.nodes), _range(a.slots), extras)  # type: ignore[arg-type]
+        return
+    for name in a.configs.split(","):
+        compare(name.strip(), not a.no_spin)
+
+
+if __name__ == "__main__":
+    main()
