@@ -18,8 +18,8 @@ import time
 from kubelife.liveness import check_liveness
 from kubelife.model.engine.graph import explore_graph
 from kubelife.model.engine.liveness import scc_labels
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.profiles import build
 
 DEFAULT = [
     dict(nodes=1, slots=2, replicas=1),

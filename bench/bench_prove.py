@@ -13,8 +13,8 @@ import argparse
 import time
 
 from kubelife.model.engine.symbolic import bmc
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.profiles import build
 from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, properties_for
 from kubelife.prove import prove_all
 

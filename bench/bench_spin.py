@@ -32,8 +32,8 @@ import time
 from dataclasses import dataclass
 
 from kubelife.model.engine.promela import promela_model, run_spin
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.profiles import build
 from kubelife.profiles.seed.presets import preset
 
 

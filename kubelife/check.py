@@ -10,9 +10,8 @@ from kubelife.model.engine.compile import StatePred, StepPred, compile_edge_chec
 from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded, explore
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.trace import Trace, trace_from_path
-from kubelife.properties.core import Property
 from kubelife.profiles import properties_for_profile, rows_for
-from kubelife.properties.core import Row
+from kubelife.properties.core import Property, Row
 
 __all__ = ["PropertyVerdict", "RowVerdict", "CheckResult", "check_model", "RowObserver"]
 

@@ -37,9 +37,8 @@ from kubelife.model.engine.liveness import (
     state_masks,
 )
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.config import Config, SlotSpec
+from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.trace import Trace, trace_from_path
-from kubelife.model.k8s.types import Policy
 from kubelife.profiles import LivenessSpec, Profile, get, require, resolve
 from kubelife.properties.liveness import SYMMETRIES, Fairness, Instance, LivenessProperty, expand_fairness
 

@@ -18,8 +18,8 @@ from typing import Any
 from kubelife.check import CheckResult, RowObserver, check_model
 from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.profiles import build
 
 __all__ = ["ray_available", "INSTALL_HINT", "check_model_ray", "RayExplorer", "RayExploration"]
 
@@ -34,8 +34,8 @@ def _problem(config: Config, semantics: type, symmetry: bool, compiled: bool = T
     """Built inside every worker: the same lists, in the same order, as ``check_model`` builds."""
     from kubelife.model.engine.distributed.native import NativeSpec
     from kubelife.model.engine.distributed.partition import Problem
-    from kubelife.symmetry import canonicalizer, symmetry_spec
     from kubelife.profiles import properties_for_profile, rows_for
+    from kubelife.symmetry import canonicalizer, symmetry_spec
 
     m = build(config, semantics)
     props = properties_for_profile(m)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kubelife.model.k8s.cluster import ClusterModel
-
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import (
     ClusterState,
@@ -20,6 +18,7 @@ from kubelife.model.k8s.types import (
     Policy,
     Ready,
 )
+from kubelife.profiles import build
 
 UP = NodeState(NodePhase.RUNNING, True, Ready.TRUE, True)
 PENDING_NODE = NodeState(NodePhase.PENDING, True, Ready.FALSE, True)

@@ -9,11 +9,10 @@ from hypothesis import settings
 
 from kubelife.adapter import ActionRefused, Adapter, ModelAdapter, differences
 from kubelife.model.engine.system import Action
+from kubelife.model.k8s.types import ClusterState, ContainerState, Exit, PodState
 from kubelife.profiles import build
 from kubelife.profiles.seed.mutants import MUTANTS
-from kubelife.profiles.seed.presets import preset
-from kubelife.model.k8s.types import ClusterState, ContainerState, Exit, PodState
-from kubelife.profiles.seed.presets import LARGE
+from kubelife.profiles.seed.presets import LARGE, preset
 from kubelife.stateful import ModelViolation, check_implementation
 
 

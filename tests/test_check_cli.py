@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kubelife.cli import main
-from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, PROPERTY_NAMES
+from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:

@@ -9,14 +9,14 @@ import pytest
 
 from kubelife.check import check_model
 from kubelife.cli import main
-from kubelife.profiles.seed.presets import LIVENESS_SUITE
 from kubelife.liveness import LivenessResult, check_liveness, render_liveness
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.profiles.seed.liveness_mutants import StuckAfterSiblingExit
 from kubelife.model.k8s.trace import replay
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
 from kubelife.profiles.seed.liveness import BUNDLES, FAIRNESS, LIVENESS_PROPERTIES, liveness_property
+from kubelife.profiles.seed.liveness_mutants import StuckAfterSiblingExit
+from kubelife.profiles.seed.presets import LIVENESS_SUITE
 from kubelife.properties.liveness import expand_fairness as _expand
 
 

@@ -241,8 +241,8 @@ def test_fixpoint_matches_brute_force_on_random_graphs() -> None:
 def test_the_compiled_graph_is_the_python_graph(nodes: int, slots: int) -> None:
     from kubelife.model.engine import fast
     from kubelife.model.engine.explore import StateLimitExceeded
-    from kubelife.profiles import build
     from kubelife.model.k8s.config import Config
+    from kubelife.profiles import build
     from kubelife.symmetry import canonicalizer, symmetry_spec
 
     if not fast.available():

@@ -8,14 +8,13 @@ from functools import cache
 import pytest
 
 from kubelife.cli import main
-from kubelife.profiles.modern.presets import MODERN_LIVENESS_SUITE
 from kubelife.liveness import LivenessResult, check_liveness, liveness_suite, render_liveness
-from kubelife.profiles import build
 from kubelife.model.k8s.trace import replay
-from kubelife.profiles import get
+from kubelife.profiles import build, get
+from kubelife.profiles.modern.liveness import MODERN_BUNDLES, MODERN_FAIRNESS, MODERN_LIVENESS_PROPERTIES
+from kubelife.profiles.modern.presets import MODERN_LIVENESS_SUITE
 from kubelife.profiles.seed.liveness import BUNDLES, FAIRNESS
 from kubelife.properties.liveness import expand_fairness as _expand
-from kubelife.profiles.modern.liveness import MODERN_BUNDLES, MODERN_FAIRNESS, MODERN_LIVENESS_PROPERTIES
 
 _MODERN = (MODERN_FAIRNESS, MODERN_BUNDLES)
 

@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 
 from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.types import PodPhase, Policy
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.types import MExit, MState
-from kubelife.model.k8s.types import PodPhase, Policy
 
 # -- the oracle: a transcription of get_phase -------------------------------------------------------
 

@@ -7,13 +7,13 @@ import pytest
 from kubelife.check import check_model
 from kubelife.model.engine.ops import PY
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.model.k8s.trace import ReplayError, Trace, replay
 from kubelife.model.k8s.types import Policy
-from kubelife.profiles.seed.rows import row_by_id
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.profiles.seed.properties import properties_for
+from kubelife.profiles.seed.rows import row_by_id
 
 # The smallest configuration that can show each mutant's bug.
 CONFIG = {

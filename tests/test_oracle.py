@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.oracle import check_trace, coverage
 from kubelife.oracle.testing import OracleAssertionError, assert_conforms
+from kubelife.profiles.seed.mutants import MUTANTS
 
 DATA = Path(__file__).parent / "data" / "traces"
 ROWS = sorted(p.name[: -len(".jsonl")] for p in (DATA / "rows").glob("S*.jsonl") if p.name.count(".") == 1)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.profiles.modern.shape import ModernShape
 from kubelife.model.k8s.types import Policy
 from kubelife.oracle import check_trace
+from kubelife.oracle.search import LocalModel, Target
 from kubelife.profiles.modern.oracle import ModernAbstraction
 from kubelife.profiles.modern.render import modern_node_object, modern_pod_object
-from kubelife.oracle.search import LocalModel, Target
+from kubelife.profiles.modern.shape import ModernShape
 
 TRACES = Path(__file__).parent / "data" / "traces" / "modern"
 MODERN = ModernAbstraction()

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from kubelife.profiles.seed.phase import phase_of_values
 from kubelife.model.k8s.types import CState, Exit, PodPhase, Policy
+from kubelife.profiles.seed.phase import phase_of_values
 
 # Every (state, last_exit) a container can have in the seed model.
 COMBOS = [

@@ -16,10 +16,10 @@ import pytest
 from kubelife.cli import main
 from kubelife.model.engine.explore import explore
 from kubelife.model.engine.promela import PROMELA, promela_model, run_spin
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
-from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
 
 needs_spin = pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None,
                                 reason="needs spin and gcc (CI installs both)")

@@ -8,8 +8,8 @@ from k8s_states import UP, model, pod, replace, state
 from kubelife.model.engine.ops import PY
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import ClusterState, CState, Exit, NodePhase, NodeState, PodPhase, Policy, Ready
-from kubelife.properties.core import Property
 from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, properties_for
+from kubelife.properties.core import Property
 
 W, R, T = CState.WAITING, CState.RUNNING, CState.TERMINATED
 NONE, OK, ERR = Exit.NONE, Exit.OK, Exit.ERROR

@@ -6,11 +6,11 @@ import pytest
 
 from kubelife.check import check_model
 from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.trace import replay
 from kubelife.profiles import build
 from kubelife.profiles.seed.presets import PRESETS
-from kubelife.model.k8s.trace import replay
-from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, PROPERTY_NAMES, properties_for
+from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
 from kubelife.profiles.seed.strengthening import AUXILIARY_NAMES, LIVE_PHASE
 from kubelife.prove import ProveResult, prove_all
 

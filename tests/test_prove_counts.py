@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from itertools import combinations_with_replacement
 
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
+from kubelife.profiles.seed.counts import CLASSES, COUNT_PROPERTIES, EXIT_ROWS, phase_of_counts, prove_counts
 from kubelife.profiles.seed.mutants import MUTANTS
 from kubelife.profiles.seed.phase import phase_of_values
-from kubelife.model.k8s.types import Policy
-from kubelife.profiles.seed.counts import CLASSES, COUNT_PROPERTIES, EXIT_ROWS, phase_of_counts, prove_counts
 
 
 def test_counting_matches_the_phase_function_on_every_pod_up_to_four_containers() -> None:

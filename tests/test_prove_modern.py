@@ -14,16 +14,15 @@ from typing import Any
 import pytest
 from prove_checks import assert_refutation_is_genuine
 
-from kubelife.profiles import build
-from kubelife.profiles.modern.presets import MODERN_PRESETS
-from kubelife.profiles.modern.semantics import ModernSemantics
-from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.model.k8s.trace import replay
+from kubelife.profiles import build, row_by_id_for
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
+from kubelife.profiles.modern.presets import MODERN_PRESETS
+from kubelife.profiles.modern.presets import MODERN_SUITE as MODERN_PROVE_SUITE
 from kubelife.profiles.modern.properties import EXPECTED_VIOLATION, SIDECAR_VIOLATION
 from kubelife.profiles.modern.rows import MODERN_ROWS
+from kubelife.profiles.modern.semantics import ModernSemantics
 from kubelife.profiles.modern.strengthening import MODERN_AUXILIARY_NAMES
-from kubelife.profiles import row_by_id_for
-from kubelife.profiles.modern.presets import MODERN_SUITE as MODERN_PROVE_SUITE
 from kubelife.prove import ProveResult, prove_all, prove_model
 
 

@@ -9,14 +9,13 @@ from hypothesis import Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from stateful_replay import replays
 
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.profiles.seed.mutants import MUTANTS
-from kubelife.profiles.seed.presets import preset
 from kubelife.model.k8s.trace import replay
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.presets import LARGE, preset
 from kubelife.profiles.seed.rows import ROW_IDS, SCENARIO_IDS
-from kubelife.profiles.seed.presets import LARGE
 from kubelife.stateful import (
     ModelViolation,
     StatefulRun,

@@ -10,15 +10,14 @@ from hypothesis.stateful import run_state_machine_as_test
 from stateful_replay import replays
 
 from kubelife.adapter import Adapter, ModelAdapter, differences
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
-from kubelife.profiles.modern.types import MCluster, MPod
-from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.model.k8s.trace import ReplayError, replay
 from kubelife.model.k8s.types import PodPhase, Policy
-from kubelife.profiles.modern.properties import modern_properties
-from kubelife.profiles import rows_for
+from kubelife.profiles import build, rows_for
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.profiles.modern.presets import MODERN_LARGE
+from kubelife.profiles.modern.properties import modern_properties
+from kubelife.profiles.modern.types import MCluster, MPod
 from kubelife.stateful import (
     ModelViolation,
     StatefulRun,

@@ -13,12 +13,12 @@ from kubelife.cli import main
 from kubelife.model.engine.compile import compile_successors
 from kubelife.model.engine.symmetry import BlockClass, SymmetrySpec, canonical_values, orbit
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config, SlotSpec
-from kubelife.profiles.seed.mutants import MUTANTS
-from kubelife.symmetry import canonicalizer, symmetry_group_size, symmetry_spec
 from kubelife.model.k8s.trace import Trace, replay
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import build
+from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.symmetry import canonicalizer, symmetry_group_size, symmetry_spec
 
 
 def reachable(m: ClusterModel, canon: Any = None) -> set[int]:

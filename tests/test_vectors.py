@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from kubelife.cli import main
-from kubelife.profiles import build
-from kubelife.profiles.seed.phase import phase_of_values
 from kubelife.model.k8s.types import (
     ClusterState,
     ContainerState,
@@ -22,7 +20,9 @@ from kubelife.model.k8s.types import (
     Policy,
     Ready,
 )
+from kubelife.profiles import build
 from kubelife.profiles.seed.oracle import SeedAbstraction
+from kubelife.profiles.seed.phase import phase_of_values
 
 PROFILES = {"seed": SeedAbstraction()}
 

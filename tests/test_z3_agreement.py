@@ -17,11 +17,11 @@ from kubelife.model.engine.explore import explore
 from kubelife.model.engine.ops import PY
 from kubelife.model.engine.symbolic import Z3, Session, evaluate_successors, state_vars, z3_to_python
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import Policy
-from kubelife.profiles.seed.rows import ROWS
+from kubelife.profiles import build
 from kubelife.profiles.seed.properties import properties_for
+from kubelife.profiles.seed.rows import ROWS
 from kubelife.profiles.seed.strengthening import auxiliary_for
 
 CONFIGS = [

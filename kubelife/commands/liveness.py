@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kubelife.cli import (add_config_args, add_memory_budget_arg, apply_memory_budget, config_from_args, emit_json,
-                          profile_from_args,
-                          semantics_from_args, usage_error)
+from kubelife.cli import (
+    add_config_args,
+    add_memory_budget_arg,
+    apply_memory_budget,
+    config_from_args,
+    emit_json,
+    profile_from_args,
+    semantics_from_args,
+    usage_error,
+)
 
 NAME = "liveness"
 ORDER = 5

@@ -8,8 +8,14 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from kubelife.cli import (add_config_args, config_from_args, emit_json, profile_from_args, semantics_from_args,
-                          usage_error)
+from kubelife.cli import (
+    add_config_args,
+    config_from_args,
+    emit_json,
+    profile_from_args,
+    semantics_from_args,
+    usage_error,
+)
 
 NAME = "prove"
 ORDER = 10

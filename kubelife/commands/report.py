@@ -24,8 +24,8 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubelife.report import write_report
     from kubelife.profiles import require
+    from kubelife.report import write_report
     from kubelife.report.gather import CHECKERS
     from kubelife.report.render import SVG_HINT
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from kubelife.model.engine.compile import compile_successors
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.profiles import build
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import Exit
 from kubelife.oracle.abstract import Abstraction
+from kubelife.profiles import build
 
 __all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model"]
 

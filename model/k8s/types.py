@@ -9,8 +9,8 @@ the oracle see; engines work on the packed integers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from enum import IntEnum
+from typing import ClassVar
 
 __all__ = [
     "NodePhase", "Ready", "PodPhase", "CState", "Exit", "Policy",

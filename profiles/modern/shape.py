@@ -12,10 +12,9 @@ ContainersReady, Ready) are functions of these fields (see the semantics).
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kubelife.model.engine.system import Field, Layout
 from kubelife.model.k8s.config import Config

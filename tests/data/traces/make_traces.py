@@ -19,11 +19,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from kubelife.profiles import build  # noqa: E402
 from kubelife.model.k8s.config import Config  # noqa: E402
-from kubelife.profiles.seed.mutants import MUTANTS  # noqa: E402
 from kubelife.model.k8s.trace import replay  # noqa: E402
 from kubelife.model.k8s.types import PodPhase, Policy  # noqa: E402
+from kubelife.profiles import build  # noqa: E402
+from kubelife.profiles.seed.mutants import MUTANTS  # noqa: E402
 from kubelife.profiles.seed.render import node_object, pod_object  # noqa: E402
 
 HERE = Path(__file__).parent

@@ -19,13 +19,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(ROOT))
 
-from kubelife.profiles import build  # noqa: E402
 from kubelife.model.k8s.config import Config, SlotSpec  # noqa: E402
-from kubelife.profiles.modern.semantics import ModernSemantics  # noqa: E402
-from kubelife.profiles.modern.mutants import MODERN_MUTANTS  # noqa: E402
 from kubelife.model.k8s.trace import replay  # noqa: E402
 from kubelife.model.k8s.types import Policy  # noqa: E402
+from kubelife.profiles import build  # noqa: E402
+from kubelife.profiles.modern.mutants import MODERN_MUTANTS  # noqa: E402
 from kubelife.profiles.modern.render import modern_node_object, modern_pod_object  # noqa: E402
+from kubelife.profiles.modern.semantics import ModernSemantics  # noqa: E402
 
 HERE = Path(__file__).parent
 NODES = ("node-a", "node-b")
