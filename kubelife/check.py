@@ -9,6 +9,7 @@ from typing import Any
 from kubelife.model.engine.compile import StatePred, StepPred, compile_edge_checks
 from kubelife.model.engine.explore import Exploration, Progress, StateLimitExceeded, explore
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.trace import Trace, trace_from_path
 from kubelife.profiles import properties_for_profile, rows_for
 from kubelife.properties.core import Property, Row
@@ -155,6 +156,7 @@ class CheckResult:
         return {
             "config": self.model.name,
             "profile": self.model.config.profile,
+            **version_json(self.model.config),
             "states": ex.states,
             "transitions": ex.transitions,
             "depth": ex.depth,
@@ -173,6 +175,17 @@ class CheckResult:
 
 ENGINES = ("auto", "fast", "python")
 AUTO_PYTHON_STATES = 5_000  # "auto" finishes smaller runs in Python rather than pay for a C compile
+
+
+def version_json(config: Config) -> dict[str, Any]:
+    """``kubernetes`` and ``gates`` for profiles that model versions (the effective version: the
+    profile's default when the configuration names none); nothing for profiles without them."""
+    from kubelife.profiles import get
+
+    prof = get(config.profile)
+    if not prof.versions:
+        return {}
+    return {"kubernetes": config.kubernetes or prof.default_version, "gates": dict(config.gates)}
 
 
 def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, rows: Sequence[Row] | None = None,

@@ -14,7 +14,8 @@ from typing import Any, NoReturn
 
 from rich.console import Console
 
-__all__ = ["main", "UsageError", "add_config_args", "config_from_args", "usage_error"]
+__all__ = ["main", "UsageError", "add_config_args", "config_from_args", "usage_error", "tune_config", "tune_suite",
+           "add_version_args", "add_profile_arg", "profile_from_args"]
 
 
 class UsageError(Exception):
@@ -76,6 +77,7 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
     g.add_argument("--inits", type=_positive_int, help="regular init containers per pod (0-3; profiles that have them)")
     g.add_argument("--sidecars", type=_positive_int, help="sidecar containers per pod (0-2; profiles that have them)")
+    add_version_args(p)
     add_profile_arg(p)
     p.add_argument("--mutant", help="run a deliberately broken variant of the model (see --list-mutants)")
 
@@ -87,6 +89,57 @@ def add_profile_arg(p: argparse.ArgumentParser) -> None:
     names = profiles.names()
     p.add_argument("--profile", default=None,
                    help=f"semantics profile ({', '.join(names)}; default {names[0] if names else 'none'})")
+
+
+def add_version_args(p: argparse.ArgumentParser) -> None:
+    """``--kubernetes-version`` and ``--feature-gates``: configuration of profiles that model versions."""
+    g = p.add_argument_group("Kubernetes version and feature gates (profiles that model them)")
+    g.add_argument("--kubernetes-version", metavar="1.N",
+                   help="the Kubernetes minor version whose kubelet and controllers to follow (default: the "
+                        "profile's newest)")
+    g.add_argument("--feature-gates", metavar="NAME=true|false,...",
+                   help="feature gates to set, as the kubelet's flag takes them (default: the version's defaults)")
+
+
+def _gates(text: str | None) -> tuple[tuple[str, bool], ...]:
+    if not text:
+        return ()
+    out: dict[str, bool] = {}
+    for part in text.split(","):
+        name, eq, value = part.strip().partition("=")
+        if not name:
+            continue
+        if not eq or value.strip().lower() not in ("true", "false"):
+            usage_error(f"--feature-gates {part.strip()!r} is not NAME=true or NAME=false; give a comma-separated "
+                        "list such as SidecarContainers=false.")
+        out[name.strip()] = value.strip().lower() == "true"
+    return tuple(sorted(out.items()))
+
+
+def tune_config(args: argparse.Namespace, config: Any) -> Any:
+    """``config`` with the version and gates the flags name (checked against its profile)."""
+    import dataclasses
+
+    from kubelife import profiles
+
+    version = getattr(args, "kubernetes_version", None)
+    gates = _gates(getattr(args, "feature_gates", None))
+    if not version and not gates:
+        return config
+    version = version.strip() if version else ""
+    if version.lower().startswith("v"):
+        version = version[1:]
+    merged = tuple(sorted({**dict(config.gates), **dict(gates)}.items()))
+    tuned = dataclasses.replace(config, kubernetes=version or config.kubernetes, gates=merged)
+    try:
+        return profiles.get(config.profile).configure(tuned)
+    except profiles.ProfileError as e:
+        usage_error(str(e))
+
+
+def tune_suite(args: argparse.Namespace, configs: Sequence[Any]) -> list[Any]:
+    """A profile's suite under the version and gates the flags name."""
+    return [tune_config(args, c) for c in configs]
 
 
 def profile_from_args(args: argparse.Namespace) -> Any:
@@ -115,10 +168,10 @@ def config_from_args(args: argparse.Namespace) -> Any:
             if any(getattr(args, k) is not None for k in _SINGLE) or any(v is not None for v in options.values()):
                 usage_error("--preset cannot be combined with --nodes, --slots, --replicas, --containers, "
                             "--policy or --restart-cap.")
-            return prof.preset(args.preset)
+            return tune_config(args, prof.preset(args.preset))
         if all(getattr(args, k) is None for k in _SINGLE) and all(v is None for v in options.values()):
             return None
-        return prof.configure(Config.uniform(
+        return tune_config(args, prof.configure(Config.uniform(
             nodes=1 if args.nodes is None else args.nodes,
             slots=2 if args.slots is None else args.slots,
             replicas=1 if args.replicas is None else args.replicas,
@@ -127,7 +180,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
             restart_cap=1 if args.restart_cap is None else args.restart_cap,
             profile=prof.name,
             **{k: v for k, v in options.items() if v is not None},
-        ))
+        )))
     except ConfigError as e:
         usage_error(str(e))
 

@@ -357,8 +357,11 @@ def _merge_bmc(vs: Sequence[Verdict], depth: int) -> Verdict:
 
 def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] | None = None, *,
               depth: int = DEFAULT_DEPTH, rows: Sequence[Row] | None = None, any_containers: bool = True,
-              timeout_ms: int = DEFAULT_TIMEOUT_MS) -> ProveResult:
+              timeout_ms: int = DEFAULT_TIMEOUT_MS, strict: bool | None = None) -> ProveResult:
     """Prove everything over ``configs`` (default: the profile's :func:`prove_suite`).
+
+    ``strict`` (default: ``configs is None``): every row must apply somewhere and the expected
+    violation must be found, as on the profile's own suite.
 
     The profile is the semantics' (default: the default profile's).  The any-number-of-containers
     proofs run where the profile declares them (``ProveSpec.counts``).
@@ -387,4 +390,5 @@ def prove_all(configs: Sequence[Config] | None = None, semantics: type[Any] | No
         props[name] = _merge_bmc([p.extra_bmc[name] for p in proofs if name in p.extra_bmc], depth)
     counts = spec.counts(semantics) if any_containers and spec.counts is not None else {}
     return ProveResult(proofs, merged_rows, props, aux, counts, ev, depth, time.perf_counter() - start,
-                       strict=configs is None, expected_violation=spec.expected_violation)
+                       strict=configs is None if strict is None else strict,
+                       expected_violation=spec.expected_violation)

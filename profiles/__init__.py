@@ -116,6 +116,10 @@ class Profile:
     stateful: StatefulSpec | None = None
     report: ReportSpec | None = None
     docs: str = ""  # where the profile's semantics is written down
+    # Kubernetes minor versions the semantics follows, oldest first (the last is the default), and the
+    # feature gates that change it (name -> what it changes).  Empty: the profile has no version axis.
+    versions: tuple[str, ...] = ()
+    gates: Mapping[str, str] = field(default_factory=dict)
     refines: str = ""  # the profile whose rows this one restates (same row ids), if any
     row_notes: Mapping[str, str] = field(default_factory=dict)  # row id -> what changed from ``refines``
 
@@ -125,6 +129,7 @@ class Profile:
         """The configuration, named for this profile and checked against what the profile reads."""
         if config.profile and config.profile != self.name:
             raise ProfileError(f"the configuration is for profile {config.profile!r}, not {self.name!r}.")
+        self._check_version(config)
         for s in config.slots:
             extra = sorted(f for f in _OPTIONAL_SLOT_FIELDS - self.slot_options if getattr(s, f))
             if extra:
@@ -133,6 +138,20 @@ class Profile:
                 raise ProfileError(f"{', '.join(_flag(f) for f in extra)} are not part of the {self.name} "
                                    f"profile{where}.")
         return config if config.profile == self.name else dataclasses.replace(config, profile=self.name)
+
+    def _check_version(self, config: Config) -> None:
+        if config.kubernetes and config.kubernetes not in self.versions:
+            have = f"use one of: {', '.join(self.versions)}" if self.versions else "it has no Kubernetes versions"
+            raise ProfileError(f"--kubernetes-version {config.kubernetes} is not modelled by the {self.name} "
+                               f"profile; {have}.")
+        for gate, _ in config.gates:
+            if gate not in self.gates:
+                have = f"use one of: {', '.join(self.gates)}" if self.gates else "it has no feature gates"
+                raise ProfileError(f"--feature-gates {gate} is not a gate of the {self.name} profile; {have}.")
+
+    @property
+    def default_version(self) -> str:
+        return self.versions[-1] if self.versions else ""
 
     def build(self, config: Config, semantics: type | None = None) -> ClusterModel:
         """The model of one configuration under this profile's semantics (or one of its variants)."""

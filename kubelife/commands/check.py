@@ -17,6 +17,7 @@ from kubelife.cli import (
     emit_json,
     profile_from_args,
     semantics_from_args,
+    tune_suite,
     usage_error,
 )
 from kubelife.model.engine.explore import MemoryBudgetExceeded, StateLimitExceeded
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     apply_memory_budget(args)
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(prof.check_suite)
+    configs = [cfg] if cfg is not None else tune_suite(args, prof.check_suite)
     out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 150)
     results = []
     try:
@@ -120,7 +121,7 @@ def _liveness(args: argparse.Namespace, configs: list[Any] | None, semantics: An
     if profile_from_args(args).liveness is None:  # the profile declares no liveness: nothing to add
         return []
     fairness = fairness_from_args(args)
-    suite = configs if configs is not None else list(liveness_suite(profile_from_args(args)))
+    suite = configs if configs is not None else tune_suite(args, liveness_suite(profile_from_args(args)))
     return [check_liveness(build(c, semantics), fairness, symmetry=args.symmetry, max_states=args.max_states)
             for c in suite]
 

@@ -13,6 +13,7 @@ from kubelife.cli import (
     emit_json,
     profile_from_args,
     semantics_from_args,
+    tune_suite,
     usage_error,
 )
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     apply_memory_budget(args)
     fairness = fairness_from_args(args)
     cfg = config_from_args(args)
-    configs = [cfg] if cfg is not None else list(spec.suite)
+    configs = [cfg] if cfg is not None else tune_suite(args, spec.suite)
     results = []
     try:
         for c in configs:

@@ -14,6 +14,7 @@ from kubelife.cli import (
     emit_json,
     profile_from_args,
     semantics_from_args,
+    tune_suite,
     usage_error,
 )
 
@@ -36,7 +37,7 @@ def setup(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubelife.prove import DEFAULT_DEPTH, DEFAULT_TIMEOUT_MS, prove_all
+    from kubelife.prove import DEFAULT_DEPTH, DEFAULT_TIMEOUT_MS, prove_all, prove_suite
 
     depth = DEFAULT_DEPTH if args.depth is None else args.depth
     if not 1 <= depth <= 60:
@@ -52,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
         usage_error(str(e))
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
-    r = prove_all(None if cfg is None else [cfg], semantics, depth=depth, any_containers=not args.no_counts,
-                  timeout_ms=timeout_ms)
+    tuned = None if cfg is not None else tune_suite(args, prove_suite(profile_from_args(args).name))
+    if tuned is not None and tuned == list(prove_suite(profile_from_args(args).name)):
+        tuned = None  # the profile's own suite, untouched: strict verdicts (every row must apply)
+    r = prove_all(tuned if cfg is None else [cfg], semantics, strict=cfg is None, depth=depth,
+                  any_containers=not args.no_counts, timeout_ms=timeout_ms)
     if args.json:
         emit_json(r.to_json())
         return 0 if r.ok else 1

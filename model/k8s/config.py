@@ -53,6 +53,10 @@ class Config:
     # fills it in when it builds the model.
     profile: str = ""
     name: str = field(default="", compare=False)
+    # Kubernetes version (minor, "1.33") and feature-gate overrides the profile's semantics follows;
+    # empty: the profile's default version with its default gates.  Profiles declare which they model.
+    kubernetes: str = ""
+    gates: tuple[tuple[str, bool], ...] = ()
 
     def __post_init__(self) -> None:
         if self.nodes < 1:
@@ -104,10 +108,17 @@ class Config:
                         inits=inits, sidecars=sidecars)
         return cls(nodes, (spec,) * slots, replicas, restart_cap, profile, name)
 
+    def describe_version(self) -> str:
+        """`` kubernetes=1.29 gates=A=false`` when the configuration sets them, else empty."""
+        out = f" kubernetes={self.kubernetes}" if self.kubernetes else ""
+        if self.gates:
+            out += " gates=" + ",".join(f"{g}={str(v).lower()}" for g, v in self.gates)
+        return out
+
     def describe(self, options: bool = False) -> str:
         """The name, or the bounds; ``options``: also init containers, sidecars and the profile."""
         if self.name:
-            return self.name
+            return self.name + self.describe_version()
         pols = sorted({s.policy.label for s in self.slots})
         cs = sorted({s.containers for s in self.slots})
         extra = ""
@@ -115,6 +126,7 @@ class Config:
             ins = sorted({s.inits for s in self.slots})
             sides = sorted({s.sidecars for s in self.slots})
             extra = f" inits={'/'.join(map(str, ins))} sidecars={'/'.join(map(str, sides))} profile={self.profile}"
+        extra += self.describe_version()
         return (
             f"nodes={self.nodes} slots={len(self.slots)} replicas={self.replicas} "
             f"containers={'/'.join(map(str, cs))} policy={'/'.join(pols)} cap={self.restart_cap}{extra}"
