@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelife.oracle.abstract import ANY, Abstraction, NodeObs, PodObs, object_key
+from kubelife.oracle.divergence import Seen, divergence
 from kubelife.oracle.readers import Diagnostic, Record
 from kubelife.oracle.search import ANY_COUNT, LocalModel, NodeSeq, SearchResult, Target, local_model, search
-from kubelife.oracle.verdict import Divergence, ObjectVerdict, OracleResult
+from kubelife.oracle.verdict import ObjectVerdict, OracleResult
 
 __all__ = ["Oracle", "BadInput"]
 
@@ -67,13 +68,6 @@ def _rv_int(rv: Any) -> tuple[int, str] | None:
         return None
     digits = rv.lstrip("0") or "0"
     return len(digits), digits
-
-
-def _container_position(lm: LocalModel, tag: str) -> str | int:
-    """The position of a container named by tag in the pod's field layout (the order observations use)."""
-    states = [f.name for f in lm.layout.fields if f.name.startswith("p0.") and f.name.endswith(".state")]
-    want = f"p0.{tag}.state"
-    return states.index(want) if want in states else tag
 
 
 class Oracle:
@@ -451,28 +445,6 @@ class Oracle:
         if info["label"] is not None:
             self.states.add(info["label"])
 
-    def _describe(self, lm: LocalModel, s: int, node: str | None) -> str:
-        st = lm.model.decode(s)
-        text = f"node {st.nodes[0]}"
-        if lm is not self._node_lm:
-            text = f"pod {st.pods[0]}; " + text
-        return text.replace("@n0", f"@{node}") if node else text
-
-    def _action(self, lm: LocalModel, i: int, containers: tuple[str, ...], node: str | None = None) -> str:
-        a = lm.action(i)
-        args = []
-        for k, val in a.args:
-            if k == "pod":
-                continue
-            if k == "container" and isinstance(val, str):  # a profile that names containers ("i0", "c1")
-                val = _container_position(lm, val)
-            if k == "container" and isinstance(val, int) and val < len(containers):
-                val = containers[val]
-            if k == "node" and node:
-                val = node
-            args.append(f"{k}={val}")
-        return f"{a.kind} {a.name}({', '.join(args)})"
-
     def _diverged(self, live: _Live, lm: LocalModel, res: SearchResult, line: int, time: str | None,
                   observed: str, target: Target, deltas: tuple[int, ...], bound: int, node_seq: NodeSeq,
                   reason: str = "", status: str = "") -> None:
@@ -481,37 +453,11 @@ class Oracle:
         v.worsen(status)
         live.done = True
         self.failures += 1
-        start = res.closest_start if res.closest_start is not None else next(iter(live.starts))
-        names = live.containers
-        node = live.node_name
-        allowed = [self._action(lm, i, names, node) for i, _ in lm.succ(start)]
-        down = [f"{names[c]} {live.restarts[c]} -> {(live.restarts[c] or 0) + d}" for c, d in enumerate(deltas)
-                if d < 0]
-        if reason:
-            pass
-        elif down:
-            reason = f"restartCount went down ({', '.join(down)}); restart counts never decrease"
-        elif status == "violation":
-            reason = "no sequence of model steps from the state before leads to this observation"
-        else:
-            reason = (f"no path of at most {bound} hidden steps explains this observation "
-                      "(unexplained gap; --max-hidden-steps searches further)")
-        differs = []
-        if res.closest is not None:
-            for f, vs in target.fields + node_seq[-1]:
-                have = lm.field(res.closest, f)
-                if have not in vs:
-                    want = "|".join(lm.shape.value_label(f, x) for x in sorted(vs) if x != 255) or "(another node)"
-                    if lm.shape.field_label(f).endswith(".node") and node:
-                        want = want.replace("n0", node)
-                    differs.append(f"{lm.shape.field_label(f).replace('p0.', '').replace('n0.', 'node.')}: "
-                                   f"model {lm.shape.value_label(f, have)}, observed {want}")
-        v.divergence = Divergence(
-            line=line, time=time, observed=observed,
-            before=self._describe(lm, start, live.node_name), allowed=allowed,
-            closest=self._describe(lm, res.closest, live.node_name) if res.closest is not None else None,
-            closest_path=[self._action(lm, i, names, node) for i in res.closest_path],
-            reason=reason, differs=differs, events=dict(live.events))
+        v.divergence = divergence(
+            lm, res, Seen(live.starts, live.containers, live.restarts, live.node_name, dict(live.events),
+                          lm is not self._node_lm),
+            line=line, time=time, observed=observed, target=target, deltas=deltas, bound=bound, node_seq=node_seq,
+            reason=reason, status=status)
         self._decide(v)
 
     # -- the end ---------------------------------------------------------------------------

