@@ -102,7 +102,9 @@ static int grow_table(store_t *st) {
     if (mem_take(&st->mem, (i64)(size * sizeof(st_t)))) return -1;
     st_t *keys = big_alloc(size * sizeof *keys);
     if (!keys) return -1;
+    enum { AHEAD = 16 };  /* the writes land at random: prefetch their slots a few states ahead */
     for (i64 id = 0; id < st->n; id++) {
+        if (id + AHEAD < st->n) __builtin_prefetch(&keys[st_hash(st->states[id + AHEAD]) & (size - 1)], 1);
         u64 h = st_hash(st->states[id]) & (size - 1);
         while (keys[h].w[0]) h = (h + 1) & (size - 1);
         keys[h] = st_key(st->states[id]);
