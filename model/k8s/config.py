@@ -41,6 +41,13 @@ class SlotSpec:
     user_deletes: bool = False  # a user may delete the pod (graceful) and force-delete it
     image_pull_errors: bool = False  # ErrImagePull / ImagePullBackOff before a first start
     unknown_exits: bool = False  # the runtime loses a running container (ContainerStatusUnknown)
+    # Clients and administrators (issue 21): the Eviction API (kubectl drain, autoscaler,
+    # descheduler), scheduler preemption, deletion with any grace period including --force
+    # --grace-period=0 on a healthy node, and the kubelet's node-pressure eviction of this pod.
+    evictions: bool = False
+    preemptions: bool = False
+    force_deletes: bool = False
+    pressure_evictions: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,14 @@ class Config:
     # empty: the profile's default version with its default gates.  Profiles declare which they model.
     kubernetes: str = ""
     gates: tuple[tuple[str, bool], ...] = ()
+    # Node-level client events (issue 21), off unless asked: kubectl cordon/uncordon, and the
+    # kubelet's graceful node shutdown.  A PodDisruptionBudget over the controlled pods:
+    # ``pdb_min_available`` (0 = no budget) and ``pdb_others``, covered pods outside the model
+    # that are counted healthy (the oracle's one-pod models stand for the rest of a workload).
+    cordons: bool = False
+    node_shutdowns: bool = False
+    pdb_min_available: int = 0
+    pdb_others: int = 0
 
     def __post_init__(self) -> None:
         if self.nodes < 1:
@@ -69,6 +84,9 @@ class Config:
             raise ConfigError(f"--replicas {self.replicas} is negative; give a whole number from 0 up.")
         if self.restart_cap < 0:
             raise ConfigError(f"--restart-cap {self.restart_cap} is negative; give a whole number from 0 up.")
+        if not 0 <= self.pdb_min_available <= 12 or not 0 <= self.pdb_others <= 12:
+            raise ConfigError(f"--pdb-min-available {self.pdb_min_available} / --pdb-others {self.pdb_others} is out "
+                              "of range; give whole numbers from 0 to 12.")
         for s in self.slots:
             if not 1 <= s.containers <= 6:
                 raise ConfigError(

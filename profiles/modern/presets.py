@@ -14,7 +14,7 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.semantics import ModernSemantics
 
-__all__ = ["MODERN_SUITE", "MODERN_PRESETS", "MODERN_LIVENESS_SUITE", "MODERN_LARGE"]
+__all__ = ["MODERN_SUITE", "MODERN_PRESETS", "MODERN_LIVENESS_SUITE", "MODERN_LARGE", "CLIENT_SUITE"]
 
 _EVENTS = {"user_deletes": True, "image_pull_errors": True, "unknown_exits": True}
 
@@ -35,6 +35,18 @@ MODERN_SUITE: tuple[Config, ...] = (
          container_policies=(Policy.ALWAYS, None)),
     _cfg("modern-faults", 2, 2, policy=Policy.NEVER),
 )
+
+# Issue 21 (profiles/modern/clients.py): clients and administrators, each preset small and opt-in.
+# Two nodes for a drain (the replacement goes to the other node); a budget over two replicas
+# (minAvailable 1: one eviction at a time); preemption, node shutdown, pressure and force delete.
+_N1 = Policy.NEVER
+CLIENT_SUITE: tuple[Config, ...] = (
+    Config(2, (SlotSpec(_N1, evictions=True),) * 2, 1, 1, NAME, "modern-drain", cordons=True),
+    Config(1, (SlotSpec(_N1, evictions=True),) * 2, 2, 1, NAME, "modern-budget", pdb_min_available=1),
+    Config(1, (SlotSpec(_N1, preemptions=True, force_deletes=True, pressure_evictions=True),), 1, 1, NAME,
+           "modern-kubelet-disruptions", node_shutdowns=True),
+)
+MODERN_SUITE = MODERN_SUITE + CLIENT_SUITE
 
 MODERN_PRESETS: dict[str, Config] = {c.name: c for c in MODERN_SUITE}
 

@@ -19,6 +19,7 @@ from typing import Any, cast
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles.modern.client_rows import client_properties
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.semantics import (
     ABSENT,
@@ -292,6 +293,8 @@ def modern_properties(m: ClusterModel) -> list[Property]:
         return [o.and_(same_pod(a, b, o, p), o.eq(a[p.deleting], 0), o.truth(b[p.deleting])) for p in pods]
 
     def kubelet_removes(a: V, b: V, o: Ops, p: Any) -> Any:
+        if cfg.slots[p.p].force_deletes:  # a force delete (D3) looks the same in the state (issue 21)
+            return False
         return o.and_(exists(a, o, p), o.not_(exists(b, o, p)), o.truth(a[p.deleting]), rules.on_healthy_node(a, o, p))
 
     @all_
@@ -310,6 +313,8 @@ def modern_properties(m: ClusterModel) -> list[Property]:
             cause = o.or_(*(o.and_(rules.bound_to(a, o, p, n),
                                    o.or_(o.ne(a[n.ready], R_TRUE), o.eq(a[n.obj], N_DELETED), o.truth(b[n.pressure])))
                             for n in nodes))
+            if p.reason is not None:  # clients name their reason (Eviction API, preemption, kubelet; issue 21)
+                cause = o.or_(cause, o.ne(b[p.reason], 0))
             out.append(o.implies(flips, cause))
         return out
 
@@ -369,4 +374,5 @@ def modern_properties(m: ClusterModel) -> list[Property]:
         Property("DisruptionTarget is set only on a not-Ready, deleted or disk-pressured node", "step",
                  disruption_cause, disruption_witness, "modern"),
         Property("a Ready pod is Running", "invariant", ready_means_running, ready_witness, "modern"),
+        *client_properties(m),  # issue 21: only where a client option is on
     ]

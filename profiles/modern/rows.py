@@ -21,6 +21,7 @@ from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles.modern.client_rows import CLIENT_ROWS
 from kubelife.profiles.modern.semantics import (
     C_RUNNING,
     C_TERMINATED,
@@ -352,6 +353,7 @@ MODERN_ROWS: tuple[Row, ...] = (
     _fault_row("S7-controlled", "N4", True),
     *_node_rows(),
     *_modern_rows(),
+    *CLIENT_ROWS,  # issue 21: cordon, drain, budget, preemption, shutdown, pressure, force delete
 )
 MODERN_ROW_IDS: tuple[str, ...] = tuple(r.id for r in MODERN_ROWS)
 

@@ -20,6 +20,7 @@ from typing import Any
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
+from kubelife.profiles.modern.clients import ClientRules
 from kubelife.profiles.modern.phase import Status, modern_phase, restartable
 from kubelife.profiles.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
@@ -41,14 +42,14 @@ EXIT_REASON = {MExit.OK: "Completed", MExit.ERROR: "Error", MExit.OOM: "OOMKille
                MExit.UNKNOWN: "ContainerStatusUnknown"}
 
 
-class ModernSemantics:
+class ModernSemantics(ClientRules):
     """Builds the modern transition list for one :class:`ModernShape`."""
 
     profile = "modern"
     shape_class = ModernShape
     # SlotSpec options this semantics reads (other profiles refuse them).
     slot_options = frozenset({"inits", "sidecars", "container_policies", "user_deletes", "image_pull_errors",
-                              "unknown_exits"})
+                              "unknown_exits", "evictions", "preemptions", "force_deletes", "pressure_evictions"})
 
     def __init__(self, shape: ModernShape) -> None:
         self.shape = shape
@@ -62,7 +63,8 @@ class ModernSemantics:
 
     def healthy(self, v: V, o: Ops, n: MNodeIx) -> Any:
         """Schedulable: registered, Ready True, no DiskPressure (the NoSchedule taints mirror these)."""
-        return o.and_(o.eq(v[n.obj], N_REGISTERED), o.eq(v[n.ready], R_TRUE), o.not_(o.truth(v[n.pressure])))
+        return o.and_(o.eq(v[n.obj], N_REGISTERED), o.eq(v[n.ready], R_TRUE), o.not_(o.truth(v[n.pressure])),
+                      self.schedulable(v, o, n))
 
     def terminal(self, o: Ops, phase: Any) -> Any:
         return o.or_(o.eq(phase, SUCCEEDED), o.eq(phase, FAILED))
@@ -210,7 +212,7 @@ class ModernSemantics:
         for p in sh.pods:
             if self.config.slots[p.p].controlled:
                 out.append(self._replicate(p))
-        return out
+        return out + self.client_transitions()
 
     @staticmethod
     def _t(kind: str, name: str, actor: str, reasons: tuple[str, ...], args: tuple[tuple[str, Any], ...],

@@ -19,7 +19,20 @@ from typing import Any
 from kubelife.model.engine.system import Field, Layout
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
-from kubelife.profiles.modern.types import Kind, MCluster, MContainer, MExit, MNode, MPod, MState, NodeObj, Pull, Taint
+from kubelife.profiles.modern.types import (
+    DReason,
+    Kind,
+    MCluster,
+    MContainer,
+    MExit,
+    MNode,
+    MPod,
+    MState,
+    NodeObj,
+    Pull,
+    Taint,
+    clients_on,
+)
 
 __all__ = ["MNodeIx", "MContainerIx", "MPodIx", "ModernShape"]
 
@@ -31,6 +44,8 @@ class MNodeIx:
     heartbeat: int
     ready: int
     pressure: int
+    unschedulable: int | None = None  # spec.unschedulable (kubectl cordon), only with Config.cordons
+    shutting_down: int | None = None  # the kubelet's graceful shutdown began, only with Config.node_shutdowns
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,10 @@ class MPodIx:
     sidecars: tuple[MContainerIx, ...]
     inits: tuple[MContainerIx, ...]
     containers: tuple[MContainerIx, ...]  # the main containers (same name as the seed shape's)
+    # Issue 21 (profiles/modern/clients.py), present only when a client option is on: the
+    # DisruptionTarget reason (types.DReason) and "listed in the budget's disruptedPods".
+    reason: int | None = None
+    granted: int | None = None
 
     @property
     def all(self) -> tuple[MContainerIx, ...]:
@@ -82,7 +101,8 @@ class ModernShape:
 
         self.nodes = tuple(
             MNodeIx(n, add(f"n{n}.object", 3), add(f"n{n}.heartbeat", 2), add(f"n{n}.ready", 3),
-                    add(f"n{n}.disk_pressure", 2))
+                    add(f"n{n}.disk_pressure", 2), add(f"n{n}.unschedulable", 2) if config.cordons else None,
+                    add(f"n{n}.shutting_down", 2) if config.node_shutdowns else None)
             for n in range(config.nodes)
         )
 
@@ -97,12 +117,15 @@ class ModernShape:
             exists, phase = add(f"p{p}.exists", 2), add(f"p{p}.phase", 4)
             node = add(f"p{p}.node", config.nodes + 1)
             deleting, disruption = add(f"p{p}.terminating", 2), add(f"p{p}.disruption", 2)
+            reason = add(f"p{p}.disruption_reason", len(DReason)) if clients_on(config) else None
+            granted = add(f"p{p}.budget_granted", 2) if config.pdb_min_available and spec.evictions else None
             pols = spec.container_policies or (None,) * spec.containers
             pods.append(MPodIx(
                 p, exists, phase, node, deleting, disruption,
                 tuple(container(p, Kind.SIDECAR, k, Policy.ALWAYS) for k in range(spec.sidecars)),
                 tuple(container(p, Kind.INIT, k, None) for k in range(spec.inits)),
                 tuple(container(p, Kind.MAIN, k, pols[k]) for k in range(spec.containers)),
+                reason, granted,
             ))
         self.pods = tuple(pods)
         self.layout = Layout(fields)
@@ -110,6 +133,7 @@ class ModernShape:
     def empty_pod(self, pod: MPodIx) -> dict[int, int]:
         """Every field of a slot at its new-pod value (no container statuses yet), ``exists`` false."""
         out = {pod.exists: 0, pod.phase: int(PodPhase.PENDING), pod.node: 0, pod.deleting: 0, pod.disruption: 0}
+        out.update({k: 0 for k in (pod.reason, pod.granted) if k is not None})
         for c in pod.all:
             out.update({c.state: int(MState.ABSENT), c.last: int(MExit.NONE), c.restarts: 0, c.backoff: 0,
                         c.pull: int(Pull.OK)})
@@ -120,6 +144,9 @@ class ModernShape:
         for n in self.nodes:
             values[n.obj], values[n.heartbeat] = int(NodeObj.PENDING), 1
             values[n.ready], values[n.pressure] = int(Ready.FALSE), 0
+            for k in (n.unschedulable, n.shutting_down):
+                if k is not None:
+                    values[k] = 0
         for pod, spec in zip(self.pods, self.config.slots):
             for k, v in self.empty_pod(pod).items():
                 values[k] = v
@@ -153,7 +180,7 @@ class ModernShape:
         name = self.layout.fields[i].name
         attr = name.rsplit(".", 1)[1]
         enum = {"object": NodeObj, "ready": Ready, "phase": PodPhase, "state": MState, "last": MExit,
-                "pull": Pull}.get(attr)
+                "pull": Pull, "disruption_reason": DReason}.get(attr)
         if enum is not None:
             return enum(v).label  # type: ignore[attr-defined]
         if attr == "node":

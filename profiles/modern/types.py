@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import ClassVar
 
+from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import PodPhase, Ready
 
-__all__ = ["MState", "MExit", "Pull", "NodeObj", "Taint", "Kind", "MContainer", "MPod", "MNode", "MCluster"]
+__all__ = ["MState", "MExit", "Pull", "NodeObj", "Taint", "Kind", "MContainer", "MPod", "MNode", "MCluster",
+           "DReason", "clients_on"]
 
 
 class MState(IntEnum):
@@ -85,6 +87,30 @@ class Taint(IntEnum):
     def label(self) -> str:
         return {Taint.NONE: "none", Taint.NOT_READY: "node.kubernetes.io/not-ready:NoExecute",
                 Taint.UNREACHABLE: "node.kubernetes.io/unreachable:NoExecute"}[self]
+
+
+class DReason(IntEnum):
+    """Who set DisruptionTarget (its ``reason``), kept only when a client option is on (issue 21).
+
+    OTHER stands for the sources the base model sets without naming them: the taint manager
+    (``DeletionByTaintManager``), PodGC (``DeletionByPodGC``) and the kubelet's DiskPressure
+    eviction of N5 (``TerminationByKubelet``).
+    """
+
+    OTHER = 0
+    EVICTION_API = 1
+    PREEMPTION = 2
+    KUBELET = 3  # graceful node shutdown and per-pod node-pressure eviction
+
+    @property
+    def label(self) -> str:
+        return {DReason.OTHER: "none", DReason.EVICTION_API: "EvictionByEvictionAPI",
+                DReason.PREEMPTION: "PreemptionByScheduler", DReason.KUBELET: "TerminationByKubelet"}[self]
+
+
+def clients_on(config: Config) -> bool:
+    """Some issue-21 action that names its DisruptionTarget reason is part of the configuration."""
+    return config.node_shutdowns or any(s.evictions or s.preemptions or s.pressure_evictions for s in config.slots)
 
 
 class Kind(IntEnum):
