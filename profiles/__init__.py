@@ -30,9 +30,9 @@ if TYPE_CHECKING:  # only for annotations: the contract imports no application m
     from kubelife.model.engine.symmetry import SymmetrySpec
     from kubelife.properties.liveness import Fairness, LivenessProperty
 
-__all__ = ["Profile", "ProveSpec", "LivenessSpec", "StatefulSpec", "ReportSpec", "ProfileError", "register",
-           "get", "names", "default", "validate", "build", "resolve", "require", "ENTRY_POINTS", "ENV", "unregister",
-           "CAPABILITIES", "properties_for_profile", "rows_for", "row_by_id_for"]
+__all__ = ["Profile", "ObserveSpec", "ProveSpec", "LivenessSpec", "StatefulSpec", "ReportSpec", "ProfileError",
+           "register", "get", "names", "default", "validate", "build", "resolve", "require", "ENTRY_POINTS", "ENV",
+           "unregister", "CAPABILITIES", "properties_for_profile", "rows_for", "row_by_id_for"]
 
 ENTRY_POINTS = "kubelife.profiles"
 ENV = "KUBELIFE_PROFILES"  # comma-separated "module:attribute" references, for profiles not installed
@@ -96,6 +96,25 @@ class ReportSpec:
 
 
 @dataclass(frozen=True)
+class ObserveSpec:
+    """The observable projection ``kubelife diff`` compares two semantics on (``docs/diff.md``).
+
+    ``observe(model, decoded_state)`` gives ``{(where, kind): value}``: ``where`` names an object
+    (``n0``, ``p0``, ``p0.c0``), ``kind`` what is seen of it (``node.ready``, ``pod.phase``,
+    ``container.state`` ...), ``kinds`` every kind this profile fills; two profiles are compared on
+    the kinds both fill.  ``statuses`` are the container statuses its phase function reads, spelt
+    ``Waiting``, ``Waiting(last Error)``, ``Running``, ``Terminated(Completed)`` ...; and
+    ``phase(model, statuses)`` is the phase the model's semantics gives its first pod when its
+    containers (in ``observe``'s order: sidecars, init containers, then the others) have them.
+    """
+
+    kinds: frozenset[str]
+    observe: Callable[[ClusterModel, Any], Mapping[tuple[str, str], str]]
+    statuses: tuple[str, ...]
+    phase: Callable[[ClusterModel, Sequence[str]], str]
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything one semantics supplies; optional capabilities are ``None`` when absent."""
 
@@ -120,6 +139,7 @@ class Profile:
     # feature gates that change it (name -> what it changes).  Empty: the profile has no version axis.
     versions: tuple[str, ...] = ()
     gates: Mapping[str, str] = field(default_factory=dict)
+    observe: ObserveSpec | None = None  # the observable projection (kubelife diff)
     refines: str = ""  # the profile whose rows this one restates (same row ids), if any
     row_notes: Mapping[str, str] = field(default_factory=dict)  # row id -> what changed from ``refines``
 
@@ -189,7 +209,8 @@ class Profile:
 # capability name (as commands say it) -> Profile attribute
 CAPABILITIES = {"Z3 proofs": "prove", "liveness": "liveness", "symmetry reduction": "symmetry",
                 "the conformance oracle": "oracle", "conformance vectors": "vectors",
-                "Hypothesis state machines": "stateful", "reports": "report"}
+                "Hypothesis state machines": "stateful", "reports": "report",
+                "an observable projection": "observe"}
 
 
 def _flag(f: str) -> str:

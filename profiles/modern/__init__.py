@@ -13,6 +13,7 @@ from kubelife.profiles import LivenessSpec, Profile, ProveSpec, ReportSpec, Stat
 from kubelife.profiles.modern import liveness as _liveness
 from kubelife.profiles.modern import presets as _presets
 from kubelife.profiles.modern.mutants import MODERN_MUTANTS
+from kubelife.profiles.modern.observe import OBSERVE
 from kubelife.profiles.modern.oracle import ModernAbstraction
 from kubelife.profiles.modern.properties import EXPECTED_VIOLATION, modern_properties
 from kubelife.profiles.modern.rows import MODERN_ROWS, ROW_NOTES
@@ -50,6 +51,7 @@ PROFILE = Profile(
                           weights=MODERN_KIND_WEIGHTS, bring_up=bring_up, node_fault=True),
     report=ReportSpec(out="reports/modern", suite=_presets.MODERN_SUITE, lifecycles=_lifecycles),
     refines="seed",
+    observe=OBSERVE,
     row_notes=ROW_NOTES,
     docs="docs/modern.md, docs/fidelity.md",
 )

@@ -12,6 +12,7 @@ from kubelife.profiles.seed import presets as _presets
 from kubelife.profiles.seed.counts import prove_counts
 from kubelife.profiles.seed.liveness_mutants import LIVENESS_MUTANTS
 from kubelife.profiles.seed.mutants import MUTANTS
+from kubelife.profiles.seed.observe import OBSERVE
 from kubelife.profiles.seed.oracle import SeedAbstraction
 from kubelife.profiles.seed.properties import EXPECTED_VIOLATION, properties_for
 from kubelife.profiles.seed.report import REPORT
@@ -44,5 +45,6 @@ PROFILE = Profile(
     stateful=StatefulSpec(configs={"large": _presets.LARGE}, large="large", weights=KIND_WEIGHTS,
                           bring_up=bring_up),
     report=REPORT,
+    observe=OBSERVE,
     docs="shared/spec/lifecycle-semantics.md",
 )

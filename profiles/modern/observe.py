@@ -1,0 +1,91 @@
+"""The modern profile's observable projection, for ``kubelife diff`` (:class:`kubelife.profiles.ObserveSpec`).
+
+Node readiness; per pod whether it exists, its phase, binding, Terminating, Ready and
+DisruptionTarget; per container (sidecars ``s``, init containers ``i``, the others ``c``) its
+state, reason, last termination and restart count.  A container with no status yet is seen
+as ``Waiting`` with reason ``NoStatus``: profiles without the distinction compare on the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from kubelife.model.engine.ops import PY
+from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.types import PodPhase
+from kubelife.profiles import ObserveSpec
+from kubelife.profiles.modern.types import Kind, MCluster, MExit, MState
+
+__all__ = ["OBSERVE", "observe", "phase", "STATUSES"]
+
+KINDS = frozenset({"node.ready", "pod.exists", "pod.phase", "pod.node", "pod.terminating", "pod.ready",
+                   "pod.disruption_target", "container.state", "container.reason", "container.exit",
+                   "container.restarts"})
+_TAG = {Kind.SIDECAR: "s", Kind.INIT: "i", Kind.MAIN: "c"}
+_TERMINATIONS = (MExit.OK, MExit.ERROR, MExit.OOM, MExit.UNKNOWN)
+
+_STATUS: dict[str, tuple[MState, MExit]] = {
+    "NoStatus": (MState.ABSENT, MExit.NONE),
+    "Waiting": (MState.WAITING, MExit.NONE),
+    **{f"Waiting(last {e.label})": (MState.WAITING, e) for e in _TERMINATIONS},
+    "Running": (MState.RUNNING, MExit.NONE),
+    **{f"Terminated({e.label})": (MState.TERMINATED, e) for e in _TERMINATIONS},
+}
+STATUSES = tuple(_STATUS)
+
+
+def _flag(x: bool) -> str:
+    return "yes" if x else "no"
+
+
+def observe(m: ClusterModel, st: MCluster) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for i, n in enumerate(st.nodes):
+        out[(f"n{i}", "node.ready")] = n.ready.label
+    for i, p in enumerate(st.pods):
+        out[(f"p{i}", "pod.exists")] = _flag(p.exists)
+        if not p.exists:
+            continue
+        out.update({(f"p{i}", "pod.phase"): p.phase.label, (f"p{i}", "pod.node"): "none" if p.node is None else
+                    f"n{p.node}", (f"p{i}", "pod.terminating"): _flag(p.deleting),
+                    (f"p{i}", "pod.ready"): _flag(p.ready), (f"p{i}", "pod.disruption_target"): _flag(p.disruption)})
+        counts: dict[Kind, int] = {}
+        for c in p.containers:
+            k = counts[c.kind] = counts.get(c.kind, -1) + 1
+            where = f"p{i}.{_TAG[c.kind]}{k}"
+            absent = c.state is MState.ABSENT
+            out[(where, "container.state")] = "Waiting" if absent else c.state.label
+            out[(where, "container.reason")] = "NoStatus" if absent else c.reason or "-"
+            out[(where, "container.exit")] = c.last.label
+            out[(where, "container.restarts")] = str(c.restarts)
+    return out
+
+
+def phase(m: ClusterModel, statuses: Sequence[str]) -> str:
+    """The phase the model's semantics (version, gates, a mutant's own hook) gives pod 0 with these statuses."""
+    fn = _compiled(m.config, m.semantics)
+    return PodPhase(fn(*(int(x) for s in statuses for x in _STATUS[s]))).label
+
+
+@lru_cache(maxsize=128)
+def _compiled(config: Config, semantics: type) -> Callable[..., int]:
+    # The semantics is written over Ops, so PyOps turns it into Python code once per pod shape
+    # (a diff evaluates it on thousands of status combinations).
+    m = ClusterModel(config, semantics)
+    p = m.shape.pods[0]
+    v: list[Any] = list(m.shape.initial())
+    v[p.exists], v[p.node] = 1, 1
+    names = []
+    for k, c in enumerate(p.all):
+        v[c.state], v[c.last] = f"s{k}", f"e{k}"
+        names += [f"s{k}", f"e{k}"]
+    src = f"def phase({', '.join(names)}):\n    return int({m.rules.phase(PY, v, p)})\n"
+    scope: dict[str, Any] = {}
+    exec(compile(src, "<modern phase>", "exec"), scope)  # noqa: S102 - code generated from the model itself
+    return scope["phase"]  # type: ignore[no-any-return]
+
+
+OBSERVE = ObserveSpec(kinds=KINDS, observe=observe, statuses=STATUSES, phase=phase)
