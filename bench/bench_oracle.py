@@ -1,4 +1,4 @@
-"""Oracle throughput: ``python bench/bench_oracle.py [LINES]`` and ``python bench/bench_oracle.py --forms [N ...]``.
+"""Oracle speed: ``python bench/bench_oracle.py [LINES]``, ``--forms [N ...]`` and ``--latency [TRIALS]``.
 
 Without ``--forms``: a generated API watch stream with many pods (Always, one container) going
 through scheduling, start and crash-loop restarts, interleaved with node heartbeat updates, in the
@@ -12,6 +12,10 @@ another, the Python client's snake_case ``to_dict()`` objects one per line, and 
 indented as ``json.dumps(indent=2)`` writes it), for each N (default 1,000, 3,000 and 10,000).
 Prints CPU seconds and objects/s per form, for reading alone and for the whole oracle; linear
 reading shows as the same objects/s at every N.
+
+With ``--latency [TRIALS]``: ``kubelife oracle -`` in a subprocess reading indented objects from a
+pipe, as from ``kubectl get pods -w -o json``; prints the seconds from writing each violating object
+to reading its violation back (the issue asks for under a second).
 """
 
 from __future__ import annotations
@@ -194,7 +198,49 @@ def forms(sizes: list[int]) -> None:
         tmp.rmdir()
 
 
+def latency(trials: int = 20) -> None:
+    """Seconds from writing a violating object into ``kubelife oracle -`` to reading its violation back."""
+    import subprocess
+
+    base = json.loads(REALISTIC.read_text())
+
+    def obs(name: str, rv: int, restarted: bool) -> bytes:
+        p = json.loads(json.dumps(base))
+        p["metadata"].update(name=name, uid=f"uid-{name}", resourceVersion=str(rv))
+        p["spec"]["restartPolicy"] = "Never"
+        if restarted:  # Never forbids this: a restart after an exit
+            cs = p["status"]["containerStatuses"][0]
+            cs["restartCount"] = 1
+            cs["lastState"] = {"terminated": {"exitCode": 1, "reason": "Error"}}
+        return (json.dumps(p, indent=4) + "\n").encode()
+
+    proc = subprocess.Popen([sys.executable, "-m", "kubelife.cli", "oracle", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(obs("warm-up", 1, False))
+    proc.stdin.flush()
+    proc.stdout.readline()  # the header: started and reading
+    times = []
+    for i in range(trials):
+        proc.stdin.write(obs(f"web-{i}", 10 + 2 * i, False))
+        proc.stdin.flush()
+        t0 = time.perf_counter()
+        proc.stdin.write(obs(f"web-{i}", 11 + 2 * i, True))
+        proc.stdin.flush()
+        while b"first divergent observation" not in proc.stdout.readline():
+            pass
+        times.append(time.perf_counter() - t0)
+    proc.stdin.close()
+    proc.wait()
+    times.sort()
+    print(f"kubectl get pods -w -o json | kubelife oracle -: {trials} violations, seconds from the violating "
+          f"object written to its violation read back: median {times[len(times) // 2]:.3f}, max {times[-1]:.3f}")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--latency"]:
+        latency(int(sys.argv[2]) if len(sys.argv) > 2 else 20)
+        return
     if sys.argv[1:2] == ["--forms"]:
         forms([int(a) for a in sys.argv[2:]] or [1000, 3000, 10_000])
         return

@@ -31,7 +31,7 @@ __all__ = ["Record", "Diagnostic", "FORMATS", "detect_format", "read_records", "
            "follow", "KNOWN_KINDS", "trace_schema"]
 
 FORMATS = ("kubelife", "watch", "objects")
-KNOWN_KINDS = ("Pod", "Node", "Event")
+KNOWN_KINDS = ("Pod", "Node", "Event", "PodDisruptionBudget")
 WATCH_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 _OBJECT_TYPES = ("ADDED", "MODIFIED", "DELETED")
 _BOM8 = b"\xef\xbb\xbf"
@@ -190,8 +190,11 @@ def _object_records(obj: Any, line: int, type_: str, time: str | None) -> Iterat
             return
     items = obj.get("items")
     if isinstance(items, list) and _is_list(obj):
-        for it in items:
-            yield from _object_records(it, line, "LISTED", time)
+        # A List on one line was decoded whole: give its items out from a reversed list, so that each is
+        # freed once checked and memory falls as the List is read.
+        items.reverse()
+        while items:
+            yield from _object_records(items.pop(), line, "LISTED", time)
         yield Record(line, "LIST", "LISTED", obj, time)
         return
     kind = _kind_of(obj)
