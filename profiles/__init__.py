@@ -99,7 +99,8 @@ class ReportSpec:
 class ObserveSpec:
     """The observable projection ``kubelife diff`` compares two semantics on (``docs/diff.md``).
 
-    ``observe(model, decoded_state)`` gives ``{(where, kind): value}``: ``where`` names an object
+    ``observe(model, values)`` gives, for a state's field values (what ``model.shape.decode`` takes),
+    ``{(where, kind): value}``: ``where`` names an object
     (``n0``, ``p0``, ``p0.c0``), ``kind`` what is seen of it (``node.ready``, ``pod.phase``,
     ``container.state`` ...), ``kinds`` every kind this profile fills; two profiles are compared on
     the kinds both fill.  ``statuses`` are the container statuses its phase function reads, spelt
@@ -109,7 +110,7 @@ class ObserveSpec:
     """
 
     kinds: frozenset[str]
-    observe: Callable[[ClusterModel, Any], Mapping[tuple[str, str], str]]
+    observe: Callable[[ClusterModel, Sequence[int]], Mapping[tuple[str, str], str]]
     statuses: tuple[str, ...]
     phase: Callable[[ClusterModel, Sequence[str]], str]
 

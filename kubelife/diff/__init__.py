@@ -107,8 +107,10 @@ class DiffResult:
 
 
 def diff(a: Variant, b: Variant, configs: list[Config] | None = None, *, liveness: bool = True,
-         max_states: int | None = None) -> DiffResult:
-    """Everything that differs between ``a`` and ``b`` on the shared projection (see the module)."""
+         max_states: int | None = None, phases: bool = True, verdicts: bool = True) -> DiffResult:
+    """Everything that differs between ``a`` and ``b`` on the shared projection (see the module).
+
+    ``phases=False`` or ``verdicts=False`` leave out the phase-function or the verdict comparison."""
     kinds = shared_kinds(a, b)
     configs = list(configs or DEFAULT_SUITE)
     for c in configs:  # both sides must accept every configuration: say so before any search
@@ -116,7 +118,8 @@ def diff(a: Variant, b: Variant, configs: list[Config] | None = None, *, livenes
         b.configure(c)
     unshared = {"from": sorted(a.observation.kinds - kinds), "to": sorted(b.observation.kinds - kinds)}
     proj = Projection(kinds)
-    res = DiffResult(a, b, configs, kinds, unshared, phase_diff(a, b), [], [], liveness=liveness)
+    phase = phase_diff(a, b) if phases else PhaseDiff(tuple(), [])
+    res = DiffResult(a, b, configs, kinds, unshared, phase, [], [], liveness=liveness and verdicts)
     per_steps, per_verdicts = [], []
     for c in configs:
         name = config_name(c)
@@ -126,8 +129,9 @@ def diff(a: Variant, b: Variant, configs: list[Config] | None = None, *, livenes
         if init is not None:
             res.initial.append((name, dict(init)))
         per_steps.append(step_classes(spaces, proj, name))
-        per_verdicts.append(verdict_diffs(spaces[0].model, spaces[1].model, name, liveness,
-                                          (spaces[0].graph.n_states, spaces[1].graph.n_states)))
+        if verdicts:
+            per_verdicts.append(verdict_diffs(spaces[0].model, spaces[1].model, name, liveness,
+                                              (spaces[0].graph.n_states, spaces[1].graph.n_states)))
     res.steps = merge_classes(per_steps)
     res.verdicts = merge_verdicts(per_verdicts)
     return res

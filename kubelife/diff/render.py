@@ -82,14 +82,14 @@ def _print_steps(con: Console, r: DiffResult) -> None:
         t.add_column(col)
     for k, c in enumerate(shared, 1):
         t.add_row(str(k), escape((a, b)[c.side]), escape(c.title), f"{c.steps:,}",
-                  f"{len(c.witness or ())} steps", escape(c.other))
+                  f"{len(c.witness or ())} steps", escape(c.other_text))
     con.print(t)
     for k, c in enumerate(shared, 1):
         assert c.witness is not None
         con.print(f"\n{k}. only {escape((a, b)[c.side])}: {escape(c.title)}  ({escape(c.config)}; "
                   f"{len(c.witness)} steps)")
         con.print(c.witness.render("  "), markup=False, highlight=False)
-        con.print(f"  in {(b, a)[c.side]}: {c.other}", markup=False, highlight=False)
+        con.print(f"  in {(b, a)[c.side]}: {c.other_text}", markup=False, highlight=False)
         con.print("  " + replay_code(r, c).replace("\n", "\n  "), markup=False, highlight=False)
 
 
@@ -147,7 +147,7 @@ def markdown(r: DiffResult, rows_table: str = "") -> str:
     if shared:
         out += ["", "| only in | change | steps | shortest witness | in the other |", "|---|---|---|---|---|"]
         out += [f"| {(a, b)[c.side]} | {_cell(c.title)} | {c.steps:,} | {_cell(_chain(c.witness))} "
-                f"({len(c.witness)} steps, {c.config}) | {_cell(c.other)} |" for c in shared if c.witness]
+                f"({len(c.witness)} steps, {c.config}) | {_cell(c.other_short)} |" for c in shared if c.witness]
     out += ["", "**Verdicts** of shared properties, rows and liveness properties: "
             + (f"{len(r.verdicts)} differ." if r.verdicts else "the same.")]
     if r.verdicts:

@@ -40,13 +40,21 @@ class Projection:
         self.obs: list[Obs] = []
         self._changes: dict[int, Change] = {}
         self._memo: dict[int, dict[int, int]] = {}  # per model: packed state -> observation id
+        self._fields: dict[int, list[tuple[int, int]]] = {}
 
     def of(self, m: ClusterModel, spec: Any, packed: int) -> int:
         memo = self._memo.setdefault(id(m), {})
         got = memo.get(int(packed))
         if got is None:
-            got = memo[int(packed)] = self._intern(spec.observe(m, m.decode(int(packed))))
+            got = memo[int(packed)] = self._intern(spec.observe(m, self._unpack(m, int(packed))))
         return got
+
+    def _unpack(self, m: ClusterModel, packed: int) -> tuple[int, ...]:
+        fields = self._fields.get(id(m))
+        if fields is None:  # Layout.unpack recomputes each mask; a diff unpacks every state of two graphs
+            layout = m.shape.layout
+            fields = self._fields[id(m)] = [(sh, layout.mask(i)) for i, sh in enumerate(layout.shifts)]
+        return tuple((packed >> sh) & mask for sh, mask in fields)
 
     def _intern(self, seen: Mapping[tuple[str, str], str]) -> int:
         key = tuple(sorted((k, v) for k, v in seen.items() if k[1] in self.kinds))
@@ -139,10 +147,29 @@ class StepClass:
     config: str = ""
     configs: list[str] = field(default_factory=list)
     other: str = ""  # what the witness's actions do in the other semantics
+    other_before: Trace | None = None  # shared: the other side's shortest trace to the observation before the step
+
+    @property
+    def other_text(self) -> str:
+        """What the other side does: the same actions where they mean something there, else where it stands."""
+        t = self.other_before
+        if t is None or ("not an action" not in self.other and not self.other.startswith("refused")):
+            return self.other
+        return (f"{self.other}; it reaches the observation before the step in {_steps(len(t))} "
+                f"({' → '.join(str(s.action) for s in t.steps)}) and cannot make this change from it")
 
     @property
     def title(self) -> str:
         return ", ".join(f"{f}: {b} -> {a}" for f, b, a in self.change)
+
+    @property
+    def other_short(self) -> str:
+        """:attr:`other_text` in a few words (for tables)."""
+        t = self.other_before
+        if t is not None and ("not an action" in self.other or self.other.startswith("refused")):
+            head = "refused; " if self.other.startswith("refused") else ""
+            return f"{head}reaches the observation before in {_steps(len(t))}, cannot make this change there"
+        return self.other
 
     def to_json(self) -> dict[str, Any]:
         w = self.witness
@@ -150,7 +177,13 @@ class StepClass:
                 "steps": self.steps, "from_shared_observation": self.shared,
                 "other_makes_change": self.other_makes_change, "configurations": self.configs,
                 "witness": {"configuration": self.config, "length": len(w), "steps": w.to_json()["steps"],
-                            "replay": w.as_code(), "in_other": self.other} if w is not None else None}
+                            "replay": w.as_code(), "in_other": self.other} if w is not None else None,
+                "other_reaches_before": {"length": len(self.other_before), "replay": self.other_before.as_code()}
+                if self.other_before is not None else None}
+
+
+def _steps(n: int) -> str:
+    return "1 step" if n == 1 else f"{n} steps"
 
 
 def _depth(g: Graph) -> np.ndarray:
@@ -213,6 +246,9 @@ def step_classes(spaces: tuple[Space, Space], proj: Projection, config_name: str
             cls = StepClass(change, side, len(members), bool(shared), change in other_changes, w, config_name,
                             [config_name])
             cls.other = replay_in(other, proj, w, own)
+            if shared:
+                sid = int(np.argmax(other.oid == (code >> 31)))  # the shallowest state showing it
+                cls.other_before = trace_from_path(other.model, other.graph.path(sid))
             out.append(cls)
     return out
 
@@ -233,6 +269,7 @@ def merge_classes(per_config: list[list[StepClass]]) -> list[StepClass]:
             better = (not c.shared, len(c.witness or ())) < (not have.shared, len(have.witness or ()))
             if better:
                 have.witness, have.config, have.other, have.shared = c.witness, c.config, c.other, c.shared
+                have.other_before = c.other_before
     return sorted(merged.values(), key=lambda c: (c.side, not c.shared, len(c.witness or ()), c.title))
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from kubelife.model.engine.ops import PY
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
-from kubelife.model.k8s.types import PodPhase
+from kubelife.model.k8s.types import PodPhase, Ready
 from kubelife.profiles import ObserveSpec
-from kubelife.profiles.modern.types import Kind, MCluster, MExit, MState
+from kubelife.profiles.modern.types import Kind, MContainer, MExit, MState, Pull
 
 __all__ = ["OBSERVE", "observe", "phase", "STATUSES"]
 
@@ -41,27 +41,48 @@ def _flag(x: bool) -> str:
     return "yes" if x else "no"
 
 
-def observe(m: ClusterModel, st: MCluster) -> dict[tuple[str, str], str]:
+def observe(m: ClusterModel, values: Sequence[int]) -> dict[tuple[str, str], str]:
+    # Read from the fields (a diff observes every state of two graphs); only the pod Ready condition
+    # is the semantics' own, compiled once per model.
+    v, sh = values, m.shape
     out: dict[tuple[str, str], str] = {}
-    for i, n in enumerate(st.nodes):
-        out[(f"n{i}", "node.ready")] = n.ready.label
-    for i, p in enumerate(st.pods):
-        out[(f"p{i}", "pod.exists")] = _flag(p.exists)
-        if not p.exists:
+    for n in sh.nodes:
+        out[(f"n{n.n}", "node.ready")] = Ready(v[n.ready]).label
+    ready = _ready(m.config, m.semantics)(v)
+    for p in sh.pods:
+        i = p.p
+        out[(f"p{i}", "pod.exists")] = _flag(bool(v[p.exists]))
+        if not v[p.exists]:
             continue
-        out.update({(f"p{i}", "pod.phase"): p.phase.label, (f"p{i}", "pod.node"): "none" if p.node is None else
-                    f"n{p.node}", (f"p{i}", "pod.terminating"): _flag(p.deleting),
-                    (f"p{i}", "pod.ready"): _flag(p.ready), (f"p{i}", "pod.disruption_target"): _flag(p.disruption)})
-        counts: dict[Kind, int] = {}
-        for c in p.containers:
-            k = counts[c.kind] = counts.get(c.kind, -1) + 1
-            where = f"p{i}.{_TAG[c.kind]}{k}"
-            absent = c.state is MState.ABSENT
-            out[(where, "container.state")] = "Waiting" if absent else c.state.label
-            out[(where, "container.reason")] = "NoStatus" if absent else c.reason or "-"
-            out[(where, "container.exit")] = c.last.label
-            out[(where, "container.restarts")] = str(c.restarts)
+        out.update({(f"p{i}", "pod.phase"): PodPhase(v[p.phase]).label,
+                    (f"p{i}", "pod.node"): f"n{v[p.node] - 1}" if v[p.node] else "none",
+                    (f"p{i}", "pod.terminating"): _flag(bool(v[p.deleting])), (f"p{i}", "pod.ready"): _flag(ready[i]),
+                    (f"p{i}", "pod.disruption_target"): _flag(bool(v[p.disruption]))})
+        for c in p.all:
+            where = f"p{i}.{_TAG[c.kind]}{c.k}"
+            state = MState(v[c.state])
+            seen = MContainer(c.kind, state, MExit(v[c.last]), v[c.restarts], bool(v[c.backoff]), Pull(v[c.pull]),
+                              bool(p.inits or p.sidecars))
+            absent = state is MState.ABSENT
+            out[(where, "container.state")] = "Waiting" if absent else state.label
+            out[(where, "container.reason")] = "NoStatus" if absent else seen.reason or "-"
+            out[(where, "container.exit")] = seen.last.label
+            out[(where, "container.restarts")] = str(v[c.restarts])
     return out
+
+
+@lru_cache(maxsize=128)
+def _ready(config: Config, semantics: type) -> Callable[[Sequence[int]], tuple[bool, ...]]:
+    m = ClusterModel(config, semantics)
+    names = [f"v[{i}]" for i in range(len(m.shape.layout))]
+    exprs = [f"bool({m.rules.pod_ready(names, PY, p)})" for p in m.shape.pods]
+    return _function(f"def ready(v):\n    return ({', '.join(exprs)},)\n", "ready")
+
+
+def _function(src: str, name: str) -> Any:
+    scope: dict[str, Any] = {}
+    exec(compile(src, f"<modern {name}>", "exec"), scope)  # noqa: S102 - code generated from the model itself
+    return scope[name]
 
 
 def phase(m: ClusterModel, statuses: Sequence[str]) -> str:
@@ -82,10 +103,7 @@ def _compiled(config: Config, semantics: type) -> Callable[..., int]:
     for k, c in enumerate(p.all):
         v[c.state], v[c.last] = f"s{k}", f"e{k}"
         names += [f"s{k}", f"e{k}"]
-    src = f"def phase({', '.join(names)}):\n    return int({m.rules.phase(PY, v, p)})\n"
-    scope: dict[str, Any] = {}
-    exec(compile(src, "<modern phase>", "exec"), scope)  # noqa: S102 - code generated from the model itself
-    return scope["phase"]  # type: ignore[no-any-return]
+    return _function(f"def phase({', '.join(names)}):\n    return int({m.rules.phase(PY, v, p)})\n", "phase")
 
 
 OBSERVE = ObserveSpec(kinds=KINDS, observe=observe, statuses=STATUSES, phase=phase)

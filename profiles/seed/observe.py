@@ -32,7 +32,8 @@ _STATUS: dict[str, tuple[CState, Exit]] = {
 STATUSES = tuple(_STATUS)
 
 
-def observe(m: ClusterModel, st: ClusterState) -> dict[tuple[str, str], str]:
+def observe(m: ClusterModel, values: Sequence[int]) -> dict[tuple[str, str], str]:
+    st: ClusterState = m.shape.decode(values)
     out: dict[tuple[str, str], str] = {}
     for i, n in enumerate(st.nodes):
         out[(f"n{i}", "node.ready")] = n.ready.label
