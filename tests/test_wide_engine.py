@@ -6,6 +6,7 @@ that is never filled (uncontrolled, not initial) still takes its bits in every s
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import shutil
@@ -19,9 +20,10 @@ from kubelife.cli import main
 from kubelife.model.engine import fast
 from kubelife.model.engine.distributed.partition import Partition
 from kubelife.model.engine.explore import MemoryBudgetExceeded, explore
+from kubelife.model.engine.fast_c import c_source
 from kubelife.model.engine.graph import explore_graph
 from kubelife.model.engine.promela import promela_model, run_spin
-from kubelife.model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.system import Field, Layout, TransitionSystem
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
@@ -149,6 +151,28 @@ def test_wide_partitions_give_the_single_machine_search() -> None:
     assert [ids[i] for i in range(len(ids))] == [int(x) for x in one.packed]
     sums = [p.summary() for p in parts]
     assert sum(s["edges"] for s in sums) == one.transitions
+
+
+@pytest.mark.parametrize("words", [1, 2, 3])
+def test_c_owners_are_the_ray_drivers(words: int) -> None:
+    # The driver seeds the initial state at store.py's owner; the C core routes every successor by its own.
+    import numpy as np
+
+    from kubelife.model.engine.distributed.store import keys_of, owners_of, to_words
+
+    fields = [Field(f"x{i}", 1 << 15) for i in range(4 * words - 1)]
+    system = TransitionSystem(Layout(fields), (0,) * len(fields), ())
+    assert system.layout.words == words
+    lib = fast.build(c_source(system))
+    assert lib is not None
+    lib.kl_owners.argtypes = [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p]
+    rng = np.random.default_rng(7)
+    states = [system.layout.pack(rng.integers(0, 1 << 15, len(fields)).tolist()) for _ in range(2000)]
+    rows = to_words(states, words)
+    got = np.empty(len(states), dtype=np.int64)
+    lib.kl_owners(rows.ctypes.data, len(states), 5, got.ctypes.data)
+    assert got.tolist() == owners_of(keys_of(rows), 5).tolist()
+    assert len(set(got.tolist())) == 5
 
 
 def test_a_wrong_word_split_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

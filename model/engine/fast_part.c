@@ -86,6 +86,12 @@ i64 kl_pset_add_done(void *v, const st_t *states, i64 n) {
  * (which index by the low bits), and a multiply replaces a division. */
 static inline i64 owner_of(u64 hash, i64 parts) { return (i64)(((hash >> 32) * (u64)parts) >> 32); }
 
+/* The owner of each of n states: the Ray driver places the initial state with store.py's owners_of,
+ * which must agree (tested). */
+void kl_owners(const st_t *states, i64 n, i64 parts, i64 *out) {
+    for (i64 x = 0; x < n; x++) out[x] = owner_of(st_hash(states[x]), parts);
+}
+
 /* Empties the scratch slots of succ[from .. to - 1] (linear probing finds each wherever it went). */
 static void scratch_clear(slot_t *scratch, u64 smask, const st_t *succ, i64 from, i64 to) {
     for (i64 x = from; x < to; x++) {
