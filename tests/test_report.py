@@ -233,9 +233,10 @@ def test_bad_arguments_exit_2_with_one_sentence(tmp_path: Path, capsys: pytest.C
 
 
 def test_modern_lifecycles_follow_the_modern_model() -> None:
+    from kubelife.profiles import get
     from kubelife.report.modern_diagrams import modern_diagrams
 
-    ds = {d.name: d for d in modern_diagrams()}
+    ds = {d.name: d for d in modern_diagrams(get("modern").presets)}
     assert set(ds) == {"modern-pod-Always", "modern-pod-OnFailure", "modern-pod-Never", "modern-container-Always",
                        "modern-container-OnFailure", "modern-container-Never", "modern-init-sidecar-Never",
                        "modern-node"}

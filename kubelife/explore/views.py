@@ -21,13 +21,12 @@ Json = dict[str, Any]
 def state_view(m: ClusterModel, values: tuple[int, ...]) -> Json:
     """The state ``values`` of ``m`` as nodes holding pods holding containers (pods not bound: ``unbound``)."""
     st = m.shape.decode(values)
-    if m.config.profile == "modern":
-        nodes = [_modern_node(i, n) for i, n in enumerate(st.nodes)]
-        pods = [_modern_pod(i, p) for i, p in enumerate(st.pods)]
-    else:
-        nodes = [_seed_node(i, n) for i, n in enumerate(st.nodes)]
-        pods = [_seed_pod(i, p) for i, p in enumerate(st.pods)]
-    return _place(nodes, pods, [p.node for p in st.pods])
+    # By the decoded state's type: the seed's ClusterState, the modern MCluster; any other profile's state
+    # is drawn from its nodes' and pods' own text.
+    node_view, pod_view = _VIEWS.get(type(st).__name__, (_text_node, _text_pod))
+    nodes = [node_view(i, n) for i, n in enumerate(st.nodes)]
+    pods = [pod_view(i, p) for i, p in enumerate(st.pods)]
+    return _place(nodes, pods, [getattr(p, "node", None) for p in st.pods])
 
 
 def _place(nodes: list[Json], pods: list[Json], where: list[int | None]) -> Json:
@@ -108,3 +107,16 @@ def _modern_pod(i: int, p: Any) -> Json:
                    "tone": tone})
     return {"id": f"p{i}", "title": f"pod p{i}", "exists": True, "lines": lines,
             "tone": _PHASE_TONE.get(p.phase.label, ""), "containers": cs}
+
+
+def _text_node(i: int, n: Any) -> Json:
+    return {"id": f"n{i}", "title": f"node n{i}", "lines": [str(n)], "tone": ""}
+
+
+def _text_pod(i: int, p: Any) -> Json:
+    exists = getattr(p, "exists", True)
+    return {"id": f"p{i}", "title": f"pod p{i}", "exists": exists, "lines": [str(p)], "tone": "" if exists else "off",
+            "containers": []}
+
+
+_VIEWS = {"ClusterState": (_seed_node, _seed_pod), "MCluster": (_modern_node, _modern_pod)}

@@ -22,7 +22,6 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.trace import Trace
 from kubelife.model.k8s.types import CState, Exit, NodePhase, PodPhase, Policy, Ready
 from kubelife.profiles import build
-from kubelife.profiles.seed.semantics import SeedSemantics
 from kubelife.report.diagram import DEdge, Diagram, DNode
 
 __all__ = [
@@ -99,7 +98,7 @@ def _project(g: _Edges, proj: Projection, relevant: Callable[[Values, Values], b
     return nodes, edges, (init.id,)
 
 
-def _one_pod(policy: Policy, containers: int, semantics: type[SeedSemantics] = SeedSemantics) -> ClusterModel:
+def _one_pod(policy: Policy, containers: int, semantics: type | None = None) -> ClusterModel:
     return build(Config(1, (SlotSpec(policy, containers, controlled=True),), replicas=1), semantics)
 
 
@@ -120,7 +119,7 @@ def _pod_phase(m: ClusterModel, v: Values) -> DNode:
     return DNode(ph.label, ph.label, "terminal" if ph in (PodPhase.SUCCEEDED, PodPhase.FAILED) else "")
 
 
-def pod_lifecycle(policy: Policy, containers: int, semantics: type[SeedSemantics] = SeedSemantics) -> Diagram:
+def pod_lifecycle(policy: Policy, containers: int, semantics: type | None = None) -> Diagram:
     m = _one_pod(policy, containers, semantics)
     nodes, edges, init = _project(_explore(m), _pod_phase, _changed(_pod_fields(m, 0)), counts=False, group=False)
     return Diagram.make(
@@ -150,7 +149,7 @@ def _container(m: ClusterModel, v: Values) -> DNode:
     return DNode(f"Running-{ex.label}", f"Running\n(restarted after {ex.label})", "")
 
 
-def container_lifecycle(policy: Policy, semantics: type[SeedSemantics] = SeedSemantics) -> Diagram:
+def container_lifecycle(policy: Policy, semantics: type | None = None) -> Diagram:
     m = _one_pod(policy, 1, semantics)
     c = m.shape.pods[0].containers[0]
     nodes, edges, init = _project(_explore(m), _container, _changed([c.state, c.last_exit, c.restarts]),

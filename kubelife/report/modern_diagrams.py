@@ -1,8 +1,8 @@
 """Lifecycle diagrams of the modern profile, derived from its model like the seed's.
 
 Self-contained: each diagram takes a :class:`ClusterModel` of a modern
-configuration, explores every edge and projects the *decoded* states
-(:class:`~kubelife.profiles.modern.types.MCluster`) onto what a reader cares
+configuration, explores every edge and projects the *decoded* states (the
+profile's ``MCluster``, read by attribute) onto what a reader cares
 about: one pod's phase and Terminating / DisruptionTarget marks, one
 container's status with its Waiting or Terminated reason and back-off, the
 init and sidecar containers in start order, one node's object, Ready
@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubelife.model.engine.system import Action
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.model.k8s.config import Config
 from kubelife.report.diagram import DEdge, Diagram, DNode
 from kubelife.report.extract import explore_edges
 
@@ -178,12 +179,16 @@ def modern_node(m: ClusterModel) -> Diagram:
         "taint the node lifecycle controller keeps in step with it, and DiskPressure (eviction).")
 
 
-@functools.cache
-def modern_diagrams() -> tuple[Diagram, ...]:
-    """Every modern lifecycle diagram, in report order, from the modern presets (cached: one exploration each)."""
-    from kubelife.profiles import build
-    from kubelife.profiles.modern.presets import MODERN_PRESETS as cfg
+def modern_diagrams(presets: Mapping[str, Config]) -> tuple[Diagram, ...]:
+    """Every modern lifecycle diagram, in report order, from the profile's presets (by name)."""
+    return _diagrams(tuple(sorted(presets.items())))
 
+
+@functools.cache  # one exploration each per process: a report asks once per writer
+def _diagrams(presets: tuple[tuple[str, Config], ...]) -> tuple[Diagram, ...]:
+    from kubelife.profiles import build
+
+    cfg = dict(presets)
     out = [modern_pod(build(cfg[f"modern-{p}-1c"])) for p in ("Always", "OnFailure", "Never")]
     out += [modern_container(build(cfg[f"modern-{p}-1c"])) for p in ("Always", "OnFailure", "Never")]
     out.append(modern_init_sidecar(build(cfg["modern-Never-init-sidecar"])))

@@ -28,7 +28,7 @@ __all__ = ["PROFILE"]
 def _lifecycles() -> tuple[Any, ...]:
     from kubelife.report.modern_diagrams import modern_diagrams  # drawn only when a report asks
 
-    return modern_diagrams()
+    return modern_diagrams(_presets.MODERN_PRESETS)
 
 PROFILE = Profile(
     name=ModernSemantics.profile,
