@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 
 __all__ = ["main", "UsageError", "add_config_args", "config_from_args", "usage_error", "tune_config", "tune_suite",
-           "add_version_args", "add_profile_arg", "profile_from_args"]
+           "add_version_args", "add_profile_arg", "profile_from_args", "version_from_args", "version_text"]
 
 
 class UsageError(Exception):
@@ -114,6 +114,20 @@ def _gates(text: str | None) -> tuple[tuple[str, bool], ...]:
                         "list such as SidecarContainers=false.")
         out[name.strip()] = value.strip().lower() == "true"
     return tuple(sorted(out.items()))
+
+
+def version_from_args(args: argparse.Namespace) -> tuple[str, tuple[tuple[str, bool], ...]]:
+    """The ``--kubernetes-version`` (without a leading v) and ``--feature-gates`` the flags name."""
+    version = (getattr(args, "kubernetes_version", None) or "").strip()
+    return version[1:] if version.lower().startswith("v") else version, _gates(getattr(args, "feature_gates", None))
+
+
+def version_text(kubernetes: str, gates: Any) -> str:
+    """``kubernetes 1.30, gates A=false`` for reports; empty when neither is set."""
+    out = f"kubernetes {kubernetes}" if kubernetes else ""
+    if gates:
+        out += (", " if out else "") + "gates " + ",".join(f"{g}={str(v).lower()}" for g, v in gates)
+    return out
 
 
 def tune_config(args: argparse.Namespace, config: Any) -> Any:

@@ -140,6 +140,9 @@ class Profile:
     # feature gates that change it (name -> what it changes).  Empty: the profile has no version axis.
     versions: tuple[str, ...] = ()
     gates: Mapping[str, str] = field(default_factory=dict)
+    # Further checks of a configuration's version and gates (a gate locked in that version ...);
+    # raises ProfileError with one sentence.
+    validate_config: Callable[[Config], None] | None = None
     observe: ObserveSpec | None = None  # the observable projection (kubelife diff)
     refines: str = ""  # the profile whose rows this one restates (same row ids), if any
     row_notes: Mapping[str, str] = field(default_factory=dict)  # row id -> what changed from ``refines``
@@ -169,6 +172,8 @@ class Profile:
             if gate not in self.gates:
                 have = f"use one of: {', '.join(self.gates)}" if self.gates else "it has no feature gates"
                 raise ProfileError(f"--feature-gates {gate} is not a gate of the {self.name} profile; {have}.")
+        if self.validate_config is not None:
+            self.validate_config(config)
 
     @property
     def default_version(self) -> str:

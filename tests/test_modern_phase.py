@@ -218,7 +218,10 @@ def compare(ic: Sequence[str], sc: Sequence[str], mc: Sequence[tuple[str, Policy
     named = [*((f"i{k}", x) for k, x in enumerate(ic)), *((f"s{k}", x) for k, x in enumerate(sc)),
              *((f"m{k}", x) for k, (x, _) in enumerate(mc))]
     info = {nm: st for nm, kind in named if (st := SIDECAR_KINDS[kind][0]) is not None}
-    initialized = any(st.running for nm, st in info.items() if nm.startswith("m"))
+    # 1.33+ (HasAnyActiveRegularContainerStarted): a main container exists in the sandbox in any
+    # state: running, exited, or waiting after an exit (docs/fidelity.md B1).
+    initialized = any(st.running or st.terminated is not None or (st.waiting and st.last_termination is not None)
+                      for nm, st in info.items() if nm.startswith("m"))
     want = get_phase(spec, info, terminal, initialized, gate)
     fn = compiled(len(ic), len(sc), len(mc), policy, own, gate, terminal)
     got = LABEL[fn(*[x for _, kind in named for x in ENC[kind]])]

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import IO, Any
 
-from kubelife.cli import add_profile_arg, emit_json, usage_error
+from kubelife.cli import add_profile_arg, add_version_args, emit_json, usage_error, version_from_args, version_text
 
 NAME = "oracle"
 ORDER = 40
@@ -26,6 +26,7 @@ def setup(p: argparse.ArgumentParser) -> None:
     p.add_argument("trace", help="trace file, or - for standard input")
     p.add_argument("--format", choices=FORMATS, help="input format (default: detected)")
     add_profile_arg(p)
+    add_version_args(p)
     p.add_argument("--unseen-nodes", choices=("healthy", "unknown"), default="healthy",
                    help="nodes the trace never shows: healthy (default) or unknown")
     p.add_argument("--max-hidden-steps", type=int, default=12,
@@ -98,10 +99,14 @@ def run(args: argparse.Namespace) -> int:
         usage_error(f"--max-hidden-steps {args.max_hidden_steps} is out of range; give a whole number from 0 to 1000.")
     try:
         named = {"profile_name": args.profile} if args.profile else {}  # unset: the oracle's default profile
+        kubernetes, gates = version_from_args(args)
         oracle = Oracle(**named, unseen_nodes=args.unseen_nodes, max_hidden=args.max_hidden_steps,
-                        strict=args.strict)
+                        strict=args.strict, kubernetes=kubernetes, gates=gates)
     except (ConfigError, KeyError, ValueError) as e:
         usage_error(str(e).strip("'\""))
+    from kubelife.check import version_json
+
+    versions = version_json(oracle.profile.node_config())  # the effective version and gates, if modelled
     printer = _Printer(args)
     oracle.on_decided, oracle.on_problem = printer.decided, printer.problem
     # Only --json and --junit list every object at the end; otherwise finished objects are dropped once printed.
@@ -111,7 +116,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with stream:
             fmt, items = read_records(follow(stream) if args.follow else stream, args.format)
-            printer.header(fmt, oracle.profile.name, "standard input" if args.trace == "-" else args.trace)
+            named_as = oracle.profile.name + (f" ({version_text(versions['kubernetes'], versions['gates'].items())})"
+                                              if versions else "")
+            printer.header(fmt, named_as, "standard input" if args.trace == "-" else args.trace)
             stopped = oracle.run(items, fail_fast=args.fail_fast)
             if not stopped:
                 oracle.finish()
@@ -131,9 +138,10 @@ def run(args: argparse.Namespace) -> int:
         except OSError as e:
             usage_error(f"cannot write --junit {args.junit!r} ({e.strerror}); give a writable path.")
     if args.json:
-        emit_json({**r.to_json(), "stopped_at_first_failure": stopped})
+        emit_json({**r.to_json(), **versions, "stopped_at_first_failure": stopped})
     elif args.json_lines:
-        printer.out(json.dumps({"type": "summary", **r.summary_json(), "stopped_at_first_failure": stopped}))
+        printer.out(json.dumps({"type": "summary", **r.summary_json(), **versions,
+                                "stopped_at_first_failure": stopped}))
     else:
         if stopped:
             printer.out(f"stopped at line {r.lines:,}: the first violation or gap (--fail-fast); the rest was not read")

@@ -142,6 +142,10 @@ class Abstraction:
     # A pod whose own status says its node is lost ignores even a node the trace shows.
     lost_frees_seen_node: bool = True
     notes: list[str] = field(default_factory=list)
+    # The Kubernetes version and gate overrides every configuration this abstraction makes carries
+    # (profiles that model versions; see ``Profile.versions``).
+    kubernetes: str = ""
+    gates: tuple[tuple[str, bool], ...] = ()
 
     def build(self, config: Config) -> ClusterModel:
         """The model of one of this abstraction's configurations."""

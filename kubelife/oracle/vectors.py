@@ -80,12 +80,23 @@ def _count(doc: dict[str, Any]) -> int:
     return len(doc["allowed"]) + len(doc["forbidden"])
 
 
-def write_vectors(out: Path, profile: Any = None) -> dict[str, int]:
-    """Write a profile's vector files into ``out``; returns how many vectors each holds."""
+def write_vectors(out: Path, profile: Any = None, kubernetes: str = "",
+                  gates: tuple[tuple[str, bool], ...] = ()) -> dict[str, int]:
+    """Write a profile's vector files into ``out``; returns how many vectors each holds.
+
+    ``kubernetes`` and ``gates`` (profiles that model versions) are checked by the profile, then
+    handed to its vectors function; a bad one raises ``ProfileError`` (one sentence).
+    """
     from kubelife import profiles
+    from kubelife.model.k8s.config import Config, SlotSpec
 
     prof = profiles.resolve(profile)
-    files: dict[str, dict[str, Any]] = profiles.require(prof, "conformance vectors")()
+    make = profiles.require(prof, "conformance vectors")
+    if kubernetes or gates:
+        prof.configure(Config(1, (SlotSpec(),), kubernetes=kubernetes, gates=gates))
+        files: dict[str, dict[str, Any]] = make(kubernetes=kubernetes, gates=gates)
+    else:
+        files = make()
     out.mkdir(parents=True, exist_ok=True)
     for name, doc in files.items():
         (out / name).write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")

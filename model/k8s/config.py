@@ -41,6 +41,9 @@ class SlotSpec:
     user_deletes: bool = False  # a user may delete the pod (graceful) and force-delete it
     image_pull_errors: bool = False  # ErrImagePull / ImagePullBackOff before a first start
     unknown_exits: bool = False  # the runtime loses a running container (ContainerStatusUnknown)
+    admission_rejects: bool = False  # the kubelet rejects the pod at admission (Failed, no DisruptionTarget)
+    storage_evictions: bool = False  # the kubelet evicts the pod for its ephemeral storage (Failed, Evicted)
+    sandbox_restarts: bool = False  # the pod's sandbox is recreated: init containers run again
     # Clients and administrators (issue 21): the Eviction API (kubectl drain, autoscaler,
     # descheduler), scheduler preemption, deletion with any grace period including --force
     # --grace-period=0 on a healthy node, and the kubelet's node-pressure eviction of this pod.

@@ -12,6 +12,7 @@ from typing import Any
 from kubelife.profiles import LivenessSpec, Profile, ProveSpec, ReportSpec, StatefulSpec
 from kubelife.profiles.modern import liveness as _liveness
 from kubelife.profiles.modern import presets as _presets
+from kubelife.profiles.modern import versions as _versions
 from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.profiles.modern.observe import OBSERVE
 from kubelife.profiles.modern.oracle import ModernAbstraction
@@ -51,6 +52,9 @@ PROFILE = Profile(
                           weights=MODERN_KIND_WEIGHTS, bring_up=bring_up, node_fault=True),
     report=ReportSpec(out="reports/modern", suite=_presets.MODERN_SUITE, lifecycles=_lifecycles),
     refines="seed",
+    versions=_versions.VERSIONS,
+    gates=_versions.GATES,
+    validate_config=_versions.validate,
     observe=OBSERVE,
     row_notes=ROW_NOTES,
     docs="docs/modern.md, docs/fidelity.md",

@@ -31,7 +31,8 @@ class SidecarCountsAsStopped(ModernSemantics):
     def phase(self, o: Ops, v: V, p: MPodIx, pod_is_terminal: Any = False) -> Any:
         st = self.statuses
         return modern_phase(o, st(v, o, p.inits), [], st(v, o, p.sidecars + p.containers), self.policy(p),
-                            [c.policy for c in p.sidecars + p.containers], restart_rules=self.restart_rules(p),
+                            [None] * len(p.sidecars) + [c.policy for c in p.containers],
+                            restart_rules=self.restart_rules(p),
                             pod_is_terminal=pod_is_terminal)
 
 

@@ -14,6 +14,7 @@ the modern model's own compiled successors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kubelife.model.k8s.cluster import ClusterModel
@@ -31,9 +32,11 @@ from kubelife.oracle.abstract import (
     _cond,
     one,
 )
+from kubelife.profiles.modern.kubelet_events import kubelet_failure_reason
 from kubelife.profiles.modern.semantics import ModernSemantics
 from kubelife.profiles.modern.shape import ModernShape
 from kubelife.profiles.modern.types import MExit, MState, NodeObj, Pull
+from kubelife.profiles.modern.versions import gate
 
 __all__ = ["ModernAbstraction", "ModernContainerObs", "ModernNodeObs", "modern_exit"]
 
@@ -45,13 +48,18 @@ UNREACHABLE, NOT_READY = "node.kubernetes.io/unreachable", "node.kubernetes.io/n
 
 
 def modern_exit(term: dict[str, Any]) -> MExit:
-    """A ``terminated`` entry as the model's termination kind (the reason wins over the exit code)."""
-    reason = term.get("reason")
+    """A ``terminated`` entry as the model's termination kind: the exit code first, as the kubelet's
+    ``getPhase`` reads it (docs/fidelity.md B5): exit code 0 is a success whatever the reason
+    (``OOMKilled`` with 0 included); a non-zero code is OOMKilled, ContainerStatusUnknown or an error
+    by its reason.  Without an exit code, the reason alone decides."""
+    code, reason = term.get("exitCode"), term.get("reason")
+    if code == 0 or (code is None and reason == "Completed"):
+        return MExit.OK
     if reason == "OOMKilled":
         return MExit.OOM
     if reason == "ContainerStatusUnknown":
         return MExit.UNKNOWN
-    return MExit.OK if term.get("exitCode") == 0 else MExit.ERROR
+    return MExit.ERROR
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +73,24 @@ class ModernContainerObs(ContainerObs):
         return s + (f" r{self.restarts}" if self.restarts else "")
 
 
+def _kubelet_reason(reason: Any, disrupted: bool) -> Values:
+    """Whether ``status.reason`` says the kubelet evicted or rejected the pod.  A DisruptionTarget
+    without a reason (kubelife's own rendered traces) leaves it open."""
+    if kubelet_failure_reason(reason):
+        return one(1)
+    return ANY if disrupted and not reason else one(0)
+
+
 def _labels(enum: Any, vs: Values) -> str:
     names = [enum(v).label for v in sorted(vs)] if vs else ["?"]
     return names[0] if len(names) == 1 else "{" + "|".join(names) + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class ModernPodObs(PodObs):
+    """A pod observation with ``status.reason`` read as "a kubelet eviction or admission reason"."""
+
+    kubelet_reason: Values = ANY
 
 
 @dataclass(frozen=True)
@@ -88,10 +111,21 @@ class ModernAbstraction(Abstraction):
     lost_frees_seen_node: bool = False  # DisruptionTarget on a seen node must be explained by that node
 
     def _slot(self, obs: PodObs, initial: bool = True) -> SlotSpec:
+        # Every environment event on: the object may show any of them (issue 17's included: admission
+        # rejections, ephemeral-storage evictions, sandbox restarts).
         return SlotSpec(policy=obs.policy, containers=len(obs.containers) - obs.inits - obs.sidecars,
                         controlled=obs.controlled, initial=initial, inits=obs.inits, sidecars=obs.sidecars,
                         container_policies=obs.container_policies, user_deletes=True, image_pull_errors=True,
-                        unknown_exits=True)
+                        unknown_exits=True, admission_rejects=True, storage_evictions=True, sandbox_restarts=True)
+
+    def _config(self, slot: SlotSpec, name: str) -> Config:
+        return Config(1, (slot,), replicas=0, restart_cap=self.restart_cap, profile="modern", name=name,
+                      kubernetes=self.kubernetes, gates=self.gates)
+
+    @cached_property
+    def _sidecars_on(self) -> bool:
+        cfg = Config(1, (SlotSpec(),), profile="modern", kubernetes=self.kubernetes, gates=self.gates)
+        return gate(cfg, "SidecarContainers")
 
     def pod_model(self, obs: PodObs) -> tuple[tuple[Any, ...], Config] | str:
         mains = len(obs.containers) - obs.inits - obs.sidecars
@@ -100,9 +134,8 @@ class ModernAbstraction(Abstraction):
                     f"modern oracle handles 1 or more containers, up to 3 init containers and 2 sidecars, "
                     f"{self.max_containers} in all")
         spec = self._slot(obs)
-        cfg = Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="modern",
-                     name=f"oracle modern {obs.policy.label} {obs.sidecars}s{obs.inits}i{mains}c")
-        return ("modern", spec), cfg
+        cfg = self._config(spec, f"oracle modern {obs.policy.label} {obs.sidecars}s{obs.inits}i{mains}c")
+        return ("modern", spec, self.kubernetes, self.gates), cfg
 
     def local_config(self, policy: Policy, containers: int, controlled: bool) -> Config:
         obs = PodObs(False, False, policy, controlled, None, ANY,
@@ -112,8 +145,7 @@ class ModernAbstraction(Abstraction):
         return made[1]
 
     def node_config(self) -> Config:
-        spec = SlotSpec(containers=1, controlled=False, initial=False)
-        return Config(1, (spec,), replicas=0, restart_cap=self.restart_cap, profile="modern", name="oracle node")
+        return self._config(SlotSpec(containers=1, controlled=False, initial=False), "oracle node")
 
     # -- model fields ------------------------------------------------------------------------
 
@@ -127,6 +159,9 @@ class ModernAbstraction(Abstraction):
             fields.append((p.phase, obs.phase))
         fields.append((p.node, one(0) if obs.node_name is None else (one(1) if same_node else frozenset({255}))))
         fields += [(f, vs) for f, vs in ((p.deleting, obs.terminating), (p.disruption, obs.disruption)) if vs]
+        reason = getattr(obs, "kubelet_reason", ANY)
+        if p.kubelet_failed is not None and reason:
+            fields.append((p.kubelet_failed, reason))
         for ci, c in zip(p.all, obs.containers):
             pairs = ((ci.state, c.state), (ci.last, c.exit), (ci.pull, c.pull))
             fields += [(f, vs) for f, vs in pairs if vs]
@@ -193,8 +228,9 @@ class ModernAbstraction(Abstraction):
         missing: list[str] = []
         mains = [c for c in spec.get("containers") or () if isinstance(c, dict)]
         init_specs = [c for c in spec.get("initContainers") or () if isinstance(c, dict)]
-        sidecars = [c for c in init_specs if c.get("restartPolicy") == "Always"]
-        inits = [c for c in init_specs if c.get("restartPolicy") != "Always"]
+        # With SidecarContainers off the API server drops an init container's restartPolicy.
+        sidecars = [c for c in init_specs if c.get("restartPolicy") == "Always" and self._sidecars_on]
+        inits = [c for c in init_specs if c not in sidecars]
         statuses = {c.get("name"): c for key in ("containerStatuses", "initContainerStatuses")
                     for c in status.get(key) or () if isinstance(c, dict)}
         if not mains:
@@ -217,13 +253,16 @@ class ModernAbstraction(Abstraction):
         cobs = tuple(self.container(statuses.get(n), n, missing) for n in names)
         dt = _cond(status, "DisruptionTarget")
         disrupted = dt is not None and dt.get("status") == "True"
-        node_lost = status.get("reason") in ("NodeLost", "Evicted") or phase_text == "Unknown" or disrupted
+        # An Evicted pod without DisruptionTarget is the kubelet's doing on a live node (K8, N5 with
+        # PodDisruptionConditions off), not a lost node.
+        node_lost = status.get("reason") == "NodeLost" or phase_text == "Unknown" or disrupted
         owners = md.get("ownerReferences") or ()
         controlled = any(isinstance(o, dict) and o.get("kind") in CONTROLLERS for o in owners)
         terminating = bool(md.get("deletionTimestamp"))
-        return PodObs(deleted, terminating, policy, controlled, spec.get("nodeName") or None, phase, cobs,
-                      node_lost, tuple(missing), names, one(int(terminating)), one(int(disrupted)),
-                      len(inits), len(sidecars), own if any(p is not None for p in own) else ())
+        return ModernPodObs(deleted, terminating, policy, controlled, spec.get("nodeName") or None, phase, cobs,
+                            node_lost, tuple(missing), names, one(int(terminating)), one(int(disrupted)),
+                            len(inits), len(sidecars), own if any(p is not None for p in own) else (),
+                            _kubelet_reason(status.get("reason"), disrupted))
 
     # -- nodes ---------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Today's kubelet phase computation (``getPhase``), written once over ``Ops``.
 
-Source: ``pkg/kubelet/kubelet_pods.go`` as transcribed in
-``shared/reference/kubernetes-lifecycle.md`` section 2.  Inputs are per
+Source: ``pkg/kubelet/kubelet_pods.go`` ``getPhase`` (1.35 tree; earlier rules by version in
+``docs/fidelity.md`` B1/B2, selected by :mod:`kubelife.profiles.modern.versions`).  Inputs are per
 container ``(state, last, started)`` triples of Ops values in the modern
 encoding (:class:`~kubelife.profiles.modern.types.MState`,
 :class:`~kubelife.profiles.modern.types.MExit`); ``started`` only matters for a
@@ -17,6 +17,7 @@ from typing import Any
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.types import PodPhase, Policy
 from kubelife.profiles.modern.types import MExit, MState
+from kubelife.profiles.modern.versions import API_STARTED, SANDBOX
 
 __all__ = ["Status", "restartable", "modern_phase", "has_initialized"]
 
@@ -36,15 +37,30 @@ def restartable(o: Ops, own: Policy | None, pod: Policy, last: Any) -> Any:
     return False
 
 
-def has_initialized(o: Ops, mains: Sequence[Status]) -> Any:
-    """``HasAnyActiveRegularContainerStarted``: some main container is running."""
-    return o.or_(*(o.eq(s, RUNNING) for s, _, _ in mains))
+def has_initialized(o: Ops, mains: Sequence[Status], rule: str = SANDBOX, fresh_sandbox: Any = False) -> Any:
+    """``podHasInitialized`` as the kubelet computes it for ``getPhase`` (docs/fidelity.md B1).
+
+    ``active-sandbox`` (1.33+, ``HasAnyActiveRegularContainerStarted``): some main container exists
+    in the runtime's current sandbox in any state; in API terms Running, Terminated, or Waiting after
+    an earlier exit; never while ``fresh_sandbox`` (a recreated sandbox with no main container yet).
+    ``api-started`` (1.28-1.32, ``HasAnyRegularContainerStarted``): some main container is Running
+    or Terminated in the API statuses (CrashLoopBackOff does not count).
+    """
+    if rule == API_STARTED:
+        return o.or_(*(o.or_(o.eq(s, RUNNING), o.eq(s, TERMINATED)) for s, _, _ in mains))
+    exists = o.or_(*(o.or_(o.eq(s, RUNNING), o.eq(s, TERMINATED), o.and_(o.eq(s, WAITING), o.ne(e, NONE)))
+                     for s, e, _ in mains))
+    return o.and_(exists, o.not_(fresh_sandbox))
 
 
 def modern_phase(o: Ops, inits: Sequence[Status], sidecars: Sequence[Status], mains: Sequence[Status],
                  policy: Policy, main_policies: Sequence[Policy | None], *, restart_rules: bool,
-                 pod_is_terminal: Any = False, initialized: Any = None) -> Any:
-    """The pod phase; ``initialized`` defaults to :func:`has_initialized` of the main containers."""
+                 pod_is_terminal: Any = False, initialized: Any = None, regular_inits_hold: bool = True) -> Any:
+    """The pod phase; ``initialized`` defaults to :func:`has_initialized` of the main containers (1.33+).
+
+    ``regular_inits_hold``: a pending regular init container keeps the pod Pending even once
+    initialized (1.32+); on 1.28-1.31 pending init containers of both kinds count only before.
+    """
     P, R, S, F = (int(x) for x in (PodPhase.PENDING, PodPhase.RUNNING, PodPhase.SUCCEEDED, PodPhase.FAILED))
     if initialized is None:
         initialized = has_initialized(o, mains)
@@ -88,7 +104,10 @@ def modern_phase(o: Ops, inits: Sequence[Status], sidecars: Sequence[Status], ma
 
     init_failed = o.lt(0, failed_init_nr) if restart_rules else (
         o.lt(0, failed_init) if policy is Policy.NEVER else False)
-    pending = o.or_(o.lt(0, pend_init), o.and_(o.lt(0, pend_sidecar), o.not_(initialized)), o.lt(0, waiting))
+    if regular_inits_hold:
+        pending = o.or_(o.lt(0, pend_init), o.and_(o.lt(0, pend_sidecar), o.not_(initialized)), o.lt(0, waiting))
+    else:
+        pending = o.or_(o.and_(o.lt(0, o.add(pend_init, pend_sidecar)), o.not_(initialized)), o.lt(0, waiting))
     no_unknown = o.eq(unknown, 0)
     return o.ite(init_failed, F, o.ite(pending, P, o.ite(
         o.and_(o.lt(0, running), no_unknown), R,

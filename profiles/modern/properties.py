@@ -20,6 +20,7 @@ from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.client_rows import client_properties
+from kubelife.profiles.modern.kubelet_events import fresh
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.semantics import (
     ABSENT,
@@ -174,7 +175,8 @@ def modern_properties(m: ClusterModel) -> list[Property]:
         def st(cs: Any) -> list[Any]:
             return [(v[c.state], v[c.last], o.eq(v[c.state], C_RUNNING)) for c in cs]
         return modern_phase(o, st(p.inits), st(p.sidecars), st(p.containers), cfg.slots[p.p].policy,
-                            [c.policy for c in p.containers], restart_rules=bool(cfg.slots[p.p].container_policies))
+                            [c.policy for c in p.containers], restart_rules=rules.restart_rules(p),
+                            **rules.phase_rules(v, o, p))
 
     @all_
     def consistent(v: V, o: Ops) -> list[Any]:
@@ -191,8 +193,11 @@ def modern_properties(m: ClusterModel) -> list[Property]:
 
     def kubelet_ends(a: V, b: V, o: Ops, p: Any) -> Any:
         # The kubelet's own phase computation makes the pod terminal (not an eviction, PodGC or a kill).
+        # A kubelet eviction or admission rejection (status.reason) is not getPhase either.
+        evicted = False if p.kubelet_failed is None else o.truth(b[p.kubelet_failed])
         return o.and_(same_pod(a, b, o, p), o.not_(terminal(o, a[p.phase])), terminal(o, b[p.phase]),
-                      o.eq(a[p.deleting], 0), o.eq(b[p.disruption], 0), rules.on_healthy_node(b, o, p))
+                      o.eq(a[p.deleting], 0), o.eq(b[p.disruption], 0), rules.on_healthy_node(b, o, p),
+                      o.not_(evicted))
 
     @all_
     def terminal_consistent(a: V, b: V, o: Ops) -> list[Any]:
@@ -237,7 +242,8 @@ def modern_properties(m: ClusterModel) -> list[Property]:
 
     @all_
     def inits_first(v: V, o: Ops) -> list[Any]:
-        return [o.implies(any_main_started(v, o, p),
+        # ... in the current sandbox: a recreated one runs the init containers again first.
+        return [o.implies(o.and_(any_main_started(v, o, p), o.not_(fresh(v, o, p))),
                           o.and_(*(o.and_(o.eq(v[i.state], C_TERMINATED), o.eq(v[i.last], OK)) for i in p.inits)))
                 for p in pods if p.inits]
 
@@ -293,8 +299,6 @@ def modern_properties(m: ClusterModel) -> list[Property]:
         return [o.and_(same_pod(a, b, o, p), o.eq(a[p.deleting], 0), o.truth(b[p.deleting])) for p in pods]
 
     def kubelet_removes(a: V, b: V, o: Ops, p: Any) -> Any:
-        if cfg.slots[p.p].force_deletes:  # a force delete (D3) looks the same in the state (issue 21)
-            return False
         return o.and_(exists(a, o, p), o.not_(exists(b, o, p)), o.truth(a[p.deleting]), rules.on_healthy_node(a, o, p))
 
     @all_

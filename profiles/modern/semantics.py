@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import kubelife.profiles.modern.kubelet_events as kubelet_events
+import kubelife.profiles.modern.versions as versions
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, Transition
 from kubelife.model.k8s.types import PodPhase, Policy, Ready
 from kubelife.profiles.modern.clients import ClientRules
-from kubelife.profiles.modern.phase import Status, modern_phase, restartable
+from kubelife.profiles.modern.phase import Status, has_initialized, modern_phase, restartable
 from kubelife.profiles.modern.shape import MContainerIx, MNodeIx, ModernShape, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit, MState, NodeObj, Pull, Taint
 
@@ -49,7 +51,8 @@ class ModernSemantics(ClientRules):
     shape_class = ModernShape
     # SlotSpec options this semantics reads (other profiles refuse them).
     slot_options = frozenset({"inits", "sidecars", "container_policies", "user_deletes", "image_pull_errors",
-                              "unknown_exits", "evictions", "preemptions", "force_deletes", "pressure_evictions"})
+                              "unknown_exits", "admission_rejects", "storage_evictions", "sandbox_restarts",
+                              "evictions", "preemptions", "force_deletes", "pressure_evictions"})
 
     def __init__(self, shape: ModernShape) -> None:
         self.shape = shape
@@ -88,8 +91,16 @@ class ModernSemantics(ClientRules):
         return self.config.slots[p.p].policy
 
     def restart_rules(self, p: MPodIx) -> bool:
-        """The ContainerRestartRules gate: on exactly when the slot uses per-container policies."""
-        return bool(self.config.slots[p.p].container_policies)
+        """The ContainerRestartRules gate (the version's default or the configuration's override)."""
+        return versions.own_policies(self.config)
+
+    def phase_rules(self, v: V, o: Ops, p: MPodIx) -> dict[str, Any]:
+        """The version-dependent inputs of getPhase (docs/fidelity.md B1, B2): podHasInitialized
+        and whether a pending regular init container holds the pod Pending once initialized."""
+        rule = versions.initialization_rule(self.config)
+        return {"initialized": has_initialized(o, self.statuses(v, o, p.containers), rule,
+                                               kubelet_events.fresh(v, o, p)),
+                "regular_inits_hold": versions.regular_inits_hold(self.config)}
 
     @staticmethod
     def statuses(v: V, o: Ops, cs: Sequence[MContainerIx]) -> list[Status]:
@@ -121,9 +132,10 @@ class ModernSemantics(ClientRules):
         return o.and_(o.truth(v[p.exists]), self.containers_ready(v, o, p), on_ready)
 
     def initialized(self, v: V, o: Ops, p: MPodIx) -> Any:
-        """The Initialized condition: init containers done, or Succeeded, or a main container started."""
+        """The Initialized condition: init containers done, or Succeeded, or a main container Running or
+        Terminated in the API statuses (``GeneratePodInitializedCondition``, every version)."""
         return o.or_(o.and_(*(self.init_ready(v, o, c) for c in p.init_order)), o.eq(v[p.phase], SUCCEEDED),
-                     *(o.eq(v[c.state], C_RUNNING) for c in p.containers))
+                     *(o.or_(o.eq(v[c.state], C_RUNNING), o.eq(v[c.state], C_TERMINATED)) for c in p.containers))
 
     def conditions(self, v: V, o: Ops, p: MPodIx) -> dict[str, Any]:
         return {"PodScheduled": o.ne(v[p.node], 0), "Initialized": self.initialized(v, o, p),
@@ -141,7 +153,8 @@ class ModernSemantics(ClientRules):
     def phase(self, o: Ops, v: V, p: MPodIx, pod_is_terminal: Any = False) -> Any:
         return modern_phase(o, self.statuses(v, o, p.inits), self.statuses(v, o, p.sidecars),
                             self.statuses(v, o, p.containers), self.policy(p), [c.policy for c in p.containers],
-                            restart_rules=self.restart_rules(p), pod_is_terminal=pod_is_terminal)
+                            restart_rules=self.restart_rules(p), pod_is_terminal=pod_is_terminal,
+                            **self.phase_rules(v, o, p))
 
     def restart_allowed(self, o: Ops, p: MPodIx, c: MContainerIx, last: Any) -> Any:
         if c.kind is Kind.SIDECAR:
@@ -209,6 +222,7 @@ class ModernSemantics(ClientRules):
             out += [self._kill(p), self._remove(p), self._evict(p), self._podgc_orphan(p), self._gc_terminal(p)]
             if spec.user_deletes:
                 out += [self._delete(p), self._force_delete(p)]
+            out += kubelet_events.kubelet_events(self, p)  # issue 17's opt-in events (K6-K8)
         for p in sh.pods:
             if self.config.slots[p.p].controlled:
                 out.append(self._replicate(p))
@@ -274,7 +288,8 @@ class ModernSemantics(ClientRules):
                 hit = o.and_(on, o.not_(self.terminal(o, v[p.phase])))
                 self._kill_all(v, o, p, hit, eff)
                 eff[p.phase] = o.ite(hit, FAILED, v[p.phase])
-                eff[p.disruption] = o.ite(hit, 1, v[p.disruption])
+                eff[p.disruption] = o.ite(hit, int(versions.disruption_condition(self.config)), v[p.disruption])
+                kubelet_events.mark_kubelet_failed(p, hit, o, v, eff)
             return o.and_(self.kubelet_up(v, o, n), o.not_(o.truth(v[n.pressure]))), eff
         return self._t("N5", "disk-pressure-eviction", "kubelet", ("EvictionThresholdMet", "Evicted"),
                        (("node", n.n),), build)
@@ -327,6 +342,7 @@ class ModernSemantics(ClientRules):
             guard = o.and_(self._kubelet_may(v, o, p), o.eq(v[c.state], WAITING), o.or_(first, again))
             eff: Eff = {c.state: C_RUNNING, c.pull: PULL_OK,
                         c.restarts: o.ite(again, o.min_(o.add(v[c.restarts], 1), cap), v[c.restarts])}
+            guard = o.and_(guard, kubelet_events.sandbox_step(self, v, o, p, c, eff))
             self.recompute(v, o, p, eff)
             return guard, eff
         return self._t("P2", "start", "kubelet", ("Started",), self._cargs(p, c), build)
@@ -357,6 +373,7 @@ class ModernSemantics(ClientRules):
             eff: Eff = {c.state: o.ite(now, C_RUNNING, WAITING),
                         c.restarts: o.ite(now, o.min_(o.add(v[c.restarts], 1), cap), v[c.restarts]),
                         c.backoff: 1}
+            guard = o.and_(guard, kubelet_events.sandbox_step(self, v, o, p, c, eff))
             self.recompute(v, o, p, eff)
             return guard, eff
         return self._t("P4", "restart", "kubelet", ("BackOff",), self._cargs(p, c), build)
@@ -408,7 +425,8 @@ class ModernSemantics(ClientRules):
             tainted = o.or_(*(o.and_(self.bound_to(v, o, p, n), o.ne(self.taint(v, o, n), T_NONE))
                               for n in self.shape.nodes))
             guard = o.and_(self.live(v, o, p), tainted)
-            return guard, {p.deleting: 1, p.disruption: 1, p.phase: self.eviction_phase(v, o, p)}
+            return guard, {p.deleting: 1, p.disruption: int(versions.disruption_condition(self.config)),
+                           p.phase: self.eviction_phase(v, o, p)}
         return self._t("E1", "toleration-expiry", "taint-eviction-controller", ("TaintManagerEviction",),
                        (("pod", p.p),), build)
 
@@ -416,7 +434,7 @@ class ModernSemantics(ClientRules):
         def build(v: V, o: Ops) -> tuple[Any, Eff]:
             orphan = o.or_(*(o.and_(self.bound_to(v, o, p, n), o.eq(v[n.obj], N_DELETED)) for n in self.shape.nodes))
             guard = o.and_(o.truth(v[p.exists]), orphan, o.not_(self.terminal(o, v[p.phase])))
-            return guard, {p.phase: FAILED, p.disruption: 1}
+            return guard, {p.phase: FAILED, p.disruption: int(versions.disruption_condition(self.config))}
         return self._t("G1", "orphan", "pod-garbage-collector", ("DeletionByPodGC",), (("pod", p.p),), build)
 
     def _gc_terminal(self, p: MPodIx) -> Transition:

@@ -33,6 +33,7 @@ from kubelife.profiles.modern.types import (
     Taint,
     clients_on,
 )
+from kubelife.profiles.modern.versions import disruption_condition, own_policies
 
 __all__ = ["MNodeIx", "MContainerIx", "MPodIx", "ModernShape"]
 
@@ -75,6 +76,10 @@ class MPodIx:
     # DisruptionTarget reason (types.DReason) and "listed in the budget's disruptedPods".
     reason: int | None = None
     granted: int | None = None
+    # Issue 17: the sandbox was recreated and no main container exists in it yet (sandbox_restarts).
+    fresh_sandbox: int | None = None
+    # status.reason is a kubelet eviction or admission reason (Failed without DisruptionTarget).
+    kubelet_failed: int | None = None
 
     @property
     def all(self) -> tuple[MContainerIx, ...]:
@@ -119,13 +124,16 @@ class ModernShape:
             deleting, disruption = add(f"p{p}.terminating", 2), add(f"p{p}.disruption", 2)
             reason = add(f"p{p}.disruption_reason", len(DReason)) if clients_on(config) else None
             granted = add(f"p{p}.budget_granted", 2) if config.pdb_min_available and spec.evictions else None
-            pols = spec.container_policies or (None,) * spec.containers
+            # Without ContainerRestartRules the API server drops a container's own restartPolicy.
+            pols = (spec.container_policies if own_policies(config) else ()) or (None,) * spec.containers
             pods.append(MPodIx(
                 p, exists, phase, node, deleting, disruption,
                 tuple(container(p, Kind.SIDECAR, k, Policy.ALWAYS) for k in range(spec.sidecars)),
                 tuple(container(p, Kind.INIT, k, None) for k in range(spec.inits)),
                 tuple(container(p, Kind.MAIN, k, pols[k]) for k in range(spec.containers)),
-                reason, granted,
+                reason, granted, add(f"p{p}.fresh_sandbox", 2) if spec.sandbox_restarts else None,
+                add(f"p{p}.kubelet_failed", 2) if (spec.admission_rejects or spec.storage_evictions
+                                                   or not disruption_condition(config)) else None,
             ))
         self.pods = tuple(pods)
         self.layout = Layout(fields)
@@ -133,7 +141,7 @@ class ModernShape:
     def empty_pod(self, pod: MPodIx) -> dict[int, int]:
         """Every field of a slot at its new-pod value (no container statuses yet), ``exists`` false."""
         out = {pod.exists: 0, pod.phase: int(PodPhase.PENDING), pod.node: 0, pod.deleting: 0, pod.disruption: 0}
-        out.update({k: 0 for k in (pod.reason, pod.granted) if k is not None})
+        out.update({k: 0 for k in (pod.reason, pod.granted, pod.fresh_sandbox, pod.kubelet_failed) if k is not None})
         for c in pod.all:
             out.update({c.state: int(MState.ABSENT), c.last: int(MExit.NONE), c.restarts: 0, c.backoff: 0,
                         c.pull: int(Pull.OK)})

@@ -61,8 +61,10 @@ def modern_auxiliary_for(m: ClusterModel) -> list[Property]:
     def reference_phase(v: V, o: Ops, p: Any) -> Any:
         def st(cs: Any) -> list[Any]:
             return [(v[c.state], v[c.last], o.eq(v[c.state], C_RUNNING)) for c in cs]
+        rules = m.semantics(sh)  # the version's getPhase inputs (docs/fidelity.md B1, B2)
         return modern_phase(o, st(p.inits), st(p.sidecars), st(p.containers), cfg.slots[p.p].policy,
-                            [c.policy for c in p.containers], restart_rules=bool(cfg.slots[p.p].container_policies))
+                            [c.policy for c in p.containers], restart_rules=rules.restart_rules(p),
+                            **rules.phase_rules(v, o, p))
 
     def live_phase(v: V, o: Ops) -> Any:
         # Broader than the property's scope (healthy node, not Terminating): kubelet steps need a
