@@ -15,6 +15,7 @@ from typing import Any
 
 from kubelife.diff.variant import Variant, one_slot
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles import ProfileError
 
 __all__ = ["PhaseClass", "PhaseDiff", "phase_diff"]
 
@@ -98,8 +99,11 @@ def phase_diff(a: Variant, b: Variant, max_containers: int = 3) -> PhaseDiff:
     out = PhaseDiff(statuses, [])
     classes: dict[tuple[Any, ...], PhaseClass] = {}
     for policy, sidecars, inits, mains in _shapes(a, b, max_containers):
+        try:  # a shape one side refuses (sidecars with SidecarContainers off) is not compared
+            ma, mb = one_slot(a, policy, mains, inits, sidecars), one_slot(b, policy, mains, inits, sidecars)
+        except ProfileError:
+            continue
         out.shapes.append(f"{policy.label}: {sidecars} sidecar(s), {inits} init container(s), {mains} container(s)")
-        ma, mb = one_slot(a, policy, mains, inits, sidecars), one_slot(b, policy, mains, inits, sidecars)
         for combo in _combos(statuses, sidecars, inits, mains):
             flat = [s for part in combo for s in part]
             pa, pb = oa.phase(ma, flat), ob.phase(mb, flat)

@@ -1,7 +1,8 @@
 """Semantics variants named on the command line: a profile, a version or gate setting of one, a mutant.
 
 ``seed``, ``modern``, ``kubernetes=1.29``, ``modern:kubernetes=1.29,gates=SidecarContainers=false``,
-``mutant=no-backoff``.  A spec that names no profile takes the other side's (or the default).
+``mutant=no-backoff``.  A spec that names no profile takes the other side's (or the default); one
+that sets gates or a mutant but no version takes the other side's version (the same profile's).
 """
 
 from __future__ import annotations
@@ -127,6 +128,10 @@ def resolve_pair(a: str, b: str) -> tuple[Variant, Variant]:
     pb = _profile(nb, "--to", b) if nb else None
     pa = pa or pb or profiles.default()
     pb = pb or pa
+    if pa is pb:  # gates or a mutant without a version vary the other side's version
+        for mine, theirs in ((sa, sb), (sb, sa)):
+            if "kubernetes" not in mine and "kubernetes" in theirs and ("gates" in mine or "mutant" in mine):
+                mine["kubernetes"] = theirs["kubernetes"]
     return _variant(pa, sa, "--from", a), _variant(pb, sb, "--to", b)
 
 
