@@ -187,3 +187,7 @@ class Abstraction:
     def unseen_node(self) -> NodeObs:
         """A node the trace never shows, taken as healthy and ready."""
         raise NotImplementedError
+
+    def with_budgets(self, obs: PodObs, obj: dict[str, Any], budgets: tuple[dict[str, Any], ...]) -> PodObs:
+        """The observation with what the trace's PodDisruptionBudgets say of the pod (default: nothing)."""
+        return obs

@@ -119,6 +119,7 @@ class Oracle:
         self._listed: set[str] = set()  # objects in the List being read
         self._used: dict[int, list[Any]] = {}  # explanations used, and how often: coverage is summed at the end
         self._node_targets: dict[NodeC, Target] = {}
+        self.budgets: dict[str, dict[str, Any]] = {}  # PodDisruptionBudgets as last seen
         self._node_lm = local_model(("node", self.profile.name, kubernetes, tuple(gates)), self.profile.node_config(),
                                     self.profile)
 
@@ -179,6 +180,13 @@ class Oracle:
             self._object(item, self._node)
         elif item.kind == "Event":
             self._event(item)
+        elif item.kind == "PodDisruptionBudget":  # read by the profile when it judges an eviction
+            key = object_key(item.obj, item.kind)
+            if item.type == "DELETED":
+                self.budgets.pop(key, None)
+            else:
+                self.budgets[key] = item.obj
+            self.stats["budgets"] += 1
         elif item.kind == "ERROR":
             self.stats["watch errors (relist follows)"] += 1
         else:
@@ -267,6 +275,8 @@ class Oracle:
 
     def _pod(self, live: _Live, rec: Record) -> None:
         obs = self.profile.pod(rec.obj, rec.type == "DELETED")
+        if self.budgets:
+            obs = self.profile.with_budgets(obs, rec.obj, tuple(self.budgets.values()))
         v = live.verdict
         if obs.missing:
             for m in obs.missing:
@@ -393,6 +403,7 @@ class Oracle:
         same = obs.node_name is None or obs.node_name == live.node_name
         key = (id(lm), obs.deleted, obs.phase, obs.node_name is None, same, obs.terminating, obs.disruption,
                getattr(obs, "kubelet_reason", None),  # a profile's extra reading (modern: status.reason)
+               getattr(obs, "client", None),  # and issue 21's (modern: DisruptionTarget reason, budget)
                tuple((c.state, c.exit, c.pull,
                       c.restarts if c.restarts is None else min(c.restarts, self.profile.restart_cap))
                      for c in obs.containers))

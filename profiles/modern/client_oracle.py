@@ -40,8 +40,10 @@ def disruption_reason(status: dict[str, Any]) -> tuple[tuple[str, Values], ...]:
 
 def _selects(pdb: dict[str, Any], md: dict[str, Any]) -> bool:
     pmd = pdb.get("metadata") or {}
-    spec = pdb.get("spec") if isinstance(pdb.get("spec"), dict) else {}
-    sel = spec.get("selector") if isinstance(spec.get("selector"), dict) else None
+    spec = pdb.get("spec")
+    sel = spec.get("selector") if isinstance(spec, dict) else None
+    if not isinstance(sel, dict):
+        return False
     if sel is None or pmd.get("namespace") != md.get("namespace") or sel.get("matchExpressions"):
         return False  # no selector selects nothing; expressions are not read (never judged on)
     want, labels = sel.get("matchLabels") or {}, md.get("labels") or {}

@@ -192,25 +192,25 @@ def client_properties(m: ClusterModel) -> list[Property]:
             return o.or_(*(o.and_(same_pod(a, b, o, p), o.eq(a[p.node], 0), o.ne(b[p.node], 0)) for p in pods))
         out.append(Property(CORDON_PROPERTY, "step", no_cordoned, bind_witness, "issue 21 (NodeUnschedulable)",
                             "the scheduler's NodeUnschedulable filter and the shutdown manager's admission"))
-    if cfg.cordons:
+    cordons = [k for n in nodes if (k := n.unschedulable) is not None]
+    if cordons:
         def quiet(a: V, b: V, o: Ops) -> Any:
-            flips = o.or_(*(o.ne(a[n.unschedulable], b[n.unschedulable]) for n in nodes))
+            flips = o.or_(*(o.ne(a[k], b[k]) for k in cordons))
             return o.implies(flips, o.and_(*(o.eq(a[k], b[k]) for p in pods for k in sh.empty_pod(p))))
 
         def quiet_witness(a: V, b: V, o: Ops) -> Any:
-            flips = o.or_(*(o.ne(a[n.unschedulable], b[n.unschedulable]) for n in nodes))
+            flips = o.or_(*(o.ne(a[k], b[k]) for k in cordons))
             return o.and_(flips, o.or_(*(o.and_(o.truth(a[p.exists]), o.ne(a[p.node], 0)) for p in pods)))
         out.append(Property(CORDON_QUIET, "step", quiet, quiet_witness, "issue 21 (kubectl cordon)",
                             "spec.unschedulable only stops new bindings; running pods are left alone"))
-    budgeted = [p for p in pods if p.granted is not None and cfg.slots[p.p].controlled]
+    budgeted = [(p, g) for p in pods if (g := p.granted) is not None and cfg.slots[p.p].controlled]
     if budgeted:
         def within(a: V, b: V, o: Ops) -> Any:
-            return o.and_(*(o.implies(o.and_(same_pod(a, b, o, p), o.eq(a[p.granted], 0), o.truth(b[p.granted])),
-                                      o.le(cfg.pdb_min_available, _healthy_count(m, b, o))) for p in budgeted))
+            return o.and_(*(o.implies(o.and_(same_pod(a, b, o, p), o.eq(a[g], 0), o.truth(b[g])),
+                                      o.le(cfg.pdb_min_available, _healthy_count(m, b, o))) for p, g in budgeted))
 
         def granted_witness(a: V, b: V, o: Ops) -> Any:
-            return o.or_(*(o.and_(same_pod(a, b, o, p), o.eq(a[p.granted], 0), o.truth(b[p.granted]))
-                           for p in budgeted))
+            return o.or_(*(o.and_(same_pod(a, b, o, p), o.eq(a[g], 0), o.truth(b[g])) for p, g in budgeted))
         out.append(Property(BUDGET_PROPERTY, "step", within, granted_witness, "issue 21 (eviction.go)",
                             "an eviction that uses the budget leaves currentHealthy >= desiredHealthy; other "
                             "disruptions (crashes, node loss, the kubelet) may still break it"))

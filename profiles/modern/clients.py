@@ -291,8 +291,10 @@ class ClientRules:
         sem: Any = self
 
         def build(v: V, o: Ops) -> tuple[Any, Eff]:
-            # kubectl delete --force --grace-period=0: the object goes at once, on any node; the
-            # kubelet stops the containers later, which the API never shows.
+            # kubectl delete --force --grace-period=0 of a pod not yet being deleted, on any node: the
+            # object goes at once; the kubelet stops the containers later, which the API never shows.
+            # (A pod already Terminating is force-deleted by D2, on a node whose kubelet is silent: on
+            # a healthy node its removal must follow the kubelet's terminal phase.)
             eff: Eff = dict(sem.shape.empty_pod(p)) if self.force_removes() else {p.deleting: 1}
-            return o.truth(v[p.exists]), eff
+            return o.and_(o.truth(v[p.exists]), o.eq(v[p.deleting], 0)), eff
         return sem._t("D3", "force-delete", "user", ("Killing",), (("pod", p.p),), build)

@@ -12,6 +12,7 @@ from typing import Any
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles.modern.client_mutants import CLIENT_MUTANTS
 from kubelife.profiles.modern.phase import modern_phase
 from kubelife.profiles.modern.semantics import FAILED, NONE, OK, WAITING, ModernSemantics
 from kubelife.profiles.modern.shape import MContainerIx, MPodIx
@@ -139,6 +140,7 @@ MODERN_MUTANTS: dict[str, type[ModernSemantics]] = {
               TerminatingCountsActive, RemoveWithoutTerminalPhase, RestartWhileTerminating,
               OnFailureRestartsSuccess, CrashLoopIsPending)
 }
+MODERN_MUTANTS.update(CLIENT_MUTANTS)  # issue 21: one per client rule (profiles/modern/client_mutants.py)
 
 
 def modern_mutant(name: str) -> type[ModernSemantics]:

@@ -13,7 +13,7 @@ the modern model's own compiled successors.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -32,6 +32,7 @@ from kubelife.oracle.abstract import (
     _cond,
     one,
 )
+from kubelife.profiles.modern.client_oracle import GRANTED, REASON, disruption_reason, node_client_fields, with_budgets
 from kubelife.profiles.modern.kubelet_events import kubelet_failure_reason
 from kubelife.profiles.modern.semantics import ModernSemantics
 from kubelife.profiles.modern.shape import ModernShape
@@ -91,12 +92,18 @@ class ModernPodObs(PodObs):
     """A pod observation with ``status.reason`` read as "a kubelet eviction or admission reason"."""
 
     kubelet_reason: Values = ANY
+    # Issue 21 (client_oracle.py): the DisruptionTarget reason and the budget's disruptedPods.
+    client: tuple[tuple[str, Values], ...] = ()
 
 
 @dataclass(frozen=True)
 class ModernNodeObs(NodeObs):
     """A node observation in modern terms: ``phase`` holds the Node object (:class:`NodeObj`),
-    ``reachable`` the kubelet's heartbeat, ``disk_ok`` the negation of DiskPressure."""
+    ``reachable`` the kubelet's heartbeat, ``disk_ok`` the negation of DiskPressure; ``cordoned`` and
+    ``shutting`` the issue-21 fields (profiles/modern/client_oracle.py)."""
+
+    cordoned: Values = ANY
+    shutting: Values = ANY
 
     def describe(self) -> str:
         pressure = " DiskPressure" if self.disk_ok == one(0) else ""
@@ -116,11 +123,15 @@ class ModernAbstraction(Abstraction):
         return SlotSpec(policy=obs.policy, containers=len(obs.containers) - obs.inits - obs.sidecars,
                         controlled=obs.controlled, initial=initial, inits=obs.inits, sidecars=obs.sidecars,
                         container_policies=obs.container_policies, user_deletes=True, image_pull_errors=True,
-                        unknown_exits=True, admission_rejects=True, storage_evictions=True, sandbox_restarts=True)
+                        unknown_exits=True, admission_rejects=True, storage_evictions=True, sandbox_restarts=True,
+                        evictions=True, preemptions=True, force_deletes=True, pressure_evictions=True)
 
     def _config(self, slot: SlotSpec, name: str) -> Config:
+        # Issue 21: cordons and node shutdowns; a budget the pod's unseen siblings keep healthy (the
+        # trace's PodDisruptionBudgets say whether an eviction went through it).
         return Config(1, (slot,), replicas=0, restart_cap=self.restart_cap, profile="modern", name=name,
-                      kubernetes=self.kubernetes, gates=self.gates)
+                      kubernetes=self.kubernetes, gates=self.gates, cordons=True, node_shutdowns=True,
+                      pdb_min_available=1, pdb_others=1)
 
     @cached_property
     def _sidecars_on(self) -> bool:
@@ -159,6 +170,8 @@ class ModernAbstraction(Abstraction):
             fields.append((p.phase, obs.phase))
         fields.append((p.node, one(0) if obs.node_name is None else (one(1) if same_node else frozenset({255}))))
         fields += [(f, vs) for f, vs in ((p.deleting, obs.terminating), (p.disruption, obs.disruption)) if vs]
+        named = {REASON: p.reason, GRANTED: p.granted}  # issue 21 (client_oracle.py)
+        fields += [(i, vs) for k, vs in getattr(obs, "client", ()) if (i := named.get(k)) is not None and vs]
         reason = getattr(obs, "kubelet_reason", ANY)
         if p.kubelet_failed is not None and reason:
             fields.append((p.kubelet_failed, reason))
@@ -173,7 +186,11 @@ class ModernAbstraction(Abstraction):
         n = shape.nodes[0]
         pressure = frozenset(1 - v for v in obs.disk_ok)
         pairs = ((n.obj, obs.phase), (n.heartbeat, obs.reachable), (n.ready, obs.ready), (n.pressure, pressure))
-        return tuple((f, vs) for f, vs in pairs if vs)
+        out = tuple((f, vs) for f, vs in pairs if vs)
+        if isinstance(obs, ModernNodeObs):  # issue 21: cordon and graceful shutdown
+            extra = ((n.unschedulable, obs.cordoned), (n.shutting_down, obs.shutting))
+            out += tuple((f, vs) for f, vs in extra if f is not None and vs)
+        return out
 
     def restart_steps(self, model: ClusterModel) -> dict[int, tuple[int, int, bool]]:
         """P2 after an exit (the end of CrashLoopBackOff) and an immediate P4 (back-off clear) are restarts.
@@ -262,11 +279,23 @@ class ModernAbstraction(Abstraction):
         return ModernPodObs(deleted, terminating, policy, controlled, spec.get("nodeName") or None, phase, cobs,
                             node_lost, tuple(missing), names, one(int(terminating)), one(int(disrupted)),
                             len(inits), len(sidecars), own if any(p is not None for p in own) else (),
-                            _kubelet_reason(status.get("reason"), disrupted))
+                            _kubelet_reason(status.get("reason"), disrupted),
+                            client=disruption_reason(status))
+
+    def with_budgets(self, obs: PodObs, obj: dict[str, Any], budgets: tuple[dict[str, Any], ...]) -> PodObs:
+        return with_budgets(obs, obj, budgets)
 
     # -- nodes ---------------------------------------------------------------------------------
 
     def node(self, obj: dict[str, Any], deleted: bool, seen_ready: bool) -> NodeObs:
+        obs = self._node(obj, deleted, seen_ready)
+        if deleted or not isinstance(obs, ModernNodeObs):
+            return obs
+        cordoned, shutting, pressure = node_client_fields(obj)
+        obs = replace(obs, cordoned=cordoned, shutting=shutting)
+        return replace(obs, disk_ok=one(0)) if pressure else obs
+
+    def _node(self, obj: dict[str, Any], deleted: bool, seen_ready: bool) -> NodeObs:
         """A Node object exists only once registered; Ready comes from the condition, else from the taints."""
         if deleted:
             return ModernNodeObs(one(NodeObj.DELETED), one(0), one(Ready.UNKNOWN), one(1))

@@ -14,7 +14,8 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.semantics import ModernSemantics
 
-__all__ = ["MODERN_SUITE", "MODERN_PRESETS", "MODERN_LIVENESS_SUITE", "MODERN_LARGE", "CLIENT_SUITE"]
+__all__ = ["MODERN_SUITE", "MODERN_PRESETS", "MODERN_LIVENESS_SUITE", "MODERN_LARGE", "CLIENT_SUITE",
+           "MODERN_CLIENTS_LARGE"]
 
 _EVENTS = {"user_deletes": True, "image_pull_errors": True, "unknown_exits": True}
 
@@ -44,9 +45,24 @@ CLIENT_SUITE: tuple[Config, ...] = (
     Config(2, (SlotSpec(_N1, evictions=True),) * 2, 1, 1, NAME, "modern-drain", cordons=True),
     Config(1, (SlotSpec(_N1, evictions=True),) * 2, 2, 1, NAME, "modern-budget", pdb_min_available=1),
     Config(1, (SlotSpec(_N1, preemptions=True, force_deletes=True, pressure_evictions=True),), 1, 1, NAME,
-           "modern-kubelet-disruptions", node_shutdowns=True),
+           "modern-kubelet-disruptions", cordons=True, node_shutdowns=True),
 )
 MODERN_SUITE = MODERN_SUITE + CLIENT_SUITE
+
+# Every issue-21 action at once, for the Hypothesis machine: two nodes (cordon, drain, shutdown),
+# one replica over two controlled slots under a budget (minAvailable 1, one more covered pod outside
+# the model), and a pod of each policy that may be preempted, force-deleted or evicted under pressure.
+_CLIENT_EVENTS: dict[str, bool] = {"evictions": True, "preemptions": True, "force_deletes": True,
+                                   "pressure_evictions": True}
+MODERN_CLIENTS_LARGE = Config(
+    nodes=2,
+    slots=(*(SlotSpec(Policy.ALWAYS, 1, controlled=True, **_CLIENT_EVENTS) for _ in range(2)),  # type: ignore[arg-type]
+           SlotSpec(Policy.ON_FAILURE, 1, controlled=False, initial=True, **_CLIENT_EVENTS),  # type: ignore[arg-type]
+           SlotSpec(Policy.NEVER, 2, controlled=False, initial=True, user_deletes=True,
+                    **_CLIENT_EVENTS)),  # type: ignore[arg-type]
+    replicas=1, restart_cap=2, profile=NAME, name="modern-clients-large", cordons=True, node_shutdowns=True,
+    pdb_min_available=1, pdb_others=1,
+)
 
 MODERN_PRESETS: dict[str, Config] = {c.name: c for c in MODERN_SUITE}
 

@@ -14,6 +14,9 @@ MODERN_KIND_WEIGHTS: dict[str, int] = {
     "P3": 12, "P2": 8, "P4": 8, "K1": 6, "P1": 6, "R1": 6, "K4": 6, "K5": 4, "K2": 4, "C3": 4, "C1": 4,
     "C2": 4, "N1": 4, "P5": 3, "N4": 3, "E1": 3,
     "G1": 1, "D1": 1, "D2": 1, "N2": 1, "N3": 1, "N5": 1, "N6": 1, "N7": 1, "N8": 1,
+    # Issue 21 (profiles/modern/clients.py): the second half of an eviction or preemption and the
+    # kubelet's per-pod kills often, so drains finish; the requests and node events rarely.
+    "E3": 4, "S3": 4, "K9": 4, "K10": 3, "E2": 3, "U1": 2, "U2": 1, "S2": 1, "N9": 1, "N10": 1, "N11": 1, "D3": 1,
 }
 
 
