@@ -22,6 +22,7 @@ from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles.modern.client_rows import CLIENT_ROWS
+from kubelife.profiles.modern.kubelet_events import fresh
 from kubelife.profiles.modern.semantics import (
     C_RUNNING,
     C_TERMINATED,
@@ -41,6 +42,7 @@ from kubelife.profiles.modern.semantics import (
 )
 from kubelife.profiles.modern.shape import MNodeIx, ModernShape, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit
+from kubelife.profiles.modern.versions import disruption_condition
 from kubelife.properties.core import Row
 from kubelife.properties.patterns import replacement
 
@@ -206,7 +208,7 @@ def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
     def outcome(m: ClusterModel, before: V, after: V, o: Ops, p: MPodIx, a: Action) -> Any:
         n = _sh(m).nodes[a.arg("node")]
         if kind == "N5":
-            parts = [o.eq(after[p.phase], FAILED), o.truth(after[p.disruption])]
+            parts = [o.eq(after[p.phase], FAILED), _disrupted(m, o, after[p.disruption])]
             parts += [o.ne(after[c.state], C_RUNNING) for c in p.all]
             if controlled:
                 parts.append(replacement(m, after, o, n))  # type: ignore[arg-type]
@@ -216,7 +218,7 @@ def _fault_row(rid: str, kind: str, controlled: bool) -> Row:
         ge, ev = apply(m.transition("E1", pod=p.p), after, o)
         parts = [o.eq(after[p.phase], RUNNING), o.eq(after[n.ready], R_UNKNOWN),
                  o.eq(_r(m).taint(after, o, n), T_UNREACHABLE), o.not_(_r(m).pod_ready(after, o, p)),
-                 ge, o.truth(ev[p.deleting]), o.truth(ev[p.disruption]), o.eq(ev[p.phase], RUNNING)]
+                 ge, o.truth(ev[p.deleting]), _disrupted(m, o, ev[p.disruption]), o.eq(ev[p.phase], RUNNING)]
         if controlled:
             parts.append(replacement(m, ev, o, n))  # type: ignore[arg-type]
         return o.and_(*parts)
@@ -261,7 +263,7 @@ def _node_rows() -> list[Row]:
         g, w = apply(m.transition("G1", pod=p.p), v, o)
         g5 = apply(m.transition("P5", pod=p.p), w, o)[0]
         return o.and_(o.truth(v[p.exists]), o.eq(v[p.phase], b[p.phase]), g, o.eq(w[p.phase], FAILED),
-                      o.truth(w[p.disruption]), g5)
+                      _disrupted(m, o, w[p.disruption]), g5)
 
     return [
         Row("N-register", "a node registers and its kubelet posts Ready", frozenset({"N1"}), is_("N1"), _node_of,
@@ -272,6 +274,11 @@ def _node_rows() -> list[Row]:
             orphan_out,
             "the pod stays (orphan) with its phase; PodGC marks it Failed (DisruptionTarget) and deletes it"),
     ]
+
+
+def _disrupted(m: ClusterModel, o: Ops, value: Any) -> Any:
+    """The DisruptionTarget an eviction leaves: set only with PodDisruptionConditions (docs/fidelity.md B3)."""
+    return o.eq(value, int(disruption_condition(m.config)))
 
 
 # -- rows only the modern profile has -----------------------------------------------------------
@@ -286,7 +293,8 @@ def _modern_rows() -> list[Row]:
             if (m.config.slots[p.p].policy is Policy.NEVER) != policy_never or m.config.slots[p.p].container_policies:
                 return False
             c = _container(p, a.arg("container"))
-            return o.and_(_live_on_kubelet(m, v, o, p), o.eq(v[c.state], C_RUNNING))
+            # A first initialization (a recreated sandbox's re-run has the old mains Terminated).
+            return o.and_(_live_on_kubelet(m, v, o, p), o.eq(v[c.state], C_RUNNING), o.not_(fresh(v, o, p)))
         return pre
 
     def init_fail_out(m: ClusterModel, b: V, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
