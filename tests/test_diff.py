@@ -140,6 +140,18 @@ def test_the_printed_replay_code_runs(capsys: pytest.CaptureFixture[str]) -> Non
     assert "M-backoff" in text and "CrashLoopBackOff" in text
 
 
+def test_replay_code_rebuilds_slot_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--from", "modern", "--to", "mutant=no-backoff", "--slots", "1", "--policy",
+                         "Always", "--slot-flags", "user_deletes", "--no-liveness")
+    assert code == 1 and out["configurations"] == ["nodes=1 slots=1 replicas=1 containers=1 policy=Always cap=1 "
+                                                   "user_deletes"]
+    base, mut = resolve_pair("modern", "mutant=no-backoff")
+    model = variant_model(base.label, small(policy=A), slot_flags=("user_deletes",))
+    first = next(s for s in out["steps"] if s["from_shared_observation"])["witness"]
+    acts = [(s["kind"], s["args"]) for s in first["steps"]]
+    assert len(replay(model, acts)) == first["length"]
+
+
 def test_mutant_verdicts_differ(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run_json(capsys, "--from", "modern", "--to", "mutant=no-backoff", "--slots", "1",
                          "--policy", "Always", "--no-liveness")
@@ -188,6 +200,7 @@ def test_seed_and_modern_differ_in_phase_and_steps() -> None:
     (["--from", "modern", "--to", "gates=Nope=true"], "is not a gate of the modern profile"),
     (["--from", "modern", "--to", "gates=SidecarContainers=maybe"], "is not NAME=true or NAME=false"),
     (["--from", " ", "--to", "seed"], "is empty"),
+    (["--from", "modern", "--to", "modern", "--slot-flags", "nope"], "--slot-flags 'nope' is not a slot option"),
 ])
 def test_bad_specs_exit_2_in_one_sentence(capsys: pytest.CaptureFixture[str], argv: list[str], words: str) -> None:
     assert main(["diff", *argv]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Any
 
@@ -30,6 +31,9 @@ def setup(p: argparse.ArgumentParser) -> None:
                        ("--sidecars", "sidecars per pod (profiles that have them)")):
         g.add_argument(flag, type=int, help=what)
     g.add_argument("--policy", choices=[x.label for x in Policy], help="restart policy (default Always)")
+    g.add_argument("--slot-flags", metavar="NAME,...", default="",
+                   help="environment events every pod slot allows, as the profile names its boolean slot options "
+                        "(e.g. user_deletes,sandbox_restarts); applied to the default configurations too")
     p.add_argument("--no-liveness", action="store_true", help="do not compare liveness verdicts")
     p.add_argument("--max-states", type=int, default=None, help="stop with an error past this many states a side")
     out = p.add_mutually_exclusive_group()
@@ -41,17 +45,25 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from kubelife.compare import comparison_markdown
-    from kubelife.diff import diff, resolve_pair
+    from kubelife.diff import DEFAULT_SUITE, diff, resolve_pair, with_slot_flags
     from kubelife.diff.render import markdown, print_diff
     from kubelife.model.engine.explore import MemoryBudgetExceeded, StateLimitExceeded
+    from kubelife.model.k8s.config import SlotSpec
 
     a, b = resolve_pair(args.spec_from, args.spec_to)
     if args.max_states is not None and args.max_states < 1:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
     args.profile = a.profile.name  # presets and configuration flags are read as the --from profile's
     cfg: Any = config_from_args(args)
+    configs = [cfg] if cfg is not None else list(DEFAULT_SUITE)
+    flags = tuple(f.strip() for f in args.slot_flags.split(",") if f.strip())
+    known = {f.name for f in dataclasses.fields(SlotSpec) if f.type in ("bool", bool)} - {"controlled", "initial"}
+    for f in flags:
+        if f not in known:
+            usage_error(f"--slot-flags {f!r} is not a slot option; use some of: {', '.join(sorted(known))}.")
+    configs = [with_slot_flags(c, flags) for c in configs]
     try:
-        r = diff(a, b, [cfg] if cfg is not None else None, liveness=not args.no_liveness, max_states=args.max_states)
+        r = diff(a, b, configs, liveness=not args.no_liveness, max_states=args.max_states)
     except (StateLimitExceeded, MemoryBudgetExceeded) as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     if args.json:

@@ -9,6 +9,7 @@ properties (:mod:`.verdicts`).  ``docs/diff.md`` describes the output.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from kubelife.diff.steps import Projection, StepClass, explore_space, initial_di
 from kubelife.diff.variant import Variant, resolve_pair
 from kubelife.diff.verdicts import VerdictDiff, merge_verdicts, verdict_diffs
 from kubelife.model.k8s.cluster import ClusterModel
-from kubelife.model.k8s.config import Config
+from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles import ProfileError
 
@@ -47,7 +48,19 @@ def config_name(config: Config) -> str:
         return config.name
     s = config.slots[0]
     extra = "".join(f" {k}={getattr(s, k)}" for k in ("inits", "sidecars") if getattr(s, k))
-    return config.describe() + extra
+    return config.describe() + extra + "".join(f" {f}" for f in slot_flags(config))
+
+
+def slot_flags(config: Config) -> tuple[str, ...]:
+    """The boolean slot options (environment events such as ``user_deletes``) every slot turns on."""
+    names = [f.name for f in dataclasses.fields(SlotSpec) if f.type in ("bool", bool) and f.name not in
+             ("controlled", "initial")]
+    return tuple(n for n in names if all(getattr(s, n) for s in config.slots))
+
+
+def with_slot_flags(config: Config, flags: tuple[str, ...]) -> Config:
+    on: dict[str, Any] = {f: True for f in flags}
+    return dataclasses.replace(config, slots=tuple(dataclasses.replace(s, **on) for s in config.slots))
 
 
 def config_code(config: Config) -> str:
@@ -55,15 +68,20 @@ def config_code(config: Config) -> str:
     s = config.slots[0]
     if config.name:
         return f"preset={config.name!r}"
-    if any(x != s for x in config.slots) or not s.controlled or s.initial or s.container_policies:
+    flags = slot_flags(config)
+    if any(x != s for x in config.slots) or not s.controlled or s.initial or s.container_policies or \
+            with_slot_flags(dataclasses.replace(config, slots=(SlotSpec(s.policy, s.containers, inits=s.inits,
+                                                                        sidecars=s.sidecars),) * len(config.slots)),
+                            flags) != config:
         return "config=...  # this configuration is not a uniform one: build it with kubelife.model.k8s.config.Config"
     extra = "".join(f", {k}={getattr(s, k)}" for k in ("inits", "sidecars") if getattr(s, k))
+    extra += f", slot_flags={flags!r}" if flags else ""
     return (f"nodes={config.nodes}, slots={len(config.slots)}, replicas={config.replicas}, "
             f"containers={s.containers}, policy={s.policy.label!r}, restart_cap={config.restart_cap}{extra}")
 
 
 def variant_model(spec: str, config: Config | None = None, *, preset: str | None = None,
-                  **uniform: Any) -> ClusterModel:
+                  slot_flags: tuple[str, ...] = (), **uniform: Any) -> ClusterModel:
     """The model of one configuration under a variant spec (``modern:mutant=no-backoff``): what the
     replay code ``kubelife diff`` prints runs against."""
     v, _ = resolve_pair(spec, spec)
@@ -72,7 +90,7 @@ def variant_model(spec: str, config: Config | None = None, *, preset: str | None
     if config is None:
         policy = uniform.pop("policy", "Always")
         config = Config.uniform(policy=Policy.parse(policy) if isinstance(policy, str) else policy, **uniform)
-    return v.build(config)
+    return v.build(with_slot_flags(config, slot_flags))
 
 
 @dataclass
