@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kubelife import profiles
-from kubelife.model.engine.symmetry import SymmetrySpec, make_canonicalizer
+from kubelife.model.engine.canon import make_canonicalizer
+from kubelife.model.engine.symmetry import SymmetrySpec
 from kubelife.model.k8s.cluster import ClusterModel
 
 __all__ = ["symmetry_spec", "canonicalizer", "symmetry_group_size"]

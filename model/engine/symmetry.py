@@ -23,9 +23,9 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from kubelife.model.engine.system import Layout, TransitionSystem
+from kubelife.model.engine.system import TransitionSystem
 
-__all__ = ["BlockClass", "SymmetrySpec", "canonical_values", "make_canonicalizer", "apply_permutation",
+__all__ = ["BlockClass", "SymmetrySpec", "canonical_values", "apply_permutation",
            "orbit", "concretize"]
 
 
@@ -104,31 +104,6 @@ def canonical_values(spec: SymmetrySpec, v: Sequence[int]) -> list[int]:
             for f, x in zip(blk, vals):
                 out[f] = x
     return out
-
-
-def make_canonicalizer(layout: Layout, spec: SymmetrySpec, *, native: bool = True) -> Callable[[int], int]:
-    """``canon(packed) -> packed canonical representative`` (the identity for a trivial group).
-
-    With ``native`` and a C compiler, the C form of the fast engine is used (about 100 times
-    faster; the tests pin it to this module's Python form).
-    """
-    if spec.trivial:
-        return lambda s: s
-    if native and layout.bits <= 63:
-        from kubelife.model.engine import fast
-
-        if fast.available():
-            try:
-                return fast.native_canonicalizer(layout, spec)
-            except fast.FastEngineError:
-                pass
-    shifts = [(sh, layout.mask(i)) for i, sh in enumerate(layout.shifts)]
-    pack = layout.pack
-
-    def canon(s: int) -> int:
-        return pack(canonical_values(spec, [(s >> sh) & mk for sh, mk in shifts]))
-
-    return canon
 
 
 def apply_permutation(spec: SymmetrySpec, v: Sequence[int], owner_perm: Sequence[int],
