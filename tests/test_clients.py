@@ -322,15 +322,15 @@ def test_every_client_row_passes_somewhere_in_the_client_suite() -> None:
         if c.nodes > 1:
             continue  # the two-node drain preset is checked under -m slow
         covered |= {x.id for x in check_model(build(c)).rows if x.status == "pass" and x.id in CLIENT_IDS}
-    assert covered == set(CLIENT_IDS) - {"U-drain-replaced"}
+    assert covered == set(CLIENT_IDS) - {"M-drain-replaced"}
 
 
 @pytest.mark.slow
 def test_drain_preset_replaces_elsewhere() -> None:
     m = build(MODERN_PRESETS["modern-drain"])
     r = check_model(m)
-    assert {x.id: x.status for x in r.rows}["U-drain-replaced"] == "pass"
-    assert prove_model(m).rows["U-drain-replaced"].status == "proved"
+    assert {x.id: x.status for x in r.rows}["M-drain-replaced"] == "pass"
+    assert prove_model(m).rows["M-drain-replaced"].status == "proved"
 
 
 def test_drain_step_by_step() -> None:
@@ -378,4 +378,4 @@ def test_hypothesis_machine_drives_the_client_actions() -> None:
 @pytest.mark.slow
 def test_hypothesis_machine_hits_the_client_rows() -> None:
     rows = _machine(300)
-    assert {k for k in CLIENT_IDS if rows[k]["status"] == "pass"} >= set(CLIENT_IDS) - {"U-drain-replaced"}
+    assert {k for k in CLIENT_IDS if rows[k]["status"] == "pass"} >= set(CLIENT_IDS) - {"M-drain-replaced"}

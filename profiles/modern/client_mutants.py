@@ -22,7 +22,7 @@ V = Sequence[Any]
 class CordonIgnored(ModernSemantics):
     mutant = "cordon-ignored"
     doc = "the scheduler binds pods to a cordoned node (no NodeUnschedulable filter)"
-    caught_by = (CORDON_PROPERTY, "U-cordon")
+    caught_by = (CORDON_PROPERTY, "M-cordon")
     caught_in = "modern-kubelet-disruptions"
 
     def schedulable(self, v: V, o: Ops, n: MNodeIx) -> Any:
@@ -32,7 +32,7 @@ class CordonIgnored(ModernSemantics):
 class EvictionIgnoresBudget(ModernSemantics):
     mutant = "eviction-ignores-budget"
     doc = "the Eviction API evicts whatever the PodDisruptionBudget allows"
-    caught_by = (BUDGET_PROPERTY, "U-evict-budget")
+    caught_by = (BUDGET_PROPERTY, "M-evict-budget")
     caught_in = "modern-budget"
 
     def budget_allows(self, v: V, o: Ops, p: MPodIx) -> Any:
@@ -42,7 +42,7 @@ class EvictionIgnoresBudget(ModernSemantics):
 class PreemptionKeepsPod(ModernSemantics):
     mutant = "preemption-keeps-pod"
     doc = "the scheduler marks its victim DisruptionTarget but never deletes it"
-    caught_by = ("U-preempt",)
+    caught_by = ("M-preempt",)
     caught_in = "modern-kubelet-disruptions"
 
     def preempt_deletes(self) -> bool:
@@ -52,7 +52,7 @@ class PreemptionKeepsPod(ModernSemantics):
 class ShutdownLeavesRunning(ModernSemantics):
     mutant = "shutdown-leaves-running"
     doc = "graceful node shutdown marks pods Failed without stopping their containers"
-    caught_by = (KUBELET_FAILED_PROPERTY, "U-shutdown")
+    caught_by = (KUBELET_FAILED_PROPERTY, "M-shutdown")
     caught_in = "modern-kubelet-disruptions"
 
     def shutdown_kills(self) -> bool:
@@ -62,7 +62,7 @@ class ShutdownLeavesRunning(ModernSemantics):
 class PressureWithoutCondition(ModernSemantics):
     mutant = "pressure-eviction-without-condition"
     doc = "the kubelet's node-pressure eviction leaves out DisruptionTarget (the pre-1.26 behaviour)"
-    caught_by = ("U-pressure",)
+    caught_by = ("M-pressure",)
     caught_in = "modern-kubelet-disruptions"
 
     def pressure_condition(self) -> bool:
@@ -72,7 +72,7 @@ class PressureWithoutCondition(ModernSemantics):
 class ForceDeleteIsGraceful(ModernSemantics):
     mutant = "force-delete-is-graceful"
     doc = "--force --grace-period=0 only marks the pod Terminating instead of removing the object"
-    caught_by = ("U-force-delete",)
+    caught_by = ("M-force-delete",)
     caught_in = "modern-kubelet-disruptions"
 
     def force_removes(self) -> bool:

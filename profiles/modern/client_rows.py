@@ -85,7 +85,7 @@ def _cordon_row() -> Row:
     def out(m: ClusterModel, b: V, v: V, o: Ops, n: MNodeIx, a: Action) -> Any:
         same = [o.eq(v[k], b[k]) for p in _sh(m).pods for k in _sh(m).empty_pod(p)]
         return o.and_(_no_binding_to(m, v, o, n), *same)
-    return Row("U-cordon", "kubectl cordon marks a node unschedulable", frozenset({"U1"}), _is("U1"), _node_of, pre,
+    return Row("M-cordon", "kubectl cordon marks a node unschedulable", frozenset({"U1"}), _is("U1"), _node_of, pre,
                out, "no new pod is bound there; the pods already there are untouched")
 
 
@@ -109,7 +109,7 @@ def _drain_row() -> Row:
         parts += [o.implies(_r(m).bound_to(b, o, p, n), replacement(m, v, o, n))  # type: ignore[arg-type]
                   for n in _sh(m).nodes]
         return o.and_(*parts)
-    return Row("U-drain-replaced", "kubectl drain evicts a Running controlled pod from a cordoned node "
+    return Row("M-drain-replaced", "kubectl drain evicts a Running controlled pod from a cordoned node "
                "(another node schedulable)", frozenset({"E3"}), _is("E3"), _pod_of, pre, out,
                "the pod goes Terminating (phase kept); a replacement is created at once and can be bound to "
                "another node, never to the cordoned one", controlled=True)
@@ -126,7 +126,7 @@ def _budget_row() -> Row:
         g3 = apply(m.transition("E3", pod=p.p), v, o)[0]
         return o.and_(_reason(v, o, p, EVICTION_API), o.truth(v[p.granted]), o.eq(v[p.deleting], 0),
                       o.eq(v[p.phase], RUNNING), o.le(m.config.pdb_min_available, _healthy_count(m, v, o)), g3)
-    return Row("U-evict-budget", "the Eviction API evicts a Ready pod covered by a PodDisruptionBudget",
+    return Row("M-evict-budget", "the Eviction API evicts a Ready pod covered by a PodDisruptionBudget",
                frozenset({"E2"}), _is("E2"), _pod_of, pre, out,
                "DisruptionTarget (EvictionByEvictionAPI), the pod listed in disruptedPods, at least minAvailable "
                "healthy pods left; then the graceful delete", controlled=True)
@@ -156,15 +156,15 @@ CLIENT_ROWS: tuple[Row, ...] = (
     _cordon_row(),
     _drain_row(),
     _budget_row(),
-    _disruption_row("U-preempt", "S2", "the scheduler preempts a Running pod",
+    _disruption_row("M-preempt", "S2", "the scheduler preempts a Running pod",
                     "DisruptionTarget (PreemptionByScheduler), phase kept; then a graceful delete: Terminating, "
                     "phase still Running"),
-    _disruption_row("U-shutdown", "K9", "graceful node shutdown reaches a Running pod",
+    _disruption_row("M-shutdown", "K9", "graceful node shutdown reaches a Running pod",
                     "containers stopped, pod Failed (reason Terminated), DisruptionTarget (TerminationByKubelet); "
                     "the node gets no new pod"),
-    _disruption_row("U-pressure", "K10", "the kubelet's eviction manager evicts a Running pod under node pressure",
+    _disruption_row("M-pressure", "K10", "the kubelet's eviction manager evicts a Running pod under node pressure",
                     "containers stopped, pod Failed (reason Evicted), DisruptionTarget (TerminationByKubelet)"),
-    _disruption_row("U-force-delete", "D3", "kubectl delete --force --grace-period=0 on a Running pod",
+    _disruption_row("M-force-delete", "D3", "kubectl delete --force --grace-period=0 on a Running pod",
                     "the object is gone at once (the kubelet stops the containers later, unseen)"),
 )
 
