@@ -1,4 +1,7 @@
-"""Row-by-row comparison of a profile with the one it refines (``Profile.refines``)."""
+"""Row-by-row comparison of a profile with the one it refines (``Profile.refines``).
+
+``kubelife diff --markdown`` prints it after the differences when one side refines the other.
+"""
 
 from __future__ import annotations
 

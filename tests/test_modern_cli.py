@@ -55,7 +55,11 @@ def test_docs_carry_the_comparison_table() -> None:
     from pathlib import Path
 
     from kubelife.compare import comparison_markdown
+    from kubelife.diff.docsync import blocks
     from kubelife.profiles import get
 
+    # The row table is part of `kubelife diff --from seed --to modern --markdown`, which generates the section
+    # (tests/test_diff.py keeps it equal to the command's output).
     text = (Path(__file__).resolve().parent.parent / "docs" / "modern.md").read_text()
-    assert comparison_markdown(get("modern")) in text
+    generated = dict(blocks(text))["diff --from seed --to modern --markdown"]
+    assert comparison_markdown(get("modern")) in generated
