@@ -39,21 +39,23 @@ class Projection:
         self.ids: dict[Obs, int] = {}
         self.obs: list[Obs] = []
         self._changes: dict[int, Change] = {}
-        self._memo: dict[int, dict[int, int]] = {}  # per model: packed state -> observation id
-        self._fields: dict[int, list[tuple[int, int]]] = {}
+        # Per model (its configuration and semantics): packed state -> observation id, and field masks.
+        self._memo: dict[tuple[Config, type], dict[int, int]] = {}
+        self._fields: dict[tuple[Config, type], list[tuple[int, int]]] = {}
 
     def of(self, m: ClusterModel, spec: Any, packed: int) -> int:
-        memo = self._memo.setdefault(id(m), {})
+        memo = self._memo.setdefault((m.config, m.semantics), {})
         got = memo.get(int(packed))
         if got is None:
             got = memo[int(packed)] = self._intern(spec.observe(m, self._unpack(m, int(packed))))
         return got
 
     def _unpack(self, m: ClusterModel, packed: int) -> tuple[int, ...]:
-        fields = self._fields.get(id(m))
+        fields = self._fields.get((m.config, m.semantics))
         if fields is None:  # Layout.unpack recomputes each mask; a diff unpacks every state of two graphs
             layout = m.shape.layout
-            fields = self._fields[id(m)] = [(sh, layout.mask(i)) for i, sh in enumerate(layout.shifts)]
+            fields = [(sh, layout.mask(i)) for i, sh in enumerate(layout.shifts)]
+            self._fields[(m.config, m.semantics)] = fields
         return tuple((packed >> sh) & mask for sh, mask in fields)
 
     def _intern(self, seen: Mapping[tuple[str, str], str]) -> int:
