@@ -24,9 +24,14 @@ __all__ = ["check_trace", "check_stream", "coverage", "Oracle", "OracleResult", 
 
 
 def check_stream(stream: IO[bytes], *, fmt: str | None = None, profile_name: str | None = None,
-                 unseen_nodes: str = "healthy", max_hidden: int = 12, strict: bool = False) -> OracleResult:
-    """Check a binary stream; raises :class:`BadInput` in strict mode at the first bad line."""
-    oracle = Oracle(profile_name, unseen_nodes=unseen_nodes, max_hidden=max_hidden, strict=strict)
+                 unseen_nodes: str = "healthy", max_hidden: int = 12, strict: bool = False, kubernetes: str = "",
+                 gates: tuple[tuple[str, bool], ...] = ()) -> OracleResult:
+    """Check a binary stream; raises :class:`BadInput` in strict mode at the first bad line.
+
+    ``kubernetes`` and ``gates``: the version and feature gates the profile follows (if it models them).
+    """
+    oracle = Oracle(profile_name, unseen_nodes=unseen_nodes, max_hidden=max_hidden, strict=strict,
+                    kubernetes=kubernetes, gates=gates)
     if not hasattr(stream, "peek"):
         stream = io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
     fmt, items = read_records(stream, fmt)

@@ -64,7 +64,16 @@ MODERN_CLIENTS_LARGE = Config(
     pdb_min_available=1, pdb_others=1,
 )
 
-MODERN_PRESETS: dict[str, Config] = {c.name: c for c in MODERN_SUITE}
+# Issue 17's opt-in kubelet events, kept out of the default suite (they multiply its states): a
+# recreated sandbox re-running the init container, and the kubelet's Failed-without-DisruptionTarget
+# (admission rejection, ephemeral-storage eviction).  tests/test_fidelity.py checks them by version.
+FIDELITY_PRESETS: tuple[Config, ...] = (
+    _cfg("modern-Always-init-sandbox", 1, 1, policy=Policy.ALWAYS, inits=1, sandbox_restarts=True),
+    _cfg("modern-kubelet-failures", 1, 1, policy=Policy.ALWAYS, admission_rejects=True, storage_evictions=True),
+)
+
+MODERN_PRESETS: dict[str, Config] = {c.name: c for c in MODERN_SUITE + FIDELITY_PRESETS}
+__all__ += ["FIDELITY_PRESETS"]
 
 # Modern: one node and two slots (a Terminating copy and its replacement), each policy; a
 # user-deletes configuration (deletes are how a Pending pod may go away); two nodes.
