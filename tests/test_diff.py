@@ -57,7 +57,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
 
 @pytest.mark.parametrize("spec", ["seed", "modern"])
 def test_a_semantics_against_itself_is_empty(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run_json(capsys, "--from", spec, "--to", spec, "--policy", "Always", "--slots", "1")
+    code, out = run_json(capsys, "--from", spec, "--to", spec, "--policy", "Always", "--slots", "1", "--no-liveness")
     assert code == 0 and not out["differ"]
     assert out["steps"] == [] and out["verdicts"] == [] and out["phase"]["classes"] == []
     assert out["phase"]["combinations"] > 100 and out["initial"] == []
@@ -150,6 +150,17 @@ def test_replay_code_rebuilds_slot_flags(capsys: pytest.CaptureFixture[str]) -> 
     first = next(s for s in out["steps"] if s["from_shared_observation"])["witness"]
     acts = [(s["kind"], s["args"]) for s in first["steps"]]
     assert len(replay(model, acts)) == first["length"]
+
+
+def test_a_liveness_mutant_differs_in_liveness_with_a_lasso(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "--from", "seed", "--to", "mutant=stuck-after-sibling-exit", "--slots", "1",
+                         "--containers", "2", "--policy", "Never")
+    assert code == 1 and out["liveness_compared"]
+    live = [v for v in out["verdicts"] if v["kind"] == "liveness"]
+    assert live and all(v["from"] == "holds" and v["to"] == "violated" for v in live)
+    lasso = live[0]["traces"]["to"]
+    assert lasso["loop_at"] is not None and lasso["length"] >= lasso["loop_at"]
+    assert {v["kind"] for v in out["verdicts"]} == {"liveness"}  # safety cannot tell it apart
 
 
 def test_mutant_verdicts_differ(capsys: pytest.CaptureFixture[str]) -> None:
