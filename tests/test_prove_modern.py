@@ -56,7 +56,8 @@ def test_known_violations_found_by_bmc_and_replay(modern: ProveResult) -> None:
         v = modern.properties[name]
         assert v.trace is not None
         if length is not None:  # the explicit checker's breadth-first counterexample has 12 steps
-            assert len(v.trace) == length
+            # (11 in the drain preset: an evicted pod's replacement starts while it still runs).
+            assert len(v.trace) == (11 if v.config == "modern-drain" else length)
         m = build(MODERN_PRESETS[v.config])
         again = replay(m, [(s.action.kind, dict(s.action.args)) for s in v.trace.steps])
         assert again.final == v.trace.final
