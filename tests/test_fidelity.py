@@ -222,8 +222,8 @@ def _rejected(reason: str | None) -> list[dict[str, Any]]:
     s = PodStream("batch-5d8f7c-kx2lp")
     _up(s)
     s.add("Pending")
-    extra = {"reason": reason, "message": "Pod was rejected: Node didn't have enough resource: cpu, requested: "
-                                          "4000, used: 3900, capacity: 4000"} if reason else {}
+    why = "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 3900, capacity: 4000"
+    extra: dict[str, Any] = {"reason": reason, "message": why} if reason else {}
     s.add("Failed", **extra)  # no container statuses: no container ever started
     return [node_event(), *s.events]
 

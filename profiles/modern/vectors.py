@@ -103,12 +103,12 @@ def modern_state_json(st: MCluster, with_pod: bool) -> dict[str, Any]:
     return out
 
 
-_ENV = {"user_deletes": True, "image_pull_errors": True, "unknown_exits": True}
+_ENV: dict[str, Any] = {"user_deletes": True, "image_pull_errors": True, "unknown_exits": True}
 # Issue 17's kubelet events: admission rejection, ephemeral-storage eviction, sandbox restarts.
-_KUBELET = {"admission_rejects": True, "storage_evictions": True, "sandbox_restarts": True}
+_KUBELET: dict[str, Any] = {"admission_rejects": True, "storage_evictions": True, "sandbox_restarts": True}
 
 # (label, main containers, init containers, sidecars, environment events)
-MODELS: tuple[tuple[str, int, int, int, dict[str, bool]], ...] = (
+MODELS: tuple[tuple[str, int, int, int, dict[str, Any]], ...] = (
     ("1 container, deletes, pull errors, lost containers", 1, 0, 0, _ENV),
     ("1 init container, 1 container", 1, 1, 0, {}),
     ("1 sidecar, 1 container", 1, 0, 1, {}),
