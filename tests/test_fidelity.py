@@ -426,3 +426,23 @@ def test_vectors_take_version_and_gates(tmp_path: Path) -> None:
     assert seen == {"kubernetes": "1.32", "gates": (("SidecarContainers", True),)} and counts["phase.json"] > 0
     assert doc["kubernetes"] == "1.32" and _vector(doc, "Running(not started)", "CrashLoopBackOff(Completed)") \
         == "Pending"
+
+
+def test_rendered_kubelet_failures_round_trip() -> None:
+    """kubelife's own renderer writes the kubelet's status.reason for K7 and K8 (the oracle needs it)."""
+    from kubelife.model.k8s.trace import replay
+    from kubelife.profiles.modern.render import modern_node_object, modern_pod_object
+
+    cfg = MODERN.presets["modern-kubelet-failures"]
+    start = [("N1", {"node": 0}), ("R1", {"slot": 0}), ("P1", {"pod": 0, "node": 0})]
+    for actions, reason in (([*start, ("K7", {"pod": 0})], "OutOfcpu"),
+                            ([*start, ("K1", {"pod": 0}), ("P2", {"pod": 0, "container": "c0"}), ("K8", {"pod": 0})],
+                             "Evicted")):
+        m = build(cfg)
+        states = [m.shape.decode(v) for v in replay(m, actions).states()][1:]
+        events = [{"type": "ADDED", "object": modern_node_object("node-a", states[0].nodes[0], rv=1)}]
+        for i, st in enumerate(states[1:]):
+            obj = modern_pod_object("web-0", st.pods[0], Policy.ALWAYS, node="node-a", rv=10 + i, controlled=True)
+            events.append({"type": "MODIFIED" if i else "ADDED", "object": obj})
+        assert events[-1]["object"]["status"]["reason"] == reason
+        assert verdict(events)[1].status == "conformant"

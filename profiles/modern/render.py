@@ -55,6 +55,18 @@ def modern_container_status(name: str, c: MContainer, restarts: int) -> dict[str
             "restartCount": restarts, "state": st, "lastState": last}
 
 
+def _kubelet_failure(pod: MPod) -> dict[str, str]:
+    """status.reason and message of a pod the kubelet failed (docs/fidelity.md B3): no container ever
+    ran -> an admission rejection; else an eviction (node pressure with DisruptionTarget, else a
+    container's ephemeral-storage limit)."""
+    if all(c.state is MState.ABSENT for c in pod.containers):
+        return {"reason": "OutOfcpu", "message": "Pod was rejected: Node didn't have enough resource: cpu, "
+                                                 "requested: 4000, used: 3900, capacity: 4000"}
+    if pod.disruption:
+        return {"reason": "Evicted", "message": "The node was low on resource: ephemeral-storage. "}
+    return {"reason": "Evicted", "message": "Container web exceeded its local ephemeral storage limit \"1Gi\". "}
+
+
 def modern_pod_object(name: str, pod: MPod, policy: Policy, *, node: str | None = None, uid: str = "",
                       rv: int = 1, controlled: bool = False, restarts: Sequence[int] | None = None,
                       container_policies: Sequence[Policy | None] = (), namespace: str = "default") -> dict[str, Any]:
@@ -84,6 +96,8 @@ def modern_pod_object(name: str, pod: MPod, policy: Policy, *, node: str | None 
     if not spec["initContainers"]:
         del spec["initContainers"]
     status: dict[str, Any] = {"phase": pod.phase.label, "qosClass": "BestEffort"}
+    if pod.kubelet_failed:
+        status.update(_kubelet_failure(pod))
     conds = pod.conditions
     status["conditions"] = [
         {"type": t, "status": "True" if conds.get(t) else "False", "lastProbeTime": None,

@@ -176,7 +176,8 @@ class ModernShape:
                  tuple(MContainer(c.kind, MState(values[c.state]), MExit(values[c.last]), values[c.restarts],
                                   bool(values[c.backoff]), Pull(values[c.pull]), bool(p.inits or p.sidecars))
                        for c in p.all),
-                 tuple((k, bool(x)) for k, x in rules.conditions(values, PY, p).items()))
+                 tuple((k, bool(x)) for k, x in rules.conditions(values, PY, p).items()),
+                 p.kubelet_failed is not None and bool(values[p.kubelet_failed]))
             for p in self.pods)
         return MCluster(nodes, pods)
 

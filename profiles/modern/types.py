@@ -167,6 +167,7 @@ class MPod:
 
     # PodScheduled, Initialized, ContainersReady, Ready, DisruptionTarget, as the semantics defines them.
     condition_values: tuple[tuple[str, bool], ...] = ()
+    kubelet_failed: bool = False  # status.reason is a kubelet eviction or admission reason (issue 17)
 
     @property
     def conditions(self) -> dict[str, bool]:
