@@ -12,8 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from rich.console import Console
-
 __all__ = ["main", "UsageError", "add_config_args", "config_from_args", "usage_error", "tune_config", "tune_suite",
            "add_version_args", "add_profile_arg", "profile_from_args", "version_from_args", "version_text"]
 
@@ -34,8 +32,36 @@ def usage_error(message: str) -> NoReturn:
 def _positive_int(text: str) -> int:
     try:
         return int(text)
+    except ValueError:  # also a number of more than 4300 digits (Python's int parsing limit)
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
+
+
+# The widest restart count every engine holds: SPIN's fields are bytes (0-255); the search grows
+# with cap ** (containers x slots), so values this high are for the compiled engine on tiny configurations.
+RESTART_CAP_MAX = 255
+
+
+def whole_number(lo: int, hi: int | None = None) -> Any:
+    """An argparse ``type`` for a whole number from ``lo`` (to ``hi``), refused in one sentence."""
+    def parse(text: str) -> int:
+        n = _positive_int(text)
+        if n < lo or (hi is not None and n > hi):
+            raise argparse.ArgumentTypeError(f"{n} is out of range; give a whole number from {lo} "
+                                             + (f"to {hi}" if hi is not None else "up"))
+        return n
+    return parse
+
+
+def _policy(text: str) -> str:
+    """A restart policy in any case (``never``, as kubectl's ``--restart`` takes it); its label."""
+    from kubelife.model.k8s.types import Policy
+
+    try:
+        return Policy.parse(text.strip()).label
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a restart policy; use Always, OnFailure or Never "
+                                         "(any case)") from None
 
 
 _SIZE = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
@@ -73,8 +99,10 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--slots", type=_positive_int, help="pod slots (1-12; default 2)")
     g.add_argument("--replicas", type=_positive_int, help="replication controller replicas (default 1)")
     g.add_argument("--containers", type=_positive_int, help="containers per pod (1-6; default 1)")
-    g.add_argument("--policy", choices=[p.label for p in Policy], help="restart policy (default Always)")
-    g.add_argument("--restart-cap", type=_positive_int, help="restart counts saturate here (default 1)")
+    g.add_argument("--policy", type=_policy, metavar="|".join(p.label for p in Policy),
+                   help="restart policy, any case (default Always)")
+    g.add_argument("--restart-cap", type=_positive_int,
+                   help=f"restart counts saturate here (0-{RESTART_CAP_MAX}; default 1)")
     g.add_argument("--inits", type=_positive_int, help="regular init containers per pod (0-3; profiles that have them)")
     g.add_argument("--sidecars", type=_positive_int, help="sidecar containers per pod (0-2; profiles that have them)")
     add_version_args(p)
@@ -185,6 +213,7 @@ def config_from_args(args: argparse.Namespace) -> Any:
             return tune_config(args, prof.preset(args.preset))
         if all(getattr(args, k) is None for k in _SINGLE) and all(v is None for v in options.values()):
             return None
+        _check_single(args)
         return tune_config(args, prof.configure(Config.uniform(
             nodes=1 if args.nodes is None else args.nodes,
             slots=2 if args.slots is None else args.slots,
@@ -197,6 +226,18 @@ def config_from_args(args: argparse.Namespace) -> Any:
         )))
     except ConfigError as e:
         usage_error(str(e))
+
+
+def _check_single(args: argparse.Namespace) -> None:
+    """Bounds Config does not know: the restart cap the engines hold, replicas the slots can hold."""
+    if args.restart_cap is not None and not 0 <= args.restart_cap <= RESTART_CAP_MAX:
+        usage_error(f"--restart-cap {args.restart_cap} is out of range; give a whole number from 0 to "
+                    f"{RESTART_CAP_MAX}.")
+    slots = 2 if args.slots is None else args.slots
+    # Every slot of a uniform configuration is controlled; more replicas than slots can never all run.
+    if args.replicas is not None and args.replicas > slots:
+        usage_error(f"--replicas {args.replicas} is more than the {slots} controlled slots; give a whole number "
+                    f"from 0 to {slots} (or raise --slots).")
 
 
 def semantics_from_args(args: argparse.Namespace) -> Any:
@@ -224,7 +265,10 @@ def _command_modules() -> list[Any]:
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
+    from kubelife import __version__
+
     p = _Parser(prog="kubelife", description="Model checker and conformance oracle for Kubernetes lifecycles.")
+    p.add_argument("--version", action="version", version=f"kubelife {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     runners: dict[str, Any] = {}
     for mod in _command_modules():
@@ -235,8 +279,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from kubelife.profiles import ProfileError
+    # Everything heavy is imported inside the try, so Ctrl-C while starting up is a clean exit 130 too.
+    try:
+        from rich.console import Console
 
+        from kubelife.profiles import ProfileError
+    except KeyboardInterrupt:
+        sys.stderr.write("kubelife: interrupted\n")
+        return 130
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         parser, runners = build_parser()
@@ -250,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except SystemExit as e:  # --help and --version exit 0 through argparse; main() returns, as for any command
+        return e.code if isinstance(e.code, int) else 0
 
 
 def emit_json(obj: Any) -> None:

@@ -27,7 +27,7 @@ def _rate(states: int, seconds: float) -> str:
 
 def print_check(con: Console, r: CheckResult, *, witnesses: bool = False, deadlock: bool = False) -> None:
     ex = r.exploration
-    con.print(f"[bold]kubelife check[/]  {r.model.name}  (profile {r.model.config.profile})")
+    con.print(f"[bold]kubelife check[/]  {escape(r.model.name)}  (profile {r.model.config.profile})")
     con.print(f"{ex.states:,} states  {ex.transitions:,} transitions  depth {ex.depth}  "
               f"{ex.seconds:.2f} s  {_rate(ex.states, ex.seconds)}")
     acts = r.model.system.actions
@@ -84,7 +84,7 @@ def print_suite(con: Console, s: SuiteResult, *, witnesses: bool = False) -> Non
         props_ok = sum(p.ok for p in r.properties)
         passed = sum(x.status == "pass" for x in r.rows)
         failed = sum(x.status == "fail" for x in r.rows)
-        t.add_row(r.model.name, f"{ex.states:,}", f"{ex.transitions:,}", str(ex.depth), f"{ex.seconds:.2f}",
+        t.add_row(escape(r.model.name), f"{ex.states:,}", f"{ex.transitions:,}", str(ex.depth), f"{ex.seconds:.2f}",
                   f"{props_ok}/{len(r.properties)} ok",
                   f"{passed} pass" + (f", [red]{failed} fail[/]" if failed else ""))
     con.print(t)
@@ -141,6 +141,6 @@ def print_liveness(con: Console, results: list[Any]) -> None:
     for r in results:
         for v in r.verdicts:
             lasso = f"{len(v.lasso)} steps, loops at {v.lasso.loop_at}" if v.lasso is not None else ""
-            t.add_row(escape(v.key), r.model.name, f"[{_STYLE.get(v.status, 'yellow')}]{v.status}[/]", lasso)
+            t.add_row(escape(v.key), escape(r.model.name), f"[{_STYLE.get(v.status, 'yellow')}]{v.status}[/]", lasso)
     con.print(t)
     con.print("kubelife liveness --lassos prints every lasso; docs/liveness.md explains each result")

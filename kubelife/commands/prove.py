@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kubelife.cli import (
@@ -42,9 +43,9 @@ def run(args: argparse.Namespace) -> int:
     depth = DEFAULT_DEPTH if args.depth is None else args.depth
     if not 1 <= depth <= 60:
         usage_error(f"--depth {depth} is out of range; give a whole number from 1 to 60.")
-    timeout_ms = DEFAULT_TIMEOUT_MS if args.timeout is None else round(args.timeout * 1000)
-    if args.timeout is not None and not 0.1 <= args.timeout <= 3600:
+    if args.timeout is not None and not 0.1 <= args.timeout <= 3600:  # nan compares false: refused too
         usage_error(f"--timeout {args.timeout:g} is out of range; give seconds from 0.1 to 3600.")
+    timeout_ms = DEFAULT_TIMEOUT_MS if args.timeout is None else round(args.timeout * 1000)
     from kubelife.profiles import ProfileError, require
 
     try:
@@ -56,8 +57,11 @@ def run(args: argparse.Namespace) -> int:
     tuned = None if cfg is not None else tune_suite(args, prove_suite(profile_from_args(args).name))
     if tuned is not None and tuned == list(prove_suite(profile_from_args(args).name)):
         tuned = None  # the profile's own suite, untouched: strict verdicts (every row must apply)
-    r = prove_all(tuned if cfg is None else [cfg], semantics, strict=cfg is None, depth=depth,
-                  any_containers=not args.no_counts, timeout_ms=timeout_ms)
+    from kubelife.prove_interrupt import run_interruptible
+
+    # Z3 runs in a worker thread so that Ctrl-C stops it at once (exit 130), never as a verdict.
+    r = run_interruptible(lambda: prove_all(tuned if cfg is None else [cfg], semantics, strict=cfg is None,
+                                            depth=depth, any_containers=not args.no_counts, timeout_ms=timeout_ms))
     if args.json:
         emit_json(r.to_json())
         return 0 if r.ok else 1
@@ -77,7 +81,7 @@ def _print(con: Console, r: object) -> None:
     assert isinstance(r, ProveResult)
     profile = r.configs[0].model.config.profile
     names = ", ".join(c.model.name for c in r.configs)
-    con.print(f"[bold]kubelife prove[/]  {names}  ({r.seconds:.1f} s)")
+    con.print(f"[bold]kubelife prove[/]  {escape(names)}  ({r.seconds:.1f} s)")
     rt = Table(title="Scenario rows (every state satisfying the proved invariants)", title_justify="left",
                show_edge=False)
     for col in ("row", "expected outcome", "Z3", "seconds", "assumes", "proved in"):

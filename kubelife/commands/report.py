@@ -42,7 +42,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out if args.out is not None else spec.out)
     if out.exists() and not out.is_dir():
         usage_error(f"--out {str(out)!r} is a file; give a directory.")
-    res = write_report(out, checkers=names, timings=args.timings, profile=prof.name)
+    try:  # before the checkers run for minutes: a directory that cannot be made is refused at once
+        out.mkdir(parents=True, exist_ok=True)
+        res = write_report(out, checkers=names, timings=args.timings, profile=prof.name)
+    except OSError as e:
+        usage_error(f"--out {str(out)!r} cannot be written ({e.strerror or e}); give a writable directory.")
     print(f"kubelife report: wrote {len(res.files)} files to {out}/ "
           f"({'with' if res.svg else 'without'} SVG); open {out / 'index.html'}")
     if not res.svg:
