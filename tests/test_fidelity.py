@@ -446,3 +446,18 @@ def test_rendered_kubelet_failures_round_trip() -> None:
             events.append({"type": "MODIFIED" if i else "ADDED", "object": obj})
         assert events[-1]["object"]["status"]["reason"] == reason
         assert verdict(events)[1].status == "conformant"
+
+
+def test_sidecar_gate_off_reads_restartable_inits_as_regular() -> None:
+    """With SidecarContainers off (settable up to 1.32) the API server drops an init container's
+    restartPolicy: the oracle reads it as a regular init container (then it must finish before the
+    main container starts); with the gate on, as a sidecar."""
+    from kubelife.profiles.modern.oracle import ModernAbstraction
+
+    s = PodStream("web-proxy-4d5f6-m9n8b", sidecars=("proxy",))
+    s.add("Running", init=[cstatus("proxy", "running")], mains=[cstatus("web", "running")],
+          conditions=[cond("PodScheduled", True), cond("Initialized", True), cond("Ready", True)])
+    obj = s.events[-1]["object"]
+    on = ModernAbstraction().pod(obj, False)
+    off = ModernAbstraction(kubernetes="1.30", gates=(("SidecarContainers", False),)).pod(obj, False)
+    assert (on.sidecars, on.inits) == (1, 0) and (off.sidecars, off.inits) == (0, 1)
