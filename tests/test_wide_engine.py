@@ -68,7 +68,7 @@ def _summary(r: Any) -> dict[str, Any]:
 # Every policy of the seed, one of the modern profile (a modern model takes gcc 5-20 s; the other
 # policies are below, in many words of a smaller model, and here under -m slow).
 WIDE = [pytest.param(_wide("seed", p), id=f"seed-{p.label}") for p in Policy] + [
-    pytest.param(_wide("seed", Policy.ALWAYS, nodes=2, live=1), id="seed-2n"),
+    pytest.param(_wide("seed", Policy.ALWAYS, nodes=2, live=1), id="seed-2n", marks=pytest.mark.slow),
     pytest.param(_wide("modern", Policy.ALWAYS, live=1, empty=1), id="modern-Always"),
     *(pytest.param(_wide("modern", p, live=1, empty=1), id=f"modern-{p.label}", marks=pytest.mark.slow)
       for p in (Policy.ON_FAILURE, Policy.NEVER)),

@@ -155,8 +155,10 @@ class WideStates(Sequence[int]):
         return sum(int(w) << (64 * k) for k, w in enumerate(self.rows[i]))
 
     def index_of(self, state: int) -> int:
-        hit = np.flatnonzero((self.rows == words_of(state, self.rows.shape[1])).all(axis=1))
-        return int(hit[0])
+        """The id of ``state``: one pass over the first words, then the few candidates' other words."""
+        w = words_of(state, self.rows.shape[1])
+        cand = np.flatnonzero(self.rows[:, 0] == w[0])
+        return int(cand[(self.rows[cand] == w).all(axis=1)][0])
 
 
 def _index_of(packed: Any, state: int) -> int:
