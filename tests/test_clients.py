@@ -381,5 +381,7 @@ def test_hypothesis_machine_drives_the_client_actions() -> None:
 
 @pytest.mark.slow
 def test_hypothesis_machine_hits_the_client_rows() -> None:
-    rows = _machine(300)
+    rows = _machine(150)
+    # A drain needs a cordon of the controlled pod's node, then both eviction steps, with a slot free:
+    # the machine reaches it only now and then (check and Z3 cover it in modern-drain).
     assert {k for k in CLIENT_IDS if rows[k]["status"] == "pass"} >= set(CLIENT_IDS) - {"M-drain-replaced"}

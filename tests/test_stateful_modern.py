@@ -14,6 +14,7 @@ from kubelife.model.k8s.config import Config, ConfigError, SlotSpec
 from kubelife.model.k8s.trace import ReplayError, replay
 from kubelife.model.k8s.types import PodPhase, Policy
 from kubelife.profiles import build, rows_for
+from kubelife.profiles.modern.client_rows import CLIENT_ROWS
 from kubelife.profiles.modern.mutants import MODERN_MUTANTS
 from kubelife.profiles.modern.presets import MODERN_LARGE
 from kubelife.profiles.modern.properties import modern_properties
@@ -32,6 +33,7 @@ from kubelife.stateful import (
 from kubelife.stateful.configs import config_code, large_for
 
 MODERN_IDS = [r.id for r in rows_for("modern")]
+CLIENT_IDS = [r.id for r in CLIENT_ROWS]
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +59,23 @@ def test_the_machine_checks_the_modern_properties_and_rows() -> None:
     props = modern_properties(m)
     assert [p.name for p in checks.invariants] == [p.name for p in props if p.kind == "invariant"]
     assert [p.name for p in checks.steps] == [p.name for p in props if p.kind == "step"]
-    assert {rid for per in checks.rows.values() for rid, _, _ in per} == set(MODERN_IDS)
+    assert {rid for per in checks.rows.values() for rid, _, _ in per} == set(MODERN_IDS) - set(CLIENT_IDS)
     assert any(r.startswith("M-") for r in MODERN_IDS)
 
 
 def test_every_modern_row_is_hit_and_holds(modern_run: StatefulRun) -> None:
     assert modern_run.error is None
     rows = modern_run.rows
-    assert list(rows) == MODERN_IDS and len(MODERN_IDS) == 27
-    not_hit = [r for r in MODERN_IDS if rows[r]["hits"] == 0]
+    assert list(rows) == MODERN_IDS and len(MODERN_IDS) == 34
+    # The issue-21 client rows need the client options: modern-clients-large (tests/test_clients.py).
+    not_hit = [r for r in MODERN_IDS if rows[r]["hits"] == 0 and r not in CLIENT_IDS]
     assert not_hit == [], f"modern rows never hit by the machine: {not_hit}"
-    assert all(rows[r] == {"status": "pass", "hits": rows[r]["hits"]} for r in MODERN_IDS)
+    assert all(rows[r] == {"status": "pass", "hits": rows[r]["hits"]} for r in MODERN_IDS if r not in CLIENT_IDS)
 
 
 def test_every_modern_kind_fires_and_the_known_violations_show(modern_run: StatefulRun) -> None:
     cov = modern_run.coverage
-    assert cov["config"] == "modern-large" and cov["rows_hit"] == cov["rows"] == 27
+    assert cov["config"] == "modern-large" and cov["rows_hit"] == cov["rows"] - len(CLIENT_IDS) == 27
     assert {"K1", "K2", "K4", "K5", "C1", "C2", "C3", "E1", "G1", "D1", "D2", "N7", "N8"} <= set(cov["kinds"])
     assert all(n > 0 for n in cov["kinds"].values()), cov["kinds"]
     assert cov["known_violations_seen"] == ["a sidecar is running whenever a main container is",
@@ -91,22 +94,24 @@ def test_run_rows_takes_the_semantics_profile() -> None:
 @pytest.mark.parametrize("name", sorted(MODERN_MUTANTS))
 def test_each_modern_mutant_is_caught_with_a_replayable_trace(name: str) -> None:
     mutant: Any = MODERN_MUTANTS[name]  # a ModernSemantics; build() is typed for the seed's
-    m = build(MODERN_LARGE, mutant)
+    where = getattr(mutant, "stateful_in", "modern-large")  # issue 21's need the client options
+    cfg = config_named(where)
+    m = build(cfg, mutant)
     with pytest.raises(ModelViolation) as info:  # shrinking off (speed); the path is still shortened
         run_state_machine_as_test(machine_for(m), settings=settings(settings(), phases=[Phase.generate]))
     e = info.value
     assert 1 <= len(e.trace) <= 20, e
-    assert f"get('modern').mutant({name!r})" in e.code and "config_named('modern-large')" in e.code
+    assert f"get('modern').mutant({name!r})" in e.code and f"config_named({where!r})" in e.code
     again = replays(e.code)
     assert again.violation.key == e.violation.key and len(again.trace) == len(e.trace)
     # On the real modern model the same steps either are not all enabled (the mutant allowed one
     # the model forbids) or pass every check: the mutant, not the path, is at fault.
     steps = [(s.action.kind, dict(s.action.args)) for s in e.trace.steps]
     try:
-        trace = replay(build(MODERN_LARGE), steps)
+        trace = replay(build(cfg), steps)
     except ReplayError:
         return
-    check_trace(build(MODERN_LARGE), trace)
+    check_trace(build(cfg), trace)
 
 
 def test_printed_config_code_rebuilds_a_modern_config() -> None:

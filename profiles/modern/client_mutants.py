@@ -24,6 +24,7 @@ class CordonIgnored(ModernSemantics):
     doc = "the scheduler binds pods to a cordoned node (no NodeUnschedulable filter)"
     caught_by = (CORDON_PROPERTY, "M-cordon")
     caught_in = "modern-kubelet-disruptions"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def schedulable(self, v: V, o: Ops, n: MNodeIx) -> Any:
         return True
@@ -34,6 +35,7 @@ class EvictionIgnoresBudget(ModernSemantics):
     doc = "the Eviction API evicts whatever the PodDisruptionBudget allows"
     caught_by = (BUDGET_PROPERTY, "M-evict-budget")
     caught_in = "modern-budget"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def budget_allows(self, v: V, o: Ops, p: MPodIx) -> Any:
         return True
@@ -44,6 +46,7 @@ class PreemptionKeepsPod(ModernSemantics):
     doc = "the scheduler marks its victim DisruptionTarget but never deletes it"
     caught_by = ("M-preempt",)
     caught_in = "modern-kubelet-disruptions"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def preempt_deletes(self) -> bool:
         return False
@@ -54,6 +57,7 @@ class ShutdownLeavesRunning(ModernSemantics):
     doc = "graceful node shutdown marks pods Failed without stopping their containers"
     caught_by = (KUBELET_FAILED_PROPERTY, "M-shutdown")
     caught_in = "modern-kubelet-disruptions"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def shutdown_kills(self) -> bool:
         return False
@@ -64,6 +68,7 @@ class PressureWithoutCondition(ModernSemantics):
     doc = "the kubelet's node-pressure eviction leaves out DisruptionTarget (the pre-1.26 behaviour)"
     caught_by = ("M-pressure",)
     caught_in = "modern-kubelet-disruptions"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def pressure_condition(self) -> bool:
         return False
@@ -74,6 +79,7 @@ class ForceDeleteIsGraceful(ModernSemantics):
     doc = "--force --grace-period=0 only marks the pod Terminating instead of removing the object"
     caught_by = ("M-force-delete",)
     caught_in = "modern-kubelet-disruptions"
+    stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def force_removes(self) -> bool:
         return False

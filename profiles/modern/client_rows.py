@@ -97,8 +97,9 @@ def _drain_row() -> Row:
     def pre(m: ClusterModel, v: V, o: Ops, p: MPodIx, a: Action) -> Any:
         if not m.config.slots[p.p].controlled:
             return False
-        room = o.and_(*(o.or_(o.not_(o.truth(v[q.exists])), _r(m).terminal(o, v[q.phase]))
-                        for q in _sh(m).pods if q is not p and m.config.slots[q.p].controlled))
+        # Some other controlled slot is free for the replacement (empty, or a terminal pod PodGC may delete).
+        room = o.or_(*(o.or_(o.not_(o.truth(v[q.exists])), _r(m).terminal(o, v[q.phase]))
+                       for q in _sh(m).pods if q is not p and m.config.slots[q.p].controlled))
         others = [o.and_(cordoned_at(m, v, o, p, n),
                          o.or_(*(_r(m).healthy(v, o, x) for x in _sh(m).nodes if x.n != n.n)))
                   for n in _sh(m).nodes]

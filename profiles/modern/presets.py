@@ -50,18 +50,18 @@ CLIENT_SUITE: tuple[Config, ...] = (
 MODERN_SUITE = MODERN_SUITE + CLIENT_SUITE
 
 # Every issue-21 action at once, for the Hypothesis machine: two nodes (cordon, drain, shutdown),
-# one replica over two controlled slots under a budget (minAvailable 1, one more covered pod outside
-# the model), and a pod of each policy that may be preempted, force-deleted or evicted under pressure.
+# two replicas over three controlled slots under a budget (minAvailable 1: one eviction at a time),
+# and a pod of each policy that may be preempted, force-deleted or evicted under pressure.
 _CLIENT_EVENTS: dict[str, bool] = {"evictions": True, "preemptions": True, "force_deletes": True,
                                    "pressure_evictions": True}
 MODERN_CLIENTS_LARGE = Config(
     nodes=2,
-    slots=(*(SlotSpec(Policy.ALWAYS, 1, controlled=True, **_CLIENT_EVENTS) for _ in range(2)),  # type: ignore[arg-type]
+    slots=(*(SlotSpec(Policy.ALWAYS, 1, controlled=True, **_CLIENT_EVENTS) for _ in range(3)),  # type: ignore[arg-type]
            SlotSpec(Policy.ON_FAILURE, 1, controlled=False, initial=True, **_CLIENT_EVENTS),  # type: ignore[arg-type]
            SlotSpec(Policy.NEVER, 2, controlled=False, initial=True, user_deletes=True,
                     **_CLIENT_EVENTS)),  # type: ignore[arg-type]
-    replicas=1, restart_cap=2, profile=NAME, name="modern-clients-large", cordons=True, node_shutdowns=True,
-    pdb_min_available=1, pdb_others=1,
+    replicas=2, restart_cap=2, profile=NAME, name="modern-clients-large", cordons=True, node_shutdowns=True,
+    pdb_min_available=1,
 )
 
 # Issue 17's opt-in kubelet events, kept out of the default suite (they multiply its states): a
