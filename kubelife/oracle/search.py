@@ -28,16 +28,18 @@ __all__ = ["LocalModel", "Target", "SearchResult", "search", "local_model", "sea
 _CBITS = 8  # bits per container restart counter in a search key
 _MAXC = (1 << _CBITS) - 1
 ANY_COUNT = 1 << 20  # a container whose restartCount was not observed
-# Hidden restarts of one container the search follows step by step.  A larger jump in restartCount is
-# explained arithmetically (issue 17): every restart is an exit and a start that bring the container
-# back to the abstract state it left (the model's count saturates, back-off stays on), so k restarts
-# are possible exactly when two are; the other k - 2 are further turns of the same crash loop.
+# Hidden restarts of one container the search follows step by step: every one up to EXACT_RESTARTS
+# (as before issue 17), else SEARCHED_RESTARTS.  A larger jump in restartCount is explained
+# arithmetically: every restart is an exit and a start that bring the container back to the abstract
+# state it left (the model's count saturates, back-off stays on), so k restarts are possible exactly
+# when two are; the other k - 2 are further turns of the same crash loop.
+EXACT_RESTARTS = 8
 SEARCHED_RESTARTS = 2
 
 
 def searched(d: int) -> int:
     """A container's restartCount increase as the search follows it (``ANY_COUNT`` and decreases kept)."""
-    return SEARCHED_RESTARTS if SEARCHED_RESTARTS < d < ANY_COUNT else d
+    return SEARCHED_RESTARTS if EXACT_RESTARTS < d < ANY_COUNT else d
 
 
 class LocalModel:
