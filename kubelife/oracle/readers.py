@@ -42,7 +42,7 @@ _OWN_OPS = {"observe": "MODIFIED", "delete": "DELETED", "event": "ADDED"}
 @dataclass(frozen=True, slots=True)
 class Record:
     line: int
-    kind: str  # Pod, Node, Event, or a control record: BOOKMARK, ERROR, LIST
+    kind: str  # Pod, Node, Event, or a control record: BOOKMARK, ERROR, LIST, EOF (last: ``line`` = lines read)
     type: str  # ADDED, MODIFIED, DELETED, BOOKMARK, ERROR, LISTED
     obj: dict[str, Any]
     time: str | None = None
