@@ -298,7 +298,7 @@ def test_client_options_are_opt_in() -> None:
     assert len(build(base).shape.layout) == len(build(Config(1, base.slots, 1, 1, "modern")).shape.layout)
     kinds = {t.action.kind for t in build(base).system.transitions}
     assert not kinds & {"U1", "E2", "E3", "S2", "S3", "N9", "K9", "N10", "K10", "D3"}
-    with pytest.raises(ConfigError, match="pdb-min-available 13"):
+    with pytest.raises(ConfigError, match="pdb_min_available 13 / pdb_others 0 is out of range"):
         Config(1, (SlotSpec(),), pdb_min_available=13)
 
 

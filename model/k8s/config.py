@@ -88,8 +88,8 @@ class Config:
         if self.restart_cap < 0:
             raise ConfigError(f"--restart-cap {self.restart_cap} is negative; give a whole number from 0 up.")
         if not 0 <= self.pdb_min_available <= 12 or not 0 <= self.pdb_others <= 12:
-            raise ConfigError(f"--pdb-min-available {self.pdb_min_available} / --pdb-others {self.pdb_others} is out "
-                              "of range; give whole numbers from 0 to 12.")
+            raise ConfigError(f"pdb_min_available {self.pdb_min_available} / pdb_others {self.pdb_others} is out of "
+                              "range; give whole numbers from 0 to 12.")
         for s in self.slots:
             if not 1 <= s.containers <= 6:
                 raise ConfigError(

@@ -34,7 +34,7 @@ class EvictionIgnoresBudget(ModernSemantics):
     mutant = "eviction-ignores-budget"
     doc = "the Eviction API evicts whatever the PodDisruptionBudget allows"
     caught_by = (BUDGET_PROPERTY, "M-evict-budget")
-    caught_in = "modern-budget"
+    caught_in = "modern-budget-blocked"
     stateful_in = "modern-clients-large"  # the Hypothesis machine\'s configuration that has the rule
 
     def budget_allows(self, v: V, o: Ops, p: MPodIx) -> Any:

@@ -51,11 +51,16 @@ MODERN_FAIRNESS: dict[str, Fairness] = {f.name: f for f in (
     _f("exits-stop", "finitely", "P3", (), "containers exit (any reason) only finitely often"),
     _f("pull-errors-stop", "finitely", "C1", (), "image pulls fail only finitely often"),
     _f("deletes-stop", "finitely", "D1 D2", (), "users delete pods only finitely often"),
+    # Issue 21 (profiles/modern/clients.py): cordons, evictions, preemptions, node shutdowns, pressure
+    # evictions and force deletes are disruptions too.
+    _f("clients-stop", "finitely", "U1 U2 E2 E3 S2 S3 N9 N11 N10 K9 K10 D3", (),
+       "clients, the scheduler's preemptions and the kubelet's shutdowns and pressure evictions act only "
+       "finitely often"),
 )}
 
 MODERN_BUNDLES: dict[str, tuple[str, ...]] = {
     "disruptions-stop": ("partitions-stop", "not-ready-stops", "disk-pressure-stops", "node-deletions-stop",
-                         "crashes-stop", "pull-errors-stop", "deletes-stop"),
+                         "crashes-stop", "pull-errors-stop", "deletes-stop", "clients-stop"),
     "fair": ("wf-scheduler", "wf-kubelet", "wf-controller", "wf-node-controller", "wf-taint-eviction", "wf-podgc"),
 }
 

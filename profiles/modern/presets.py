@@ -38,12 +38,14 @@ MODERN_SUITE: tuple[Config, ...] = (
 )
 
 # Issue 21 (profiles/modern/clients.py): clients and administrators, each preset small and opt-in.
-# Two nodes for a drain (the replacement goes to the other node); a budget over two replicas
-# (minAvailable 1: one eviction at a time); preemption, node shutdown, pressure and force delete.
+# Two nodes for a drain (the replacement goes to the other node); a budget (minAvailable 1) with one
+# more covered pod outside the model (evictions go through it), and one without (the only Ready pod
+# cannot be evicted); preemption, cordon, node shutdown, pressure and force delete.
 _N1 = Policy.NEVER
 CLIENT_SUITE: tuple[Config, ...] = (
     Config(2, (SlotSpec(_N1, evictions=True),) * 2, 1, 1, NAME, "modern-drain", cordons=True),
-    Config(1, (SlotSpec(_N1, evictions=True),) * 2, 2, 1, NAME, "modern-budget", pdb_min_available=1),
+    Config(1, (SlotSpec(_N1, evictions=True),), 1, 1, NAME, "modern-budget", pdb_min_available=1, pdb_others=1),
+    Config(1, (SlotSpec(_N1, evictions=True),), 1, 1, NAME, "modern-budget-blocked", pdb_min_available=1),
     Config(1, (SlotSpec(_N1, preemptions=True, force_deletes=True, pressure_evictions=True),), 1, 1, NAME,
            "modern-kubelet-disruptions", cordons=True, node_shutdowns=True),
 )
