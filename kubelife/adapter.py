@@ -16,6 +16,11 @@ Actions are the spec's transitions (``action.kind`` N1-N6, P1-P5, R1 and
 the model allows raises :class:`ActionRefused`.  Observations use the
 decoded :class:`~kubelife.model.k8s.types.ClusterState`: node phase and conditions,
 pod phases and bindings, container states, last exits and restart counts.
+
+An adapter may cover only some transitions: ``covers = {"P2", "P3", "P4"}`` (kinds).  The model
+takes the others alone and hands the adapter the state after them, ``sync(state)``, which the
+implementation adopts (see docs/adapter.md).  Restart counts are compared as the model sees them:
+an implementation's count above the configuration's restart cap compares as the cap.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
 from kubelife.profiles import build
 
-__all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences"]
+__all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences", "covers", "start", "drive",
+           "adapter_code"]
 
 
 class ActionRefused(RuntimeError):
@@ -86,11 +92,56 @@ class ModelAdapter:
         return self.model.shape.decode(self.values)
 
 
-def differences(expected: Any, observed: Any) -> list[str]:
+def covers(adapter: Any, kind: str) -> bool:
+    """Whether the adapter performs transitions of this kind itself (all, unless it declares ``covers``)."""
+    kinds = getattr(adapter, "covers", None)
+    return kinds is None or kind in kinds
+
+
+def start(adapter: Any, config: Config, initial: Any) -> None:
+    """``reset`` the implementation; one that covers only some steps is also handed the initial state."""
+    adapter.reset(config)
+    if getattr(adapter, "covers", None) is not None and hasattr(adapter, "sync"):
+        adapter.sync(initial)
+
+
+def drive(adapter: Any, action: Action, after: Any) -> None:
+    """Hand one step to the implementation: ``apply`` it if covered, else ``sync`` the model's state after it."""
+    if covers(adapter, action.kind):
+        adapter.apply(action)
+        return
+    sync = getattr(adapter, "sync", None)
+    if sync is None:
+        raise ActionRefused(f"{type(adapter).__name__} does not cover {action.kind} and has no sync(state) to "
+                            "adopt the model's state after it")
+    sync(after)
+
+
+def adapter_code(adapter: Any) -> tuple[str, str]:
+    """``(import line, expression)`` that rebuild ``adapter`` in pasted code (the line may be empty).
+
+    A class with its own ``__repr__`` is trusted to print a constructor call; otherwise the class is
+    called without arguments, as ``--kubelife-adapter`` calls it.
+    """
+    cls = type(adapter)
+    expr = repr(adapter) if cls.__repr__ is not object.__repr__ else f"{cls.__qualname__}()"
+    if cls.__module__ in ("__main__", "builtins") or "<locals>" in cls.__qualname__:
+        return "", expr  # not importable: the reader's own module defines it
+    return f"from {cls.__module__} import {cls.__qualname__.split('.')[0]}", expr
+
+
+def _policy(config: Any, p: int) -> str:
+    if config is None or p >= len(config.slots):
+        return ""
+    return f" (restartPolicy {config.slots[p].policy})"
+
+
+def differences(expected: Any, observed: Any, config: Config | None = None) -> list[str]:
     """Readable field-by-field differences, ``[]`` when the implementation agrees with the model.
 
     Every observable field of the decoded state (the profile's dataclasses), in dataclass order:
-    nodes, pods and their containers.
+    nodes, pods and their containers.  Given the ``config``, a pod is named with its restart
+    policy, and a restart count is compared as the model sees it: capped at ``config.restart_cap``.
     """
     if len(expected.nodes) != len(observed.nodes) or len(expected.pods) != len(observed.pods):
         return [f"shape: model has {len(expected.nodes)} nodes and {len(expected.pods)} pods, the implementation "
@@ -100,11 +151,15 @@ def differences(expected: Any, observed: Any) -> list[str]:
     tag = getattr(expected, "container_tag", "c")
     missing: tuple[Any, ...] = (None,) if getattr(expected, "lenient", False) else ()
 
+    cap = None if config is None else config.restart_cap
+
     def cmp(where: str, a: Any, b: Any, skip: tuple[str, ...] = ()) -> None:
         for f in fields(a):
             if f.name in skip:
                 continue
             x, y = getattr(a, f.name), getattr(b, f.name, *missing)
+            if f.name == "restarts" and cap is not None and isinstance(y, int) and y > cap:
+                y = cap  # the model's counts saturate at the cap; an implementation's need not
             if x != y:
                 out.append(f"{where} {f.name}: model {x}, implementation {y}")
 
@@ -112,15 +167,16 @@ def differences(expected: Any, observed: Any) -> list[str]:
         cmp(f"node n{n}", a, b)
     pods: list[tuple[Any, Any]] = list(zip(expected.pods, observed.pods))  # any profile's pods, read by name
     for p, (pa, pb) in enumerate(pods):
+        pod = f"pod p{p}{_policy(config, p)}"
         if pa.exists != pb.exists:
-            out.append(f"pod p{p} exists: model {pa.exists}, implementation {pb.exists}")
+            out.append(f"{pod} exists: model {pa.exists}, implementation {pb.exists}")
             continue
         if not pa.exists:
             continue
-        cmp(f"pod p{p}", pa, pb, skip=("exists", "containers"))
+        cmp(pod, pa, pb, skip=("exists", "containers"))
         if len(pa.containers) != len(pb.containers):
-            out.append(f"pod p{p} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
+            out.append(f"{pod} containers: model {len(pa.containers)}, implementation {len(pb.containers)}")
             continue
         for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
-            cmp(f"pod p{p} container {tag}{c}", x, y, skip=("has_inits",))
+            cmp(f"{pod} container {tag}{c}", x, y, skip=("has_inits",))
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kubelife.adapter import ActionRefused, Adapter, differences
+from kubelife.adapter import ActionRefused, Adapter, differences, drive, start
 from kubelife.check import RowObserver
 from kubelife.model.engine.compile import compile_state_checks, compile_step_checks, compile_successors
 from kubelife.model.k8s.cluster import ClusterModel
@@ -99,7 +99,7 @@ def checks_for(m: ClusterModel) -> ModelChecks:
 
 def compare(checks: ModelChecks, adapter: Adapter, s: int) -> list[Violation]:
     m = checks.m
-    diff = differences(m.decode(s), adapter.observe())
+    diff = differences(m.decode(s), adapter.observe(), m.config)
     return [Violation("divergence", "observation", "; ".join(diff))] if diff else []
 
 
@@ -113,7 +113,7 @@ def replay_violation(checks: ModelChecks, path: Sequence[int], adapter: Adapter 
     m = checks.m
     s = m.shape.layout.pack(m.system.initial)
     if adapter is not None:
-        adapter.reset(m.config)
+        start(adapter, m.config, m.decode(s))
     bad = checks.state(s) + (compare(checks, adapter, s) if adapter is not None else [])
     if bad:
         return 0, bad[0]
@@ -124,7 +124,7 @@ def replay_violation(checks: ModelChecks, path: Sequence[int], adapter: Adapter 
         bad, _ = checks.step(s, i, t)
         if not bad and adapter is not None:
             try:
-                adapter.apply(m.system.transitions[i].action)
+                drive(adapter, m.system.transitions[i].action, m.decode(t))
             except ActionRefused as e:
                 bad = [Violation("refused", "apply", f"{m.system.transitions[i].action}: {e}")]
             else:

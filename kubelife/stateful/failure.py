@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kubelife.adapter import Adapter
+from kubelife.adapter import Adapter, adapter_code
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.trace import Trace, replay
 from kubelife.profiles import get
@@ -80,8 +80,10 @@ def replay_code(m: ClusterModel, actions: Actions, adapter: Adapter | None = Non
     imp, cfg = config_code(m.config)
     lines = ["from kubelife.stateful import check_trace", "from kubelife.profiles import build, get",
              "from kubelife.model.k8s.trace import replay", imp]
-    if adapter is not None and type(adapter).__name__ == "ModelAdapter":
-        lines.append("from kubelife.adapter import ModelAdapter")
+    if adapter is not None:
+        adapter_import, adapter_expr = adapter_code(adapter)
+        if adapter_import:
+            lines.append(adapter_import)
     semantics = ""
     name = getattr(m.semantics, "mutant", None)
     if name:
@@ -89,9 +91,10 @@ def replay_code(m: ClusterModel, actions: Actions, adapter: Adapter | None = Non
     elif m.semantics is not get(m.config.profile).semantics:
         semantics = f", {m.semantics.__name__}  # the semantics under test"
     steps = ",\n    ".join(f"({k!r}, {a!r})" for k, a in actions)
-    lines += ["", f"model = build({cfg}{semantics})", f"trace = replay(model, [\n    {steps},\n])"]
+    listed = f"[\n    {steps},\n]" if actions else "[]"  # no steps: the initial state already fails
+    lines += ["", f"model = build({cfg}{semantics})", f"trace = replay(model, {listed})"]
     if adapter is not None:
-        lines.append(f"check_trace(model, trace, adapter={adapter!r})  # the implementation under test")
+        lines.append(f"check_trace(model, trace, adapter={adapter_expr})  # the implementation under test")
     else:
         lines.append("check_trace(model, trace)")
     return "\n".join(lines)
