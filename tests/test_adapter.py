@@ -124,7 +124,8 @@ def test_plugin_option_plugs_in_an_implementation(pytester: Any) -> None:
     pytester.runpytest("--kubelife-adapter=myimpl:Good", "--kubelife-config=modern-Never-1c").assert_outcomes(passed=1)
     res = pytester.runpytest("--kubelife-adapter=myimpl:NeverPending", "--kubelife-config=R1")
     res.assert_outcomes(failed=1)
-    res.stdout.fnmatch_lines(["*the implementation diverges: pod p0 (restartPolicy Always) phase: model Pending, implementation Running*",
+    res.stdout.fnmatch_lines(["*the implementation diverges: pod p0 (restartPolicy Always) phase: model Pending, "
+                              "implementation Running*",
                               "*replay(model, [*"])
 
 
