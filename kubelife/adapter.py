@@ -25,16 +25,18 @@ an implementation's count above the configuration's restart cap compares as the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from typing import Any, Protocol, runtime_checkable
 
+from kubelife.model.engine.ops import PY
 from kubelife.model.engine.system import Action
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.config import Config
 from kubelife.profiles import build
 
 __all__ = ["Adapter", "ActionRefused", "ModelAdapter", "differences", "covers", "start", "drive",
-           "adapter_code"]
+           "adapter_code", "transition_table"]
 
 
 class ActionRefused(RuntimeError):
@@ -180,3 +182,32 @@ def differences(expected: Any, observed: Any, config: Config | None = None) -> l
         for c, (x, y) in enumerate(zip(pa.containers, pb.containers)):
             cmp(f"{pod} container {tag}{c}", x, y, skip=("has_inits",))
     return out
+
+
+def _generic(field: str) -> str:
+    """``p3.c1.restarts`` -> ``pod.container.restarts``: a field of any pod, node or container."""
+    return re.sub(r"\.c\d+\.", ".container.", re.sub(r"^p\d+\.", "pod.", re.sub(r"^n\d+\.", "node.", field)))
+
+
+def transition_table(model: ClusterModel) -> str:
+    """A Markdown table of the model's transition kinds, read from the model itself: verb, actor, the
+    Kubernetes events it records, the arguments ``apply`` receives and the fields it may change."""
+    rows: dict[str, tuple[Action, set[str], dict[str, None], dict[str, dict[str, None]]]] = {}
+    names = [f.name for f in model.system.layout.fields]
+    for t in model.system.transitions:
+        _, eff = t.build(model.system.initial, PY)  # the effect's keys do not depend on the state
+        a = t.action
+        _, changed, reasons, args = rows.setdefault(a.kind, (a, set(), {}, {}))
+        changed.update(_generic(names[k]) for k in eff)
+        reasons.update(dict.fromkeys(a.reasons))
+        for k, v in a.args:
+            args.setdefault(k, {})[str(v)] = None
+    out = ["| kind | step | actor | events | arguments | fields it may change |", "|---|---|---|---|---|---|"]
+    for kind, (a, changed, reasons, args) in sorted(rows.items(), key=lambda kv: (kv[0][0], int(kv[0][1:] or 0))):
+        shown = [k if k in _INDICES else f"{k} ({' / '.join(vs)})" for k, vs in args.items()]
+        out.append(f"| {kind} | {a.name} | {a.actor} | {', '.join(reasons) or '-'} | "
+                   f"{', '.join(shown) or '-'} | {', '.join(sorted(changed))} |")
+    return "\n".join(out)
+
+
+_INDICES = ("pod", "node", "container", "slot")  # arguments that number things; others list their values

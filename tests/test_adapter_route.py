@@ -83,3 +83,13 @@ def test_adapter_code_imports_the_class_and_calls_it() -> None:
     assert adapter_code(FakeKubeletAdapter()) == ("from fake_kubelet.adapter import FakeKubeletAdapter",
                                                   "FakeKubeletAdapter()")
     assert adapter_code(ModelAdapter()) == ("from kubelife.adapter import ModelAdapter", "ModelAdapter()")
+
+
+def test_the_docs_transition_table_is_the_models() -> None:
+    from kubelife.adapter import transition_table
+    from kubelife.model.k8s.config import Config
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "adapter.md").read_text()
+    table = transition_table(build(Config.uniform(nodes=1, slots=1)))
+    assert f"<!-- generated: transition_table -->\n{table}\n<!-- end generated -->" in doc
+    assert "| P2 | start | kubelet | Started | pod, container | pod.container.restarts" in table
