@@ -1,7 +1,8 @@
 """pytest plugin entry point of kubelife (registered as ``kubelife`` in pytest11).
 
 Fixtures and options for projects that test their own lifecycle
-implementations against the model (see docs/hypothesis.md):
+implementations against the model (docs/adapter.md is the route, with a worked
+example in examples/fake_kubelet; docs/hypothesis.md says how the machine is derived):
 
 * ``kubelife_adapter``: the implementation under test; by default the model
   itself, or ``--kubelife-adapter=package.module:factory``; a project may
