@@ -67,6 +67,8 @@ def test_report_to_a_directory_that_cannot_be_made(capsys: pytest.CaptureFixture
 
 def test_ray_workers_are_range_checked(capsys: pytest.CaptureFixture[str]) -> None:
     _usage(capsys, ["check", "--engine", "ray", "--slots", "1", "--workers", "0"], "--workers 0")
+    _usage(capsys, ["check", "--engine", "ray", "--slots", "1", "--workers", "10" * 10], f"--workers {'10' * 10}",
+           "from 1 to 1024")
 
 
 # -- enums, version, header -------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ HELP = "explore every reachable state; check properties and scenario rows"
 # gigabytes past a few million states, where the safety search takes seconds.  Past this bound `check`
 # says so and points at `kubelife liveness`, instead of silently running ten times longer.
 LIVENESS_MAX_STATES = 1_000_000
+MAX_WORKERS = 1024  # Ray actors, one partition each
 
 
 def setup(p: argparse.ArgumentParser) -> None:
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         usage_error(f"--max-states {args.max_states} is out of range; give a whole number from 1 up.")
     if args.liveness_max_states < 1:
         usage_error(f"--liveness-max-states {args.liveness_max_states} is out of range; give a whole number from 1 up.")
+    if args.engine == "ray" and not 1 <= args.workers <= MAX_WORKERS:  # Ray refuses absurd counts with a traceback
+        usage_error(f"--workers {args.workers} is out of range; give a whole number from 1 to {MAX_WORKERS}.")
     apply_memory_budget(args)
     semantics = semantics_from_args(args)
     cfg = config_from_args(args)
