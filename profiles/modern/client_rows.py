@@ -10,7 +10,7 @@ without the client options gets them as vacuously true (no witness), so its stat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
@@ -235,8 +235,9 @@ def client_properties(m: ClusterModel) -> list[Property]:
             for name, kind in _ORDER]
 
 
-_ORDER = ((CORDON_PROPERTY, "step"), (CORDON_QUIET, "step"), (BUDGET_PROPERTY, "step"),
-          (KUBELET_FAILED_PROPERTY, "invariant"))
+_ORDER: tuple[tuple[str, Literal["invariant", "step"]], ...] = (
+    (CORDON_PROPERTY, "step"), (CORDON_QUIET, "step"), (BUDGET_PROPERTY, "step"),
+    (KUBELET_FAILED_PROPERTY, "invariant"))
 
 
 def _true(kind: str) -> Any:
