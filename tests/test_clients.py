@@ -385,3 +385,20 @@ def test_hypothesis_machine_hits_the_client_rows() -> None:
     # A drain needs a cordon of the controlled pod's node, then both eviction steps, with a slot free:
     # the machine reaches it only now and then (check and Z3 cover it in modern-drain).
     assert {k for k in CLIENT_IDS if rows[k]["status"] == "pass"} >= set(CLIENT_IDS) - {"M-drain-replaced"}
+
+
+def test_disruption_conditions_gate_off_on_1_30() -> None:
+    """PodDisruptionConditions off (settable up to 1.30): evictions and kubelet kills add no condition."""
+    cfg = Config(1, (SlotSpec(evictions=True, pressure_evictions=True),), 1, 1, "modern", kubernetes="1.30",
+                 gates=(("PodDisruptionConditions", False),))
+    m = build(cfg)
+    kinds = {t.action.kind for t in m.system.transitions}
+    assert "E2" in kinds and "E3" not in kinds  # no condition to write: the request deletes at once
+    up = [("N1", {"node": 0}), ("R1", {"slot": 0}), ("P1", {"pod": 0, "node": 0}), ("K1", {"pod": 0}),
+          ("P2", {"pod": 0, "container": "c0"})]
+    p = m.decode(m.shape.layout.pack(replay(m, [*up, ("E2", {"pod": 0})]).final)).pods[0]
+    assert p.deleting and not p.disruption and p.phase.label == "Running"
+    p = m.decode(m.shape.layout.pack(replay(m, [*up, ("N10", {"node": 0}), ("K10", {"pod": 0})]).final)).pods[0]
+    assert p.phase.label == "Failed" and not p.disruption
+    on = build(Config(1, (SlotSpec(evictions=True),), 1, 1, "modern", kubernetes="1.30"))
+    assert "E3" in {t.action.kind for t in on.system.transitions}

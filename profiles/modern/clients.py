@@ -27,6 +27,7 @@ from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Transition
 from kubelife.model.k8s.config import Config
 from kubelife.model.k8s.types import PodPhase, Ready
+from kubelife.profiles.modern.kubelet_events import mark_kubelet_failed
 from kubelife.profiles.modern.shape import MNodeIx, MPodIx
 from kubelife.profiles.modern.types import DReason, MExit, MState, NodeObj
 
@@ -283,6 +284,8 @@ class ClientRules:
                            self._on_node_with(v, o, p, "pressure"))
             eff: Eff = {}
             self._kubelet_fail(v, o, p, eff, condition=self.pressure_condition())
+            # status.reason Evicted, as issue 17's kubelet evictions (profiles/modern/kubelet_events.py).
+            mark_kubelet_failed(p, True, o, v, eff)
             return guard, eff
         return sem._t("K10", "pressure-evict", "kubelet", ("Evicted", "TerminationByKubelet"), (("pod", p.p),),
                       build)
