@@ -1,11 +1,13 @@
 """Ctrl-C during Z3 work: stop at once, never report an interrupted run as a verdict.
 
-A SIGINT that arrives while Z3 runs in the main thread is handled only when the C call returns
-(after the query's timeout, a minute or more for BMC); arriving during ctypes' argument conversion
-it surfaces as a ``ctypes.ArgumentError``; and a solver that sees it returns ``unknown``, which the
-caller would report as a verdict.  So the work runs in a worker thread (ctypes releases the GIL
-during solver calls), the main thread waits on it and takes Ctrl-C as usual, and on Ctrl-C every
-live Z3 context is interrupted and the worker is sent an exception it cannot mistake for a result.
+By default Z3 installs its own SIGINT handler during every check, so Ctrl-C cancels that one query
+(which then reads ``unknown``, reported as a verdict) and never reaches Python; with that handler
+off, a SIGINT arriving while Z3 runs in the main thread is handled only when the C call returns
+(after the query's timeout, a minute or more for BMC), and arriving during ctypes' argument
+conversion it surfaces as a ``ctypes.ArgumentError``.  So Z3's handler is turned off, the work runs
+in a worker thread (ctypes releases the GIL during solver calls), the main thread waits on it and
+takes Ctrl-C as usual, and on Ctrl-C every live Z3 context is interrupted and the worker is sent an
+exception it cannot mistake for a result.
 """
 
 from __future__ import annotations
@@ -60,8 +62,14 @@ def run_interruptible(work: Callable[[], T], poll: float = 0.05) -> T:
     """``work()`` in a worker thread; its result or exception, or ``KeyboardInterrupt`` on Ctrl-C.
 
     On Ctrl-C the worker is cancelled (Z3 interrupted, :class:`Cancelled` raised in it) and the call
-    returns without waiting for it, so the command exits within a second whatever Z3 is doing.
+    waits at most half a second for it, so the command exits within a second whatever Z3 is doing.
     """
+    import z3
+
+    # Z3's own Ctrl-C handling (on by default) takes SIGINT from Python while a check runs, cancels
+    # that one check and carries on: the interrupt is lost and the query reads "unknown".  Off, the
+    # signal reaches the main thread, which interrupts Z3 itself.
+    z3.set_param("ctrl_c", False)
     box: dict[str, object] = {}
 
     def target() -> None:
@@ -77,6 +85,9 @@ def run_interruptible(work: Callable[[], T], poll: float = 0.05) -> T:
             worker.join(poll)
     except KeyboardInterrupt:
         _cancel(worker)
+        # Let Z3 leave its C code before the interpreter exits: its static destructors racing a running
+        # solver can hang the exit.  Interrupted, it returns in milliseconds; never wait long.
+        worker.join(0.5)
         raise
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
