@@ -10,7 +10,7 @@ from hypothesis import settings
 
 from kubelife.stateful import config_named
 
-QUICK = settings(max_examples=25, stateful_step_count=30, deadline=None)
+QUICK = settings(max_examples=20, stateful_step_count=25, deadline=None)
 
 
 @pytest.mark.parametrize("preset", ["R2", "OnFailure-2c", "Never-2c"])
