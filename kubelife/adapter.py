@@ -122,11 +122,12 @@ def drive(adapter: Any, action: Action, after: Any) -> None:
 def adapter_code(adapter: Any) -> tuple[str, str]:
     """``(import line, expression)`` that rebuild ``adapter`` in pasted code (the line may be empty).
 
-    A class with its own ``__repr__`` is trusted to print a constructor call; otherwise the class is
-    called without arguments, as ``--kubelife-adapter`` calls it.
+    A class that defines its own ``__repr__`` is trusted to print a constructor call; otherwise the
+    class is called without arguments, as ``--kubelife-adapter`` calls it (an inherited ``__repr__``,
+    such as a ``ModelAdapter`` subclass's, would name the parent).
     """
     cls = type(adapter)
-    expr = repr(adapter) if cls.__repr__ is not object.__repr__ else f"{cls.__qualname__}()"
+    expr = repr(adapter) if "__repr__" in vars(cls) else f"{cls.__name__}()"
     if cls.__module__ in ("__main__", "builtins") or "<locals>" in cls.__qualname__:
         return "", expr  # not importable: the reader's own module defines it
     return f"from {cls.__module__} import {cls.__qualname__.split('.')[0]}", expr

@@ -93,3 +93,13 @@ def test_the_docs_transition_table_is_the_models() -> None:
     table = transition_table(build(Config.uniform(nodes=1, slots=1)))
     assert f"<!-- generated: transition_table -->\n{table}\n<!-- end generated -->" in doc
     assert "| P2 | start | kubelet | Started | pod, container | pod.container.restarts" in table
+
+
+class _Sub(ModelAdapter):
+    pass
+
+
+def test_adapter_code_calls_the_subclass_not_the_parent() -> None:
+    assert adapter_code(_Sub()) == (f"from {__name__} import _Sub", "_Sub()")
+    assert adapter_code(ModelAdapter(build(config_named("R1")).semantics)) == (
+        "from kubelife.adapter import ModelAdapter", "ModelAdapter()")
