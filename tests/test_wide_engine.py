@@ -212,11 +212,17 @@ def test_the_memory_budget_stops_the_search() -> None:
 WIDE_CLI = ["check", "--nodes", "4", "--slots", "4", "--no-liveness", "--engine", "fast"]  # 69 bits a state
 
 
-def test_cli_wide_runs_compiled_and_stops_at_the_budget(capsys: pytest.CaptureFixture[str]) -> None:
-    # Compiled (no "the state needs 69 bits"), stopped by the state limit or the budget, in one sentence.
+@pytest.mark.slow  # its C (68 transitions, every row) takes gcc 20-80 s here
+def test_cli_wide_runs_compiled_and_stops_at_the_state_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    # Compiled (no "the state needs 69 bits"), stopped by the state limit, in one sentence.
     assert main([*WIDE_CLI, "--max-states", "2000"]) == 2
     assert capsys.readouterr().err.strip().endswith("raise the limit or shrink the configuration.")
-    assert main([*WIDE_CLI, "--memory-budget", "16M"]) == 2
+
+
+def test_cli_stops_at_the_memory_budget(capsys: pytest.CaptureFixture[str]) -> None:
+    # nodes 1, slots 4: 1.56 million states, about 90 MB: past a budget of 16M, one sentence, exit 2.
+    assert main(["check", "--nodes", "1", "--slots", "4", "--no-liveness", "--engine", "fast",
+                 "--memory-budget", "16M"]) == 2
     err = capsys.readouterr().err.strip()
     assert "memory budget of 16.0 MiB; raise it with --memory-budget" in err and err.count(".") == 2
     assert len(err.splitlines()) == 1
