@@ -43,13 +43,27 @@ def _dump(v: Any, style: int | str | None) -> str:
     return json.dumps(v, separators=(",", ":")) if style is None else json.dumps(v, indent=style)
 
 
+def _reassembled(got: list[tuple[int, Any, str]]) -> list[tuple[int, Any]]:
+    """Top-level values again: a List's items (handed out one by one) put back into it."""
+    out, items = [], []
+    for n, v, w in got:
+        if w == ITEM:
+            items.append(v)
+        elif w == LIST_END:
+            out.append((n, {**v, "items": items}))
+            items = []
+        else:
+            out.append((n, v))
+    return out
+
+
 @given(_objects, st.lists(_styles, min_size=4, max_size=4))
 def test_values_one_after_another_in_any_layout(objs: list[dict[str, Any]], styles: list[Any]) -> None:
     text = "".join(_dump(o, s) + "\n" for o, s in zip(objs, styles))
-    got = _values(text.encode())
-    assert [v for _, v, _ in got] == objs and {w for _, _, w in got} == {TOP}
+    got = _reassembled(_values(text.encode()))  # an object with an "items" array counts as a List
+    assert [v for _, v in got] == objs
     starts = [1 + sum(_dump(o, s).count("\n") + 1 for o, s in zip(objs[:i], styles)) for i in range(len(objs))]
-    assert [n for n, _, _ in got] == starts
+    assert [n for n, _ in got] == starts
 
 
 @given(_objects, _styles)

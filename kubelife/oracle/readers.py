@@ -258,6 +258,8 @@ def _value(n: int, value: Any, where: str, own: bool) -> Iterator[Record | Diagn
     elif where == LIST_END:
         if isinstance(value, dict) and _is_list(value):
             yield Record(n, "LIST", "LISTED", value)
+        else:  # an object of another kind with an "items" array: its items went out, now say what it is
+            yield from _object_records(value, n, "MODIFIED", None)
     elif type(value) is not dict:
         if isinstance(value, list) and value and all(type(x) is dict for x in value) and not own:
             for x in value:  # a JSON array of objects on one line
