@@ -15,7 +15,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import sys
+import tempfile
 from typing import Any
 
 import pytest
@@ -201,7 +203,13 @@ _flag_values = st.sampled_from(["", "-1", "0", "12", "1001", "nan", "1e9", "x", 
        st.lists(st.sampled_from(["--strict", "--fail-fast", "--json", "--json-lines", "--verbose"]), max_size=3))
 def test_oracle_flags(pairs: list[tuple[str, str]], switches: list[str]) -> None:
     flags = [x for pair in pairs for x in pair] + switches
-    _cli(watch_line(node()) + b"".join(watch_line(o) for o in restart_under_never()), *flags)
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:  # --junit NAME writes NAME: never into the repository
+        os.chdir(scratch)
+        try:
+            _cli(watch_line(node()) + b"".join(watch_line(o) for o in restart_under_never()), *flags)
+        finally:
+            os.chdir(here)
 
 
 # -- deep runs: pytest -m slow -------------------------------------------------------------------
