@@ -10,14 +10,18 @@ without the client options gets them as vacuously true (no witness), so its stat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
+from kubelife.profiles.modern.access import node_of as _node_of
+from kubelife.profiles.modern.access import pod_of as _pod_of
+from kubelife.profiles.modern.access import rules as _r
+from kubelife.profiles.modern.access import shape as _sh
 from kubelife.profiles.modern.clients import EVICTION_API, KUBELET, PREEMPTION
-from kubelife.profiles.modern.semantics import C_RUNNING, FAILED, RUNNING, ModernSemantics
-from kubelife.profiles.modern.shape import MNodeIx, ModernShape, MPodIx
+from kubelife.profiles.modern.semantics import C_RUNNING, FAILED, RUNNING
+from kubelife.profiles.modern.shape import MNodeIx, MPodIx
 from kubelife.properties.core import Property, Row
 from kubelife.properties.patterns import replacement
 
@@ -31,20 +35,8 @@ BUDGET_PROPERTY = "the Eviction API never takes a budget's healthy pods below mi
 KUBELET_FAILED_PROPERTY = "a pod the kubelet failed on shutdown or pressure has no running container"
 
 
-def _r(m: ClusterModel) -> ModernSemantics:
-    return cast(ModernSemantics, m.rules)
 
 
-def _sh(m: ClusterModel) -> ModernShape:
-    return cast(ModernShape, m.shape)
-
-
-def _pod_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [_sh(m).pods[a.arg("pod")]]
-
-
-def _node_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [_sh(m).nodes[a.arg("node")]]
 
 
 def _is(kind: str) -> Any:

@@ -21,6 +21,11 @@ from kubelife.model.engine.ops import Ops
 from kubelife.model.engine.system import Action, apply
 from kubelife.model.k8s.cluster import ClusterModel
 from kubelife.model.k8s.types import Policy
+from kubelife.profiles.modern.access import all_pods as _pods
+from kubelife.profiles.modern.access import node_of as _node_of
+from kubelife.profiles.modern.access import pod_of as _pod_of
+from kubelife.profiles.modern.access import rules as _r
+from kubelife.profiles.modern.access import shape as _sh
 from kubelife.profiles.modern.client_rows import CLIENT_ROWS
 from kubelife.profiles.modern.kubelet_events import fresh
 from kubelife.profiles.modern.semantics import (
@@ -38,9 +43,8 @@ from kubelife.profiles.modern.semantics import (
     SUCCEEDED,
     T_UNREACHABLE,
     WAITING,
-    ModernSemantics,
 )
-from kubelife.profiles.modern.shape import MNodeIx, ModernShape, MPodIx
+from kubelife.profiles.modern.shape import MNodeIx, MPodIx
 from kubelife.profiles.modern.types import Kind, MExit
 from kubelife.profiles.modern.versions import disruption_condition
 from kubelife.properties.core import Row
@@ -51,24 +55,9 @@ __all__ = ["MODERN_ROWS", "MODERN_ROW_IDS", "ROW_NOTES"]
 V = Sequence[Any]
 
 
-def _r(m: ClusterModel) -> ModernSemantics:
-    return cast(ModernSemantics, m.rules)
 
 
-def _sh(m: ClusterModel) -> ModernShape:
-    return cast(ModernShape, m.shape)
 
-
-def _pod_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [_sh(m).pods[a.arg("pod")]]
-
-
-def _pods(m: ClusterModel, a: Action) -> list[Any]:
-    return list(_sh(m).pods)
-
-
-def _node_of(m: ClusterModel, a: Action) -> list[Any]:
-    return [_sh(m).nodes[a.arg("node")]]
 
 
 def _cname(c: Any) -> str:
