@@ -165,8 +165,9 @@ def test_run_interruptible_returns_and_raises_like_the_call() -> None:
 
 def test_ctrl_c_during_prove_exits_130_without_a_verdict(tmp_path: Path) -> None:
     # A configuration whose proofs take tens of seconds; SIGINT once the command has started proving.
-    proc = subprocess.Popen([sys.executable, "-m", "kubelife", "prove", "--nodes", "2", "--slots", "3",
-                             "--replicas", "2", "--depth", "40"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # (nodes 2, slots 3 finished inside the 6 s on a quiet machine; this one runs for minutes)
+    proc = subprocess.Popen([sys.executable, "-m", "kubelife", "prove", "--nodes", "4", "--slots", "6",
+                             "--replicas", "3", "--depth", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=tmp_path, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     import time
 

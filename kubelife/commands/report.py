@@ -44,7 +44,10 @@ def run(args: argparse.Namespace) -> int:
         usage_error(f"--out {str(out)!r} is a file; give a directory.")
     try:  # before the checkers run for minutes: a directory that cannot be made is refused at once
         out.mkdir(parents=True, exist_ok=True)
-        res = write_report(out, checkers=names, timings=args.timings, profile=prof.name)
+        from kubelife.prove_interrupt import run_interruptible
+
+        # The checkers run in a worker so that Ctrl-C stops Z3 (and the rest) at once, exit 130.
+        res = run_interruptible(lambda: write_report(out, checkers=names, timings=args.timings, profile=prof.name))
     except OSError as e:
         usage_error(f"--out {str(out)!r} cannot be written ({e.strerror or e}); give a writable directory.")
     print(f"kubelife report: wrote {len(res.files)} files to {out}/ "
