@@ -384,10 +384,3 @@ def rows_for(profile: str | None) -> tuple[Row, ...]:
 
 def row_by_id_for(rid: str, profile: str | None) -> Row:
     return get(profile).row(rid)
-
-
-def _reset_for_tests() -> None:  # pragma: no cover - test isolation helper
-    global _LOADED
-    _REGISTRY.clear()
-    _LOADED = False
-
