@@ -33,6 +33,13 @@ from kubelife.ray_engine import _problem
 pytestmark = pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")
 
 
+@pytest.fixture(autouse=True)
+def _full_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about width: the never-filled slots would otherwise be narrowed away
+    (tests/test_narrow.py covers narrowing)."""
+    monkeypatch.setenv("KUBELIFE_NO_NARROW", "1")
+
+
 def _wide(profile: str, policy: Policy, nodes: int = 1, live: int = 2, empty: int = 2, **extra: Any) -> Config:
     """``live`` controlled slots, then ``empty`` six-container slots nothing ever fills."""
     slots = (SlotSpec(policy=policy, **extra),) * live + \
@@ -200,10 +207,10 @@ def test_a_wrong_word_split_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_memory_budget_stops_the_search() -> None:
     m = build(Config.uniform(nodes=1, slots=3, policy=Policy.ALWAYS))
-    with pytest.raises(MemoryBudgetExceeded, match=r"memory budget of 4\.0 MiB; raise it with --memory-budget"):
-        fast.fast_explore(m.system, memory_budget=4 << 20)
+    with pytest.raises(MemoryBudgetExceeded, match=r"memory budget of 2\.0 MiB; raise it with --memory-budget"):
+        fast.fast_explore(m.system, memory_budget=2 << 20)
     with pytest.raises(MemoryBudgetExceeded):
-        fast.fast_graph(m.system, memory_budget=4 << 20)
+        fast.fast_graph(m.system, memory_budget=2 << 20)
     ex, _ = fast.fast_explore(m.system, memory_budget=0)  # 0: no budget
     assert ex.states == 73_878 and ex.memory is not None
     assert ex.memory["peak_bytes"] <= 64 << 20 and 8 < ex.memory["bytes_per_state"] < 200

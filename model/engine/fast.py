@@ -32,6 +32,7 @@ from kubelife.model.engine.compile import StatePred, StepPred
 from kubelife.model.engine.explore import Exploration, MemoryBudgetExceeded, Progress, StateLimitExceeded
 from kubelife.model.engine.fast_c import EdgeSpec, c_source, canon_source
 from kubelife.model.engine.graph import Graph
+from kubelife.model.engine.narrow import Narrowing, narrow
 from kubelife.model.engine.symmetry import SymmetrySpec
 from kubelife.model.engine.system import Layout, TransitionSystem
 
@@ -161,8 +162,26 @@ class WideStates(Sequence[int]):
         return int(cand[(self.rows[cand] == w).all(axis=1)][0])
 
 
+class ExpandedStates(Sequence[int]):
+    """The states of a narrowed search (:mod:`~kubelife.model.engine.narrow`) read as the original's."""
+
+    def __init__(self, inner: Any, nar: Narrowing) -> None:
+        self.inner, self.nar = inner, nar
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        return self.nar.expand(int(self.inner[i]))
+
+    def index_of(self, state: int) -> int:
+        return _index_of(self.inner, self.nar.compress(state))
+
+
 def _index_of(packed: Any, state: int) -> int:
-    if isinstance(packed, WideStates):
+    if isinstance(packed, (WideStates, ExpandedStates)):
         return packed.index_of(state)
     return int(np.flatnonzero(packed == np.uint64(state))[0])
 
@@ -262,13 +281,21 @@ def fast_explore(
     ``memory_budget`` (bytes; default :func:`default_memory_budget`, 0 for none): the search stops
     with :class:`MemoryBudgetExceeded` before allocating past it.
     """
-    src = c_source(system, invariants=invariants, steps=steps,
+    nar = _narrowing(system, symmetry)
+    run = system
+    if nar is not None:  # the same search over fewer bits; states are expanded on the way out
+        run, symmetry = nar.system, nar.symmetry
+        invariants, sometimes = [nar.state_pred(p) for p in invariants], [nar.state_pred(p) for p in sometimes]
+        steps, sometimes_steps = [nar.step_pred(p) for p in steps], [nar.step_pred(p) for p in sometimes_steps]
+        observers = [{i: [(nar.state_pred(a), nar.step_pred(b)) for a, b in checks] for i, checks in spec.items()}
+                     for spec in observers]
+    src = c_source(run, invariants=invariants, steps=steps,
                    sometimes=sometimes, sometimes_steps=sometimes_steps,
                    observers=observers, symmetry=symmetry)
     lib = build(src, only_if_cached=only_if_cached)
     if lib is None:
         return None
-    words, budget = system.layout.words, _budget(memory_budget)
+    words, budget = run.layout.words, _budget(memory_budget)
     nt, ni, ns, nw, nws, nob = (len(system.transitions), len(invariants), len(steps), len(sometimes),
                                 len(sometimes_steps), len(observers))
     out = np.zeros(7 + nt + ni + nw + 2 * ns + 2 * nws + 6 * max(1, nob), dtype=np.int64)
@@ -276,7 +303,7 @@ def fast_explore(
     ptrs = [ctypes.c_void_p() for _ in range(3)]
     start = time.perf_counter()
     cb = _PROGRESS(lambda n, e, q: progress(n, e, q, time.perf_counter() - start)) if progress else _PROGRESS()
-    init = words_of(system.layout.pack(system.initial), words)
+    init = words_of(run.layout.pack(run.initial), words)
     status = lib.kl_explore(init.ctypes.data, max_states or 0, budget, out.ctypes.data, recs.ctypes.data,
                             *(ctypes.byref(p) for p in ptrs), cb, progress_every)
     seconds = time.perf_counter() - start
@@ -285,6 +312,8 @@ def fast_explore(
     flat, parent, via = _adopt(lib, status, max_states, budget,
                                [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32), (ptrs[2], n, np.int16)])
     packed = _states(flat, words)
+    if nar is not None:
+        packed = ExpandedStates(packed, nar)
     res = Exploration(system)
     res.canon = canon
     res.states, res.transitions, res.depth, res.deadlocks = vals[0], vals[1], vals[2], vals[3]
@@ -300,6 +329,8 @@ def fast_explore(
     at += nw
     rec = [sum(int(w) << (64 * j) for j, w in enumerate(recs[r * words:(r + 1) * words]))
            for r in range(2 * nob + ns + nws)]
+    if nar is not None:
+        rec = [nar.expand(r) for r in rec]
     obt, svt, swt = rec[:2 * nob], rec[2 * nob:2 * nob + ns], rec[2 * nob + ns:]
 
     def edge_record(src: int, target: int) -> tuple[int, int]:  # C names the target by its stored state
@@ -321,24 +352,44 @@ def fast_explore(
     return res, results
 
 
+_NARROWED: dict[tuple[int, int], tuple[TransitionSystem, SymmetrySpec | None, Narrowing | None]] = {}
+
+
+def _narrowing(system: TransitionSystem, symmetry: SymmetrySpec | None) -> Narrowing | None:
+    """The narrowed form of ``system`` (None: nothing to narrow, or ``KUBELIFE_NO_NARROW`` set), kept per system."""
+    if os.environ.get("KUBELIFE_NO_NARROW"):
+        return None
+    key = (id(system), id(symmetry))
+    hit = _NARROWED.get(key)
+    if hit is None or hit[0] is not system or hit[1] is not symmetry:
+        if len(_NARROWED) > 32:
+            _NARROWED.clear()
+        hit = _NARROWED[key] = (system, symmetry, narrow(system, symmetry))
+    return hit[2]
+
+
 def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None,
                max_states: int | None = None, memory_budget: int | None = None) -> Graph:
     """:func:`kubelife.model.engine.graph.explore_graph` in C: the same ids, edges and parents (tested).
 
     ``symmetry`` stores canonical representatives (the C form of the canonicaliser the caller
     uses to map paths back); ``memory_budget`` as :func:`fast_explore`'s."""
-    lib = build(c_source(system, symmetry=symmetry))
+    nar = _narrowing(system, symmetry)
+    run, spec = (nar.system, nar.symmetry) if nar is not None else (system, symmetry)
+    lib = build(c_source(run, symmetry=spec))
     assert lib is not None
-    words, budget = system.layout.words, _budget(memory_budget)
+    words, budget = run.layout.words, _budget(memory_budget)
     out = np.zeros(4, dtype=np.int64)
     ptrs = [ctypes.c_void_p() for _ in range(6)]
     start = time.perf_counter()
-    init = words_of(system.layout.pack(system.initial), words)
+    init = words_of(run.layout.pack(run.initial), words)
     status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data, *(ctypes.byref(x) for x in ptrs))
     n, m = int(out[0]), int(out[1])
     flat, parent, via, dst, tr, deg = _adopt(lib, status, max_states, budget, list(zip(
         ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))))
     src = np.repeat(np.arange(n, dtype=np.int32), deg)
+    if nar is not None:
+        flat, words = nar.expand_words(flat.reshape(-1, words)).reshape(-1), system.layout.words
     states = flat.tolist() if words == 1 else list(WideStates(flat.reshape(-1, words)))
     g = Graph(system, states, src, dst, tr, parent.astype(np.int64), via.astype(np.int64),
               reduced=symmetry is not None and not symmetry.trivial)

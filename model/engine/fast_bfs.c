@@ -52,17 +52,24 @@ typedef struct { st_t key; i64 id; } slot_t;  /* key = st_key(state), 0 = empty 
 
 /* The search's visited table holds keys only, WORDS words a slot: it is probed at random, one cache
  * miss per edge, so the smaller the better.  Ids are not needed there: a new state's id is the count
- * so far, and edge records name a known target by its state (resolved afterwards). */
+ * so far, and edge records name a known target by its state (resolved afterwards).
+ *
+ * It is NSEG tables (segments) chosen by a hash's top bits, each grown on its own: growing one
+ * moves 1/NSEG of the keys, so the old and new copies together are never much more than the
+ * table (a single table that doubles holds both copies, three times its size, at the moment
+ * that sets the peak), and the moved keys fit in the cache. */
+#define NSEG 16
+#define SEG_SHIFT 60
 typedef struct {
     st_t *states; int32_t *parent; int16_t *via; i64 n, cap;
-    st_t *keys; u64 tmask;
+    st_t *seg[NSEG]; u64 smask[NSEG]; i64 scount[NSEG];
     mem_t mem;
 } store_t;
 
-/* The visited table grows past half full with one-word keys, past 3/4 with wider ones: measured on B1,
- * 3/4 cost a tenth of the search's speed, while with 16-byte keys the table is most of the memory. */
+/* A segment grows past 3/4 full: measured on B1 and on modern configurations, a tenth slower per
+ * probe than half full, and a third less memory for the table. */
 #ifndef MAXLOAD4
-#define MAXLOAD4 (WORDS == 1 ? 2 : 3)
+#define MAXLOAD4 3
 #endif
 #define ROW_BYTES ((i64)sizeof(st_t) + 4 + 2)  /* state, parent, transition */
 
@@ -96,22 +103,40 @@ static int table_grow(slot_t **tab, u64 *tmask) {
 }
 static void keys_free(st_t *keys, u64 size) { if (keys) munmap(keys, size * sizeof *keys); }
 
-/* Doubles the visited table (rebuilt from the states, which are in id order). */
-static int grow_table(store_t *st) {
-    u64 size = (st->tmask + 1) * 2;
+static inline st_t *seg_slot(store_t *st, u64 hash) {
+    int g = (int)(hash >> SEG_SHIFT);
+    return &st->seg[g][hash & st->smask[g]];
+}
+
+/* Doubles segment g, moving its keys (rehashed from the keys themselves). */
+static int grow_seg(store_t *st, int g) {
+    u64 old = st->smask[g] + 1, size = old * 2, mask = size - 1;
     if (mem_take(&st->mem, (i64)(size * sizeof(st_t)))) return -1;
     st_t *keys = big_alloc(size * sizeof *keys);
     if (!keys) return -1;
-    enum { AHEAD = 16 };  /* the writes land at random: prefetch their slots a few states ahead */
-    for (i64 id = 0; id < st->n; id++) {
-        if (id + AHEAD < st->n) __builtin_prefetch(&keys[st_hash(st->states[id + AHEAD]) & (size - 1)], 1);
-        u64 h = st_hash(st->states[id]) & (size - 1);
-        while (keys[h].w[0]) h = (h + 1) & (size - 1);
-        keys[h] = st_key(st->states[id]);
+    st_t *from = st->seg[g];
+    for (u64 h = 0; h < old; h++) {
+        if (!from[h].w[0]) continue;
+        u64 j = st_hash(st_unkey(from[h])) & mask;
+        while (keys[j].w[0]) j = (j + 1) & mask;
+        keys[j] = from[h];
     }
-    keys_free(st->keys, st->tmask + 1); mem_give(&st->mem, (i64)((st->tmask + 1) * sizeof(st_t)));
-    st->keys = keys; st->tmask = size - 1;
+    keys_free(from, old); mem_give(&st->mem, (i64)(old * sizeof(st_t)));
+    st->seg[g] = keys; st->smask[g] = mask;
     return 0;
+}
+
+static int segs_init(store_t *st) {  /* 2^13 slots a segment to start: 2^17 in all */
+    for (int g = 0; g < NSEG; g++) {
+        st->smask[g] = (1 << 13) - 1;
+        if (mem_take(&st->mem, (i64)((st->smask[g] + 1) * sizeof(st_t)))) return -1;
+        if (!(st->seg[g] = big_alloc((st->smask[g] + 1) * sizeof(st_t)))) return -1;
+    }
+    return 0;
+}
+
+static void segs_free(store_t *st) {
+    for (int g = 0; g < NSEG; g++) keys_free(st->seg[g], st->smask[g] + 1);
 }
 
 /* Grows states, parents and transitions by half (less slack at the peak than doubling). */
@@ -138,20 +163,22 @@ enum { KNOWN = -2, NO_MEMORY = -1 };
 
 /* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY. */
 static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
-    u64 h = hash & st->tmask;
+    int g = (int)(hash >> SEG_SHIFT);
+    st_t *keys = st->seg[g];
+    u64 mask = st->smask[g], h = hash & mask;
     st_t key = st_key(c);
     for (;;) {
-        st_t k = st->keys[h];
+        st_t k = keys[h];
         if (!k.w[0]) break;
         if (st_eq(k, key)) return KNOWN;
-        h = (h + 1) & st->tmask;
+        h = (h + 1) & mask;
     }
     if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32 */
     if (st->n == st->cap && grow_arrays(st)) return NO_MEMORY;
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
-    st->keys[h] = key;
-    if ((u64)st->n * 4 > (st->tmask + 1) * MAXLOAD4 && grow_table(st)) return NO_MEMORY;
+    keys[h] = key;
+    if ((u64)++st->scount[g] * 4 > (mask + 1) * MAXLOAD4 && grow_seg(st, g)) return NO_MEMORY;
     return id;
 }
 
@@ -170,11 +197,10 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     for (int o = 0; o < NOB; o++) ob[6 * o] = 0;
     store_t st = {0};
     int ok = store_init(&st, budget) == 0;
-    st.tmask = (1 << 17) - 1;
-    if (ok && !mem_take(&st.mem, (i64)((st.tmask + 1) * sizeof(st_t)))) st.keys = big_alloc((st.tmask + 1) * sizeof *st.keys);
+    ok = ok && segs_init(&st) == 0;
     i64 status = 0, edges = 0, deadlocks = 0, first_dead = -1, depth = 0;
     st_t *succ = NULL; int *tr = NULL;
-    if (!ok || !st.keys) { status = stop_status(&st); goto done; }
+    if (!ok) { status = stop_status(&st); goto done; }
     st_t init; memcpy(&init, init_words, sizeof init);
     st_t c0 = canon(init);
     insert(&st, c0, st_hash(c0), -1, -1);
@@ -197,7 +223,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
             for (int e = 0; e < k; e++) {
                 st_t c = cf[m + e] = HAVE_CANON ? canon(succ[m + e]) : succ[m + e];
                 hash[m + e] = st_hash(c);
-                __builtin_prefetch(&st.keys[hash[m + e] & st.tmask]);
+                __builtin_prefetch(seg_slot(&st, hash[m + e]));
             }
             cnt[b] = k; m += k;
         }
@@ -228,7 +254,7 @@ done:
     memcpy(recs + (2 * NOB + NS) * WORDS, SWT, NWS * sizeof(st_t));
     out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = deadlocks; out[4] = first_dead; out[5] = status;
     out[6] = st.mem.peak;
-    keys_free(st.keys, st.tmask + 1); free(succ); free(tr);
+    segs_free(&st); free(succ); free(tr);
     *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
     return status;
 }
@@ -240,7 +266,7 @@ void kl_free(void *p) { free(p); }
  * whose concrete step changes the state, as its target's id and transition, with each state's
  * out-degree.  Here ids of known states are needed, so the table keeps (key, id). */
 
-typedef struct { store_t st; slot_t *tab; u64 tmask; } gstore_t;  /* st.keys unused: the ids are in tab */
+typedef struct { store_t st; slot_t *tab; u64 tmask; } gstore_t;  /* st.seg unused: the ids are in tab */
 
 static i64 graph_id(gstore_t *g, st_t c, i64 parent, int via) {  /* id of c, added if new; -1: no memory */
     st_t key = st_key(c);
