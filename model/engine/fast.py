@@ -107,7 +107,8 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
     if not hasattr(lib, "kl_explore"):
         return lib
     lib.kl_explore.restype = ctypes.c_int64
-    lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64]
+    lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64,
+                               ctypes.c_int, ctypes.c_int64]
     lib.kl_graph.restype = ctypes.c_int64
     lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6)]
     lib.kl_free.argtypes = [_P]
@@ -115,7 +116,22 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
 
 
 _P = ctypes.c_void_p
-_PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)
+_PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)
+
+# The search puts its expander on a second thread past this many states (smaller searches end
+# before a thread pays for itself).
+THREAD_AFTER = 1 << 16
+
+
+def default_threads() -> int:
+    """Threads for one search: ``KUBELIFE_THREADS`` if set, else 2 on a machine with two cores or more.
+
+    The search is an expander (successors, checks, observers) and an inserter (the visited table);
+    two threads give each its core (docs/scaling.md has the measurements)."""
+    env = os.environ.get("KUBELIFE_THREADS", "")
+    if env.isdigit() and int(env) >= 1:
+        return min(2, int(env))
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def default_memory_budget() -> int:
@@ -223,6 +239,8 @@ def _adopt(lib: ctypes.CDLL, status: int, max_states: int | None, budget: int,
     if status:
         for ptr, _, _ in arrays:
             lib.kl_free(ptr)
+        if status == 4:
+            raise KeyboardInterrupt
         if status == 3:
             raise MemoryBudgetExceeded(budget)
         if status == 2:
@@ -272,6 +290,8 @@ def fast_explore(
     max_states: int | None = None,
     only_if_cached: bool = False,
     memory_budget: int | None = None,
+    threads: int | None = None,
+    thread_after: int | None = None,
 ) -> tuple[Exploration, list[ObserverResult]] | None:
     """Like :func:`~kubelife.model.engine.explore.explore`, with observers given as compiled edge checks.
 
@@ -279,7 +299,10 @@ def fast_explore(
     is the matching Python canonicalizer, used to map traces back to
     concrete steps.  ``only_if_cached``: return ``None`` rather than run the C compiler.
     ``memory_budget`` (bytes; default :func:`default_memory_budget`, 0 for none): the search stops
-    with :class:`MemoryBudgetExceeded` before allocating past it.
+    with :class:`MemoryBudgetExceeded` before allocating past it.  ``threads`` (default
+    :func:`default_threads`): 2 runs the expander on its own thread once the search passes
+    ``thread_after`` states (default :data:`THREAD_AFTER`); the results are the same.  Ctrl-C stops
+    the search (``KeyboardInterrupt``) at its next progress call, every ``progress_every`` states.
     """
     nar = _narrowing(system, symmetry)
     run = system
@@ -302,10 +325,12 @@ def fast_explore(
     recs = np.zeros(max(1, (2 * nob + ns + nws) * words), dtype=np.uint64)
     ptrs = [ctypes.c_void_p() for _ in range(3)]
     start = time.perf_counter()
-    cb = _PROGRESS(lambda n, e, q: progress(n, e, q, time.perf_counter() - start)) if progress else _PROGRESS()
+    cb = _PROGRESS(_progress_call(progress, start, progress_every))
     init = words_of(run.layout.pack(run.initial), words)
     status = lib.kl_explore(init.ctypes.data, max_states or 0, budget, out.ctypes.data, recs.ctypes.data,
-                            *(ctypes.byref(p) for p in ptrs), cb, progress_every)
+                            *(ctypes.byref(p) for p in ptrs), cb, min(max(1, progress_every), 1 << 15),
+                            threads or default_threads(),
+                            THREAD_AFTER if thread_after is None else thread_after)
     seconds = time.perf_counter() - start
     vals = out.tolist()
     n = vals[0]
@@ -350,6 +375,26 @@ def fast_explore(
     if progress is not None:
         progress(res.states, res.transitions, 0, res.seconds)
     return res, results
+
+
+def _progress_call(progress: Progress | None, start: float, every: int) -> Callable[[int, int, int], int]:
+    """The C search's progress function: reports every ``every`` expanded states, and answers 1
+    (stop) once Ctrl-C was pressed.
+
+    A callback is always passed, even without progress to show: Python runs its SIGINT handler
+    only when it runs Python code, and this is where the search lets it."""
+    due = [every]
+
+    def call(n: int, e: int, q: int) -> int:
+        try:
+            if progress is not None and n - q >= due[0]:
+                due[0] = n - q + every
+                progress(n, e, q, time.perf_counter() - start)
+            return 0
+        except KeyboardInterrupt:
+            return 1
+
+    return call
 
 
 _NARROWED: dict[tuple[int, int], tuple[TransitionSystem, SymmetrySpec | None, Narrowing | None]] = {}

@@ -2,8 +2,6 @@
  * (successors, check_inv, check_wit, on_edge, canon) by model/engine/fast_c.py.
  * Visit order, ids and first-found records are those of model/engine/explore.py. */
 
-typedef void (*progress_fn)(i64 states, i64 edges, i64 queue);
-
 static inline u64 mix(u64 x) {  /* MurmurHash3's finaliser: the hash of a one-word state */
     x ^= x >> 33; x *= 0xff51afd7ed558ccdULL; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL; x ^= x >> 33;
     return x;
@@ -174,7 +172,7 @@ static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
         h = (h + 1) & mask;
     }
     if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32 */
-    if (st->n == st->cap && grow_arrays(st)) return NO_MEMORY;
+    if (st->n == st->cap && grow_arrays(st)) return NO_MEMORY;  /* the search grows them first (locked) */
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
     keys[h] = key;
@@ -185,76 +183,207 @@ static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
 /* Status of a search that stopped: 1 past max_states, 2 out of memory, 3 past the memory budget. */
 static i64 stop_status(store_t *st) { return st->mem.over ? 3 : 2; }
 
+/* ---- The search: an expander and an inserter over blocks of frontier states ----
+ * The expander takes up to BLOCK frontier states in id order and computes what depends on a state
+ * alone: its invariant checks, its successors with their canonical forms and hashes, and the step
+ * properties, witnesses and observers of each edge.  The inserter takes the blocks in the same order,
+ * prefetches every hash slot of the block, then inserts the targets strictly in order, so ids, counts
+ * and first findings are exactly those of the one-state-at-a-time search (model/engine/explore.py).
+ * One thread does both in turn; past THREAD_AFTER states, when asked for two threads, the expander
+ * runs on a thread of its own, RING blocks ahead at most.  Invariants are checked when a state is
+ * expanded rather than when it is found: every state of a finished search is expanded, in id order,
+ * so the first violation is the same state. */
+
+#ifndef RING
+#define RING 8
+#endif
+enum { BLOCK = 64 };
+
+typedef struct {
+    i64 head, nb, m;   /* sources head .. head + nb - 1, m successors in all */
+    int cnt[BLOCK];
+    st_t *succ, *cf; u64 *hash; int *tr;
+} blk_t;
+
+typedef struct {
+    store_t *st;
+    blk_t ring[RING];
+    _Atomic i64 published;  /* states the inserter has stored (the expander may read those) */
+    _Atomic i64 produced, consumed;  /* blocks */
+    _Atomic int stop, done;
+    pthread_mutex_t grow;   /* held while the states array moves (realloc) and while the expander copies */
+    i64 head;               /* the expander's next source */
+    /* the expander's findings */
+    i64 *fired, *inv, *wit, *sv, *sw, *ob, deadlocks, first_dead;
+} pipe_t;
+
+static int grow_arrays_locked(pipe_t *p) {
+    pthread_mutex_lock(&p->grow);
+    int r = grow_arrays(p->st);
+    pthread_mutex_unlock(&p->grow);
+    return r;
+}
+
+static void expand_block(pipe_t *p, blk_t *blk, i64 head, i64 nb) {
+    st_t src[BLOCK];
+    pthread_mutex_lock(&p->grow);
+    memcpy(src, p->st->states + head, nb * sizeof *src);
+    pthread_mutex_unlock(&p->grow);
+    i64 m = 0;
+    for (i64 b = 0; b < nb; b++) {
+        i64 sid = head + b;
+        st_t s = src[b];
+        check_inv(s, sid, p->inv); check_wit(s, sid, p->wit);
+        int k = successors(s, blk->succ + m, blk->tr + m);
+        if (k == 0) { p->deadlocks++; if (p->first_dead < 0) p->first_dead = sid; }
+        for (int e = 0; e < k; e++) {
+            st_t c = blk->cf[m + e] = HAVE_CANON ? canon(blk->succ[m + e]) : blk->succ[m + e];
+            blk->hash[m + e] = st_hash(c);
+            p->fired[blk->tr[m + e]]++;
+            on_edge(sid, s, blk->tr[m + e], blk->succ[m + e], c, p->sv, p->sw, p->ob);
+        }
+        blk->cnt[b] = k; m += k;
+    }
+    blk->head = head; blk->nb = nb; blk->m = m;
+}
+
+/* The expander thread: blocks while there are frontier states and room in the ring. */
+static void *expander(void *arg) {
+    pipe_t *p = arg;
+    int idle = 0;
+    while (!atomic_load_explicit(&p->stop, memory_order_acquire)) {
+        i64 prod = atomic_load_explicit(&p->produced, memory_order_relaxed);
+        i64 cons = atomic_load_explicit(&p->consumed, memory_order_acquire);
+        i64 n = atomic_load_explicit(&p->published, memory_order_acquire);
+        if (prod - cons < RING && p->head < n) {
+            i64 nb = n - p->head < BLOCK ? n - p->head : BLOCK;
+            expand_block(p, &p->ring[prod % RING], p->head, nb);
+            p->head += nb;
+            atomic_store_explicit(&p->produced, prod + 1, memory_order_release);
+            idle = 0;
+            continue;
+        }
+        if (p->head >= n && cons == prod) {  /* nothing expanded is pending: no state can come */
+            if (atomic_load_explicit(&p->published, memory_order_acquire) == n) {
+                atomic_store_explicit(&p->done, 1, memory_order_release);
+                break;
+            }
+            continue;
+        }
+        if (++idle > 64) sched_yield();
+    }
+    return NULL;
+}
+
+typedef int (*progress_fn)(i64 states, i64 edges, i64 queue);
+
 /* out: states, edges, depth, deadlocks, first deadlock, status (0 done, 1 state limit, 2 out of memory,
- * 3 over the budget), peak bytes, then fired[NT], inv[NI], wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB].
- * recs: WORDS words each of obt[2 NOB], svt[NS], swt[NWS] (the targets of the first records; the caller
- * turns a stored target into its id). */
+ * 3 over the budget, 4 stopped by the caller's progress function), peak bytes, then fired[NT], inv[NI],
+ * wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB].  recs: WORDS words each of obt[2 NOB], svt[NS], swt[NWS]
+ * (the targets of the first records; the caller turns a stored target into its id).  threads: 2 puts
+ * the expander on its own thread once the search passes thread_after states. */
 i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 *recs, st_t **states_out,
-               int32_t **parent_out, int16_t **via_out, progress_fn cb, i64 every) {
-    i64 *fired = out + 7, *inv = fired + NT, *wit = inv + NI, *sv = wit + NW, *sw = sv + 2 * NS;
-    i64 *ob = sw + 2 * NWS;
-    for (i64 *x = inv; x < ob + 6 * NOB; x++) *x = -1;
-    for (int o = 0; o < NOB; o++) ob[6 * o] = 0;
+               int32_t **parent_out, int16_t **via_out, progress_fn cb, i64 every, int threads, i64 thread_after) {
+    pipe_t p = {0};
     store_t st = {0};
-    int ok = store_init(&st, budget) == 0;
-    ok = ok && segs_init(&st) == 0;
-    i64 status = 0, edges = 0, deadlocks = 0, first_dead = -1, depth = 0;
-    st_t *succ = NULL; int *tr = NULL;
+    p.st = &st;
+    p.fired = out + 7; p.inv = p.fired + NT; p.wit = p.inv + NI; p.sv = p.wit + NW; p.sw = p.sv + 2 * NS;
+    p.ob = p.sw + 2 * NWS; p.first_dead = -1;
+    for (i64 *x = p.inv; x < p.ob + 6 * NOB; x++) *x = -1;
+    for (int o = 0; o < NOB; o++) p.ob[6 * o] = 0;
+    pthread_mutex_init(&p.grow, NULL);
+    int ok = store_init(&st, budget) == 0 && segs_init(&st) == 0;
+    i64 status = 0, edges = 0, depth = 0, level_end = 1, head = 0, next_cb = every;
+    int threaded = 0;
+    pthread_t th;
+    enum { PF_AHEAD = 96 };
+    i64 pf_block = 0, pf_edge = 0, pf_done = 0, ins_done = 0;  /* the threaded prefetch stream */
+    for (int r = 0; ok && r < RING; r++) {
+        blk_t *blk = &p.ring[r];
+        blk->succ = malloc(2 * BLOCK * (NT + 1) * sizeof *blk->succ);
+        blk->hash = malloc(BLOCK * (NT + 1) * sizeof *blk->hash);
+        blk->tr = malloc(BLOCK * (NT + 1) * sizeof *blk->tr);
+        ok = blk->succ && blk->hash && blk->tr;
+        if (ok) blk->cf = blk->succ + BLOCK * (NT + 1);
+    }
     if (!ok) { status = stop_status(&st); goto done; }
     st_t init; memcpy(&init, init_words, sizeof init);
     st_t c0 = canon(init);
     insert(&st, c0, st_hash(c0), -1, -1);
-    check_inv(c0, 0, inv); check_wit(c0, 0, wit);
-    /* A block of up to BLOCK frontier states at a time: their successors, canonical forms and hashes
-     * first, with a prefetch of each hash slot, then the inserts strictly in order, so ids, counts and
-     * first findings are exactly those of the one-state-at-a-time search. */
-    enum { BLOCK = 64 };
-    succ = malloc(2 * BLOCK * (NT + 1) * sizeof *succ);
-    u64 *hash = malloc(BLOCK * (NT + 1) * sizeof *hash);
-    tr = malloc((BLOCK * (NT + 1) + BLOCK) * sizeof *tr);
-    if (!succ || !tr || !hash) { free(hash); status = 2; goto done; }
-    st_t *cf = succ + BLOCK * (NT + 1);
-    int *cnt = tr + BLOCK * (NT + 1);
-    i64 head = 0, level_end = 1;
-    while (head < st.n) {
-        i64 nb = st.n - head < BLOCK ? st.n - head : BLOCK, m = 0;
-        for (i64 b = 0; b < nb; b++) {
-            int k = successors(st.states[head + b], succ + m, tr + m);
-            for (int e = 0; e < k; e++) {
-                st_t c = cf[m + e] = HAVE_CANON ? canon(succ[m + e]) : succ[m + e];
-                hash[m + e] = st_hash(c);
-                __builtin_prefetch(seg_slot(&st, hash[m + e]));
+    atomic_store(&p.published, st.n);
+    for (;;) {
+        blk_t *blk;
+        i64 cons = atomic_load_explicit(&p.consumed, memory_order_relaxed);
+        if (threaded) {  /* wait for the expander's next block, or its word that the search is over */
+            int idle = 0;
+            while (atomic_load_explicit(&p.produced, memory_order_acquire) == cons) {
+                if (atomic_load_explicit(&p.done, memory_order_acquire)) goto finished;
+                if (++idle > 64) sched_yield();
             }
-            cnt[b] = k; m += k;
+            blk = &p.ring[cons % RING];
+        } else {
+            if (p.head >= st.n) break;
+            i64 nb = st.n - p.head < BLOCK ? st.n - p.head : BLOCK;
+            blk = &p.ring[0];
+            expand_block(&p, blk, p.head, nb);
+            p.head += nb;
         }
-        m = 0;
-        for (i64 b = 0; b < nb; b++) {
-            if (head == level_end) { depth++; level_end = st.n; }
-            i64 sid = head; st_t s = st.states[head++];
-            int k = cnt[b];
-            if (k == 0) { deadlocks++; if (first_dead < 0) first_dead = sid; }
+        if (!threaded) {
+            for (i64 e = 0; e < blk->m; e++) __builtin_prefetch(seg_slot(&st, blk->hash[e]));
+        } else if (pf_block < cons) {  /* the prefetch stream fell behind (it waits for blocks): restart */
+            pf_block = cons; pf_edge = 0; pf_done = ins_done;
+        }
+        i64 m = 0;
+        for (i64 b = 0; b < blk->nb; b++) {
+            i64 sid = blk->head + b;
+            if (sid == level_end) { depth++; level_end = st.n; }
+            int k = blk->cnt[b];
             for (int e = 0; e < k; e++, m++) {
-                st_t t = succ[m]; int i = tr[m];
-                fired[i]++;
-                st_t c = cf[m];
-                i64 tid = insert(&st, c, hash[m], sid, i);
-                if (tid == NO_MEMORY) { free(hash); status = stop_status(&st); goto done; }
-                if (tid >= 0) { check_inv(c, tid, inv); check_wit(c, tid, wit); }
-                on_edge(sid, s, i, t, c, sv, sw, ob);  /* step records name the target by its state */
+                /* threaded: a prefetch stream PF_AHEAD edges ahead, into the blocks already expanded */
+                while (threaded && pf_done < ins_done + PF_AHEAD) {
+                    if (pf_block >= atomic_load_explicit(&p.produced, memory_order_acquire)) break;
+                    blk_t *pb = &p.ring[pf_block % RING];
+                    if (pf_edge >= pb->m) { pf_block++; pf_edge = 0; continue; }
+                    __builtin_prefetch(seg_slot(&st, pb->hash[pf_edge++]));
+                    pf_done++;
+                }
+                ins_done++;
+                if (st.n == st.cap && grow_arrays_locked(&p)) { status = stop_status(&st); goto stopped; }
+                if (insert(&st, blk->cf[m], blk->hash[m], sid, blk->tr[m]) == NO_MEMORY) {
+                    status = stop_status(&st); goto stopped;
+                }
             }
             edges += k;
-            if (cb && every > 0 && head % every == 0) cb(st.n, edges, st.n - head);
-            if (max_states > 0 && st.n > max_states) { free(hash); status = 1; goto done; }
+            head = sid + 1;
+        }
+        atomic_store_explicit(&p.published, st.n, memory_order_release);
+        atomic_store_explicit(&p.consumed, cons + 1, memory_order_release);
+        if (max_states > 0 && st.n > max_states) { status = 1; goto stopped; }
+        if (cb && every > 0 && head >= next_cb) {
+            next_cb = head + every;
+            if (cb(st.n, edges, st.n - head)) { status = 4; goto stopped; }
+        }
+        if (!threaded && threads > 1 && st.n > thread_after) {
+            /* from here the expander runs on its own: it goes on from the next unexpanded state */
+            atomic_store(&p.produced, cons + 1);
+            pf_block = cons + 1; pf_edge = 0;
+            threaded = pthread_create(&th, NULL, expander, &p) == 0;
         }
     }
-    free(hash);
+    goto finished;
+stopped:
+    atomic_store_explicit(&p.stop, 1, memory_order_release);
+finished:
+    if (threaded) pthread_join(th, NULL);
 done:
     memcpy(recs, OBT, 2 * NOB * sizeof(st_t));
     memcpy(recs + 2 * NOB * WORDS, SVT, NS * sizeof(st_t));
     memcpy(recs + (2 * NOB + NS) * WORDS, SWT, NWS * sizeof(st_t));
-    out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = deadlocks; out[4] = first_dead; out[5] = status;
+    out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = p.deadlocks; out[4] = p.first_dead; out[5] = status;
     out[6] = st.mem.peak;
-    segs_free(&st); free(succ); free(tr);
+    segs_free(&st);
+    for (int r = 0; r < RING; r++) { free(p.ring[r].succ); free(p.ring[r].hash); free(p.ring[r].tr); }
+    pthread_mutex_destroy(&p.grow);
     *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
     return status;
 }

@@ -87,6 +87,9 @@ _PRELUDE = """\
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 typedef uint64_t u64;
 typedef int64_t i64;
 #define True 1
@@ -177,8 +180,12 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
     """
     layout = system.layout
     a, b = _names(layout, "f"), _names(layout, "g")
-    lines = ["static inline void on_edge(i64 sid, st_t s, int i, st_t t, st_t c, i64 *sv, i64 *sw, i64 *ob) {",
-             *_unpack(layout, "s", "f"), *_unpack(layout, "t", "g")]
+    # Fields as macros, not locals: each case reads only the fields it tests (-O1 would otherwise
+    # unpack every field of both states on every edge).
+    macros = [f"#define {p}{i} ((i64)(({src}.w[{k}] >> {sh}) & {layout.mask(i)}ULL))"
+              for p, src in (("f", "s"), ("g", "t"))
+              for i, (k, sh) in ((i, _at(layout, i)) for i in range(len(layout)))]
+    lines = [*macros, "static inline void on_edge(i64 sid, st_t s, int i, st_t t, st_t c, i64 *sv, i64 *sw, i64 *ob) {"]
     by_t: dict[int, list[str]] = {}
     for i, tr in enumerate(system.transitions):
         guard, eff = tr.build(a, C)
@@ -214,6 +221,7 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
             lines += [f"    case {i}:", *body, "        break;"]
         lines.append("    default: break;\n    }")
     lines.append("}")
+    lines += [f"#undef {p}{i}" for p in "fg" for i in range(len(layout))]
     return lines
 
 
