@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -20,7 +21,25 @@ class UsageError(Exception):
     """Bad input from the user; the message is one sentence."""
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Fills in the registered profiles only when help is printed: listing them loads every profile,
+    which a run of one profile should not pay for."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if text and "{profiles}" in text:
+            from kubelife import profiles
+
+            names = profiles.names()
+            text = text.replace("{profiles}", f"{', '.join(names)}; default {names[0] if names else 'none'}")
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:  # one sentence, no usage dump
         raise UsageError(message[0].upper() + message[1:] + ("" if message.endswith(".") else "."))
 
@@ -112,11 +131,7 @@ def add_config_args(p: argparse.ArgumentParser) -> None:
 
 def add_profile_arg(p: argparse.ArgumentParser) -> None:
     """``--profile NAME``: a registered semantics profile (``None``: the registry's default)."""
-    from kubelife import profiles
-
-    names = profiles.names()
-    p.add_argument("--profile", default=None,
-                   help=f"semantics profile ({', '.join(names)}; default {names[0] if names else 'none'})")
+    p.add_argument("--profile", default=None, help="semantics profile ({profiles})")
 
 
 def add_version_args(p: argparse.ArgumentParser) -> None:
@@ -279,6 +294,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # One BLAS thread: NumPy's pool would otherwise spin on the cores the compiled search uses.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # Everything heavy is imported inside the try, so Ctrl-C while starting up is a clean exit 130 too.
     try:
         from rich.console import Console
