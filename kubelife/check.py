@@ -216,6 +216,8 @@ def check_model(m: ClusterModel, *, props: Sequence[Property] | None = None, row
         progress=progress, max_states=max_states, canon=canon,
     )
     use_fast = engine == "fast" or (engine == "auto" and fast.available())  # any state width
+    if use_fast:
+        fast.check_size(m.system)  # before the row observers, which take as long to build as the C
     observers = [RowObserver(m, r) for r in rows]
     ex: Exploration | None = None
     if explorer is not None:  # another engine with explore's signature (kubelife.ray_engine)

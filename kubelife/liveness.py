@@ -173,6 +173,7 @@ class _Graphs:
 
         m = self.m
         if fast.available():  # any state width
+            fast.check_size(m.system)  # before Python compiles the successors of a model past the C limit
             try:
                 return explore_graph(m.system, canon=canon, max_states=min(self.max_states or _PY_GRAPH,
                                                                            _PY_GRAPH))

@@ -265,3 +265,20 @@ def test_spin_agrees_on_a_wide_modern_configuration(tmp_path: Path) -> None:
     spin = run_spin(promela_model(m.system, m.name), tmp_path, cflags=("-O0",))
     assert spin.errors == 0
     assert (spin.states, spin.transitions) == (ex.states, ex.transitions + 1)
+
+
+def test_a_model_past_what_gcc_compiles_is_refused_in_one_sentence(capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The largest configuration the flags accept: refused before any C is written.
+    for cmd in (["check", "--no-liveness"], ["liveness"]):
+        assert main([*cmd, "--profile", "modern", "--nodes", "8", "--slots", "12", "--replicas", "6",
+                     "--containers", "6"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "compiles to more than 12.0 MiB of C" in err and len(err.splitlines()) == 1
+    # Nearer the line the generator stops at the byte limit (here lowered to 20 kB).
+    import kubelife.model.engine.fast_c as fast_c
+
+    monkeypatch.setattr(fast_c, "MAX_C_BYTES", 20_000)
+    assert main(["check", "--nodes", "2", "--slots", "2", "--no-liveness", "--engine", "fast"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "compiles to more than 19.5 KiB of C" in err and len(err.splitlines()) == 1

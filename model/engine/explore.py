@@ -217,6 +217,16 @@ class StateLimitExceeded(RuntimeError):
         self.limit = limit
 
 
+class ModelTooLarge(RuntimeError):
+    """The compiled engine's C for a configuration passes what a C compiler handles in minutes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"this configuration compiles to more than {format_bytes(limit)} of C, which gcc would take "
+                         "hours over (and whose states would pass any memory budget); use fewer nodes, slots or "
+                         "containers")
+        self.limit = limit
+
+
 class MemoryBudgetExceeded(MemoryError):
     """The compiled engine stopped before allocating past its memory budget."""
 

@@ -29,15 +29,16 @@ from typing import Any
 import numpy as np
 
 from kubelife.model.engine.compile import StatePred, StepPred
-from kubelife.model.engine.explore import Exploration, MemoryBudgetExceeded, Progress, StateLimitExceeded
-from kubelife.model.engine.fast_c import EdgeSpec, c_source, canon_source
+from kubelife.model.engine.explore import Exploration, MemoryBudgetExceeded, ModelTooLarge, Progress, StateLimitExceeded
+from kubelife.model.engine.fast_c import MAX_C_BYTES, EdgeSpec, c_source, canon_source
 from kubelife.model.engine.graph import Graph
 from kubelife.model.engine.narrow import Narrowing, narrow
 from kubelife.model.engine.symmetry import SymmetrySpec
 from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["available", "fast_explore", "fast_graph", "ObserverResult", "compiler", "cache_dir", "FastEngineError",
-           "build", "native_canonicalizer", "default_memory_budget", "set_memory_budget", "WideStates", "words_of"]
+           "build", "check_size", "native_canonicalizer", "default_memory_budget", "set_memory_budget",
+           "WideStates", "words_of"]
 
 CFLAGS = ("-O1", "-shared", "-fPIC", "-w")  # -O2 compiles large models 4x slower and runs no faster
 
@@ -196,6 +197,18 @@ class ExpandedStates(Sequence[int]):
         return _index_of(self.inner, self.nar.compress(state))
 
 
+# Generated C grows about as transitions x fields (400-700 bytes each, measured on both profiles from
+# 1,000 to 300,000): past this product the C would pass MAX_C_BYTES many times over.
+MAX_TRANSITIONS_X_FIELDS = 40_000
+
+
+def check_size(system: TransitionSystem) -> None:
+    """Raise :class:`ModelTooLarge` at once for a model whose C would be far past what gcc compiles in
+    minutes (generating it would itself take minutes); nearer the line, generation stops at the limit."""
+    if len(system.transitions) * len(system.layout) > MAX_TRANSITIONS_X_FIELDS:
+        raise ModelTooLarge(MAX_C_BYTES)
+
+
 def _index_of(packed: Any, state: int) -> int:
     if isinstance(packed, (WideStates, ExpandedStates)):
         return packed.index_of(state)
@@ -304,6 +317,7 @@ def fast_explore(
     ``thread_after`` states (default :data:`THREAD_AFTER`); the results are the same.  Ctrl-C stops
     the search (``KeyboardInterrupt``) at its next progress call, every ``progress_every`` states.
     """
+    check_size(system)
     nar = _narrowing(system, symmetry)
     run = system
     if nar is not None:  # the same search over fewer bits; states are expanded on the way out
@@ -419,6 +433,7 @@ def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None
 
     ``symmetry`` stores canonical representatives (the C form of the canonicaliser the caller
     uses to map paths back); ``memory_budget`` as :func:`fast_explore`'s."""
+    check_size(system)
     nar = _narrowing(system, symmetry)
     run, spec = (nar.system, nar.symmetry) if nar is not None else (system, symmetry)
     lib = build(c_source(run, symmetry=spec))

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from kubelife.model.engine.compile import StatePred, StepPred
+from kubelife.model.engine.explore import ModelTooLarge
 from kubelife.model.engine.ops import PyOps
 from kubelife.model.engine.symmetry import SymmetrySpec
 from kubelife.model.engine.system import Layout, TransitionSystem
@@ -168,8 +169,13 @@ def _state_checks(layout: Layout, name: str, preds: Sequence[StatePred], want: b
     return lines
 
 
+# Past this much C, generation stops: gcc -O1 takes about 17 s a megabyte of this code here, and
+# the configurations that need more have state spaces far past any memory.
+MAX_C_BYTES = 12 << 20
+
+
 def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Sequence[StepPred],
-             observers: Sequence[EdgeSpec]) -> list[str]:
+             observers: Sequence[EdgeSpec], limit: int | None = None) -> list[str]:
     """Step properties, step witnesses and observers on one explored edge (src id, s, i, t, stored target c).
 
     A step record is (source id, 0) in ``sv``/``sw`` and its stored target in ``SVT``/``SWT``; an
@@ -187,6 +193,14 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
               for i, (k, sh) in ((i, _at(layout, i)) for i in range(len(layout)))]
     lines = [*macros, "static inline void on_edge(i64 sid, st_t s, int i, st_t t, st_t c, i64 *sv, i64 *sw, i64 *ob) {"]
     by_t: dict[int, list[str]] = {}
+    size, limit = [0], MAX_C_BYTES if limit is None else limit
+
+    def emit(i: int, line: str) -> None:
+        size[0] += len(line)
+        if size[0] > limit:
+            raise ModelTooLarge(limit)
+        by_t.setdefault(i, []).append(line)
+
     for i, tr in enumerate(system.transitions):
         guard, eff = tr.build(a, C)
         if guard is False:
@@ -198,7 +212,7 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
                 if _is_const(e) and bool(e) != want:
                     continue
                 cond = "1" if _is_const(e) else (e if want else f"!{e}")
-                by_t.setdefault(i, []).append(
+                emit(i,
                     f"        if ({arr}[{2 * k}] < 0 && {cond}) {{ {arr}[{2 * k}] = sid; {arr}[{2 * k + 1}] = 0; "
                     f"{rec}[{k}] = c; }}")
     for o, spec in enumerate(observers):
@@ -210,7 +224,7 @@ def _edge_fn(system: TransitionSystem, steps: Sequence[StepPred], step_wits: Seq
                     continue
                 q = post(a, b, C)
                 o6 = 6 * o
-                by_t.setdefault(i, []).append(
+                emit(i,
                     f"        if ({_c(p)}) {{ ob[{o6}]++; if (ob[{o6 + 1}] < 0) "
                     f"{{ ob[{o6 + 1}] = sid; ob[{o6 + 2}] = i; OBT[{2 * o}] = t; }} "
                     f"if (!({_c(q)}) && ob[{o6 + 3}] < 0) {{ ob[{o6 + 3}] = sid; "

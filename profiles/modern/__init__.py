@@ -21,6 +21,7 @@ from kubelife.profiles.modern.rows import MODERN_ROWS, ROW_NOTES
 from kubelife.profiles.modern.semantics import ModernSemantics
 from kubelife.profiles.modern.stateful import MODERN_KIND_WEIGHTS, bring_up
 from kubelife.profiles.modern.strengthening import modern_auxiliary_for
+from kubelife.profiles.modern.symmetry import symmetry_spec
 from kubelife.profiles.modern.vectors import modern_vectors
 
 __all__ = ["PROFILE"]
@@ -46,6 +47,7 @@ PROFILE = Profile(
                     expected_violation=EXPECTED_VIOLATION),
     liveness=LivenessSpec(suite=_presets.MODERN_LIVENESS_SUITE, properties=_liveness.MODERN_LIVENESS_PROPERTIES,
                           fairness=_liveness.MODERN_FAIRNESS, bundles=_liveness.MODERN_BUNDLES),
+    symmetry=symmetry_spec,
     oracle=ModernAbstraction(),
     vectors=modern_vectors,
     stateful=StatefulSpec(configs={"modern-large": _presets.MODERN_LARGE,
