@@ -158,6 +158,10 @@ class CheckResult:
             "profile": self.model.config.profile,
             **version_json(self.model.config),
             "states": ex.states,
+            # What "states" counts: under --symmetry one representative per orbit, else every state.
+            "states_counted": ("orbits (one state per class of states equal up to interchangeable nodes and "
+                               "slots); run without --symmetry for the distinct reachable states")
+            if ex.canon is not None else "distinct reachable states",
             "transitions": ex.transitions,
             "depth": ex.depth,
             "seconds": round(ex.seconds, 3),
