@@ -111,3 +111,13 @@ def test_ctrl_c_stops_a_compiled_check(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip().endswith("kubelife: interrupted") and out == ""
+
+
+def test_the_graph_search_stops_when_its_callback_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The callback answers "stop" as it does once Ctrl-C was pressed (kubelife liveness's graphs).
+    m = build(Config.uniform(nodes=1, slots=3))  # 73,878 states: past the first call at 32,768
+    monkeypatch.setattr(fast, "_progress_call", lambda progress, start, every: lambda n, e, q: 1)
+    with pytest.raises(KeyboardInterrupt):
+        fast.fast_graph(m.system)
+    monkeypatch.undo()
+    assert fast.fast_graph(m.system).n_states == 73_878

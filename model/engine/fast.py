@@ -111,7 +111,7 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
     lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64,
                                ctypes.c_int, ctypes.c_int64]
     lib.kl_graph.restype = ctypes.c_int64
-    lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6)]
+    lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6), _PROGRESS]
     lib.kl_free.argtypes = [_P]
     return lib
 
@@ -443,7 +443,9 @@ def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None
     ptrs = [ctypes.c_void_p() for _ in range(6)]
     start = time.perf_counter()
     init = words_of(run.layout.pack(run.initial), words)
-    status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data, *(ctypes.byref(x) for x in ptrs))
+    cb = _PROGRESS(_progress_call(None, start, 1))  # lets Ctrl-C stop the graph search too
+    status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data, *(ctypes.byref(x) for x in ptrs),
+                          cb)
     n, m = int(out[0]), int(out[1])
     flat, parent, via, dst, tr, deg = _adopt(lib, status, max_states, budget, list(zip(
         ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))))

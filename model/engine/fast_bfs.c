@@ -418,10 +418,11 @@ static i64 graph_id(gstore_t *g, st_t c, i64 parent, int via) {  /* id of c, add
     return id;
 }
 
-/* out: states, edges, status (0 done, 1 past max_states, 2 out of memory, 3 over the budget), peak
+/* out: states, edges, status (0 done, 1 past max_states, 2 out of memory, 3 over the budget, 4 stopped by
+ * cb), peak
  * bytes.  Arrays are malloc'd (kl_free): states, parent, via per state; dst, tr per edge; deg per state. */
 i64 kl_graph(const u64 *init_words, i64 max_states, i64 budget, i64 *out, st_t **states_out, int32_t **parent_out,
-             int16_t **via_out, int32_t **dst_out, int16_t **tr_out, int32_t **deg_out) {
+             int16_t **via_out, int32_t **dst_out, int16_t **tr_out, int32_t **deg_out, progress_fn cb) {
     gstore_t g = {0};
     store_t *st = &g.st;
     int ok = store_init(st, budget) == 0;
@@ -435,6 +436,7 @@ i64 kl_graph(const u64 *init_words, i64 max_states, i64 budget, i64 *out, st_t *
     graph_id(&g, canon(init), -1, -1);
     st_t buf[NT + 1]; int trb[NT + 1];
     for (i64 head = 0; head < st->n; head++) {
+        if (cb && (head & 32767) == 32767 && cb(st->n, m, st->n - head)) { status = 4; goto done; }  /* Ctrl-C */
         st_t s = st->states[head];
         int k = successors(s, buf, trb), kept = 0;
         if (m + k > ecap) {
