@@ -339,12 +339,15 @@ def fast_explore(
     recs = np.zeros(max(1, (2 * nob + ns + nws) * words), dtype=np.uint64)
     ptrs = [ctypes.c_void_p() for _ in range(3)]
     start = time.perf_counter()
-    cb = _PROGRESS(_progress_call(progress, start, progress_every))
     init = words_of(run.layout.pack(run.initial), words)
-    status = lib.kl_explore(init.ctypes.data, max_states or 0, budget, out.ctypes.data, recs.ctypes.data,
-                            *(ctypes.byref(p) for p in ptrs), cb, min(max(1, progress_every), 1 << 15),
-                            threads or default_threads(),
-                            THREAD_AFTER if thread_after is None else thread_after)
+    with _Interrupt() as stop:
+        cb = _PROGRESS(_progress_call(progress, start, progress_every, stop))
+        status = lib.kl_explore(init.ctypes.data, max_states or 0, budget, out.ctypes.data, recs.ctypes.data,
+                                *(ctypes.byref(p) for p in ptrs), cb, min(max(1, progress_every), 1 << 15),
+                                threads or default_threads(),
+                                THREAD_AFTER if thread_after is None else thread_after)
+        if status == 4:  # stopped: free its arrays now (raises KeyboardInterrupt)
+            _adopt(lib, status, max_states, 0, [(p, 0, np.uint8) for p in ptrs])
     seconds = time.perf_counter() - start
     vals = out.tolist()
     n = vals[0]
@@ -391,9 +394,47 @@ def fast_explore(
     return res, results
 
 
-def _progress_call(progress: Progress | None, start: float, every: int) -> Callable[[int, int, int], int]:
+class _Interrupt:
+    """Ctrl-C during a compiled search: a SIGINT handler that only sets a flag, which the search's
+    callback answers with "stop".
+
+    Python runs signal handlers in the main thread between bytecodes, and that includes the first
+    bytecode of the callback, before any ``try`` in it could catch a ``KeyboardInterrupt`` (an
+    exception leaving a ctypes callback is printed and dropped, and the search would go on).  So
+    while the search runs, SIGINT sets :attr:`hit`; afterwards the usual handler is back and the
+    search's caller raises ``KeyboardInterrupt``.  Outside the main thread, or under another
+    handler than Python's default, nothing is installed and the callback catches what it can.
+    """
+
+    def __init__(self) -> None:
+        self.hit = False
+        self._old: Any = None
+
+    def __enter__(self) -> _Interrupt:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._set)
+        return self
+
+    def _set(self, signum: int, frame: Any) -> None:
+        self.hit = True
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        if self.hit and exc[0] is None:
+            raise KeyboardInterrupt
+
+
+def _progress_call(progress: Progress | None, start: float, every: int,
+                   interrupt: _Interrupt | None = None) -> Callable[[int, int, int], int]:
     """The C search's progress function: reports every ``every`` expanded states, and answers 1
-    (stop) once Ctrl-C was pressed.
+    (stop) once Ctrl-C was pressed (:class:`_Interrupt`).
 
     A callback is always passed, even without progress to show: Python runs its SIGINT handler
     only when it runs Python code, and this is where the search lets it."""
@@ -401,10 +442,12 @@ def _progress_call(progress: Progress | None, start: float, every: int) -> Calla
 
     def call(n: int, e: int, q: int) -> int:
         try:
+            if interrupt is not None and interrupt.hit:
+                return 1
             if progress is not None and n - q >= due[0]:
                 due[0] = n - q + every
                 progress(n, e, q, time.perf_counter() - start)
-            return 0
+            return 1 if interrupt is not None and interrupt.hit else 0
         except KeyboardInterrupt:
             return 1
 
@@ -443,9 +486,12 @@ def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None
     ptrs = [ctypes.c_void_p() for _ in range(6)]
     start = time.perf_counter()
     init = words_of(run.layout.pack(run.initial), words)
-    cb = _PROGRESS(_progress_call(None, start, 1))  # lets Ctrl-C stop the graph search too
-    status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data, *(ctypes.byref(x) for x in ptrs),
-                          cb)
+    with _Interrupt() as stop:
+        cb = _PROGRESS(_progress_call(None, start, 1, stop))  # lets Ctrl-C stop the graph search too
+        status = lib.kl_graph(init.ctypes.data, max_states or 0, budget, out.ctypes.data,
+                              *(ctypes.byref(x) for x in ptrs), cb)
+        if status == 4:
+            _adopt(lib, status, max_states, 0, [(p, 0, np.uint8) for p in ptrs])
     n, m = int(out[0]), int(out[1])
     flat, parent, via, dst, tr, deg = _adopt(lib, status, max_states, budget, list(zip(
         ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))))
