@@ -19,6 +19,7 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles import build, get
 from kubelife.symmetry import canonicalizer, symmetry_spec
+from tests.test_fast_engine import _same, _summary
 
 pytestmark = pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")
 
@@ -28,16 +29,6 @@ def _props(m: Any) -> dict[str, Any]:
     return dict(invariants=[p.pred for p in props if not p.is_step], steps=[p.pred for p in props if p.is_step],
                 sometimes=[p.witness for p in props if not p.is_step],
                 sometimes_steps=[p.witness for p in props if p.is_step])
-
-
-def _same(a: Any, b: Any) -> None:
-    assert (a.states, a.transitions, a.depth, a.deadlocks, a.first_deadlock) == \
-        (b.states, b.transitions, b.depth, b.deadlocks, b.first_deadlock)
-    assert list(a.fired) == list(b.fired)
-    assert a.state_violations == b.state_violations and a.state_witnesses == b.state_witnesses
-    assert a.step_violations == b.step_violations and a.step_witnesses == b.step_witnesses
-    assert [int(x) for x in a.packed] == [int(x) for x in b.packed]
-    assert [int(x) for x in a.parent] == [int(x) for x in b.parent]
 
 
 CONFIGS = [
@@ -60,13 +51,6 @@ def test_two_threads_from_the_start_give_the_python_explorers_search(cfg: Config
     one, _ = fast.fast_explore(m.system, symmetry=symmetry_spec(m) if symmetric else None, canon=canon,
                                threads=1, **_props(m))
     _same(one, ref)
-
-
-def _summary(r: Any) -> dict[str, Any]:
-    j = r.to_json()
-    for k in ("seconds", "engine", "memory"):
-        j.pop(k, None)
-    return j
 
 
 @pytest.mark.parametrize(("mutant", "cfg"), [

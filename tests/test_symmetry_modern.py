@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from kubelife.check import check_model
 from kubelife.cli import main
 from kubelife.model.engine import fast
 from kubelife.model.engine.explore import explore
@@ -17,7 +16,7 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles import build, get
 from kubelife.symmetry import canonicalizer, symmetry_spec
-from tests.test_symmetry import _replays, _verdicts, reachable
+from tests.test_symmetry import assert_quotient, assert_same_verdicts
 
 
 def _cfg(nodes: int, slots: int, replicas: int = 1, **kw: Any) -> Config:
@@ -47,12 +46,7 @@ def test_modern_declares_nodes_and_slots_interchangeable() -> None:
 
 @pytest.mark.parametrize("cfg", SMALL)
 def test_reduced_graph_is_the_quotient_of_the_full_graph(cfg: Config) -> None:
-    m = build(cfg)
-    canon = canonicalizer(m, native=False)
-    full = reachable(m)
-    reduced = reachable(m, canon)
-    assert reduced == {canon(s) for s in full}
-    assert len(reduced) < len(full)
+    assert_quotient(cfg)
 
 
 @pytest.mark.parametrize(("cfg", "mutant"), [
@@ -62,14 +56,7 @@ def test_reduced_graph_is_the_quotient_of_the_full_graph(cfg: Config) -> None:
     (_cfg(1, 2, policy=Policy.NEVER), "remove-without-terminal-phase"),
 ])
 def test_verdicts_and_trace_lengths_agree_and_traces_replay(cfg: Config, mutant: str | None) -> None:
-    m = build(cfg, get("modern").mutant(mutant)) if mutant else build(cfg)
-    full = check_model(m, engine="python")
-    reduced = check_model(m, engine="python", symmetry=True)
-    assert reduced.exploration.states < full.exploration.states
-    assert _verdicts(reduced) == _verdicts(full)
-    if mutant:
-        assert not reduced.ok and not full.ok
-    _replays(reduced)
+    assert_same_verdicts(build(cfg, get("modern").mutant(mutant)) if mutant else build(cfg), broken=mutant is not None)
 
 
 @pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")

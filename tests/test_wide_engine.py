@@ -29,6 +29,7 @@ from kubelife.model.k8s.config import Config, SlotSpec
 from kubelife.model.k8s.types import Policy
 from kubelife.profiles import build, properties_for_profile
 from kubelife.ray_engine import _problem
+from tests.test_fast_engine import _same, _summary
 
 pytestmark = pytest.mark.skipif(not fast.available(), reason="needs a C compiler (CI installs gcc)")
 
@@ -53,23 +54,6 @@ def _props(m: ClusterModel) -> dict[str, Any]:
     stp = [p for p in props if p.is_step]
     return dict(invariants=[p.pred for p in inv], steps=[p.pred for p in stp],
                 sometimes=[p.witness for p in inv], sometimes_steps=[p.witness for p in stp])
-
-
-def _same(a: Any, b: Any) -> None:
-    assert (a.states, a.transitions, a.depth, a.deadlocks, a.first_deadlock) == \
-        (b.states, b.transitions, b.depth, b.deadlocks, b.first_deadlock)
-    assert list(a.fired) == list(b.fired)
-    assert a.state_violations == b.state_violations and a.state_witnesses == b.state_witnesses
-    assert a.step_violations == b.step_violations and a.step_witnesses == b.step_witnesses
-    assert [int(x) for x in a.packed] == [int(x) for x in b.packed]
-    assert [int(x) for x in a.parent] == [int(x) for x in b.parent]
-
-
-def _summary(r: Any) -> dict[str, Any]:
-    j = r.to_json()
-    for k in ("seconds", "engine", "memory"):
-        j.pop(k, None)
-    return j
 
 
 # Every policy of the seed, one of the modern profile (a modern model takes gcc 5-20 s; the other

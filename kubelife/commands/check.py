@@ -20,7 +20,7 @@ from kubelife.cli import (
     tune_suite,
     usage_error,
 )
-from kubelife.model.engine.explore import MemoryBudgetExceeded, ModelTooLarge, StateLimitExceeded
+from kubelife.model.engine.explore import SEARCH_LIMITS
 from kubelife.profiles import build
 from kubelife.progress import exploration_progress
 from kubelife.ray_engine import add_ray_args, check_for_args
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                                            engine=_engine(args), symmetry=args.symmetry))
         skipped = _liveness_skipped(args, results[0]) if cfg is not None and not args.no_liveness else None
         live = [] if args.no_liveness or skipped else _liveness(args, [cfg] if cfg is not None else None, semantics)
-    except (StateLimitExceeded, MemoryBudgetExceeded, ModelTooLarge) as e:
+    except SEARCH_LIMITS as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     live_ok = all(x.ok for x in live)
     if cfg is not None:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from kubelife.compare import comparison_markdown
     from kubelife.diff import DEFAULT_SUITE, diff, resolve_pair, with_slot_flags
     from kubelife.diff.render import markdown, print_diff
-    from kubelife.model.engine.explore import MemoryBudgetExceeded, ModelTooLarge, StateLimitExceeded
+    from kubelife.model.engine.explore import SEARCH_LIMITS
     from kubelife.model.k8s.config import SlotSpec
 
     a, b = resolve_pair(args.spec_from, args.spec_to)
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     configs = [with_slot_flags(c, flags) for c in configs]
     try:
         r = diff(a, b, configs, liveness=not args.no_liveness, max_states=args.max_states)
-    except (StateLimitExceeded, MemoryBudgetExceeded, ModelTooLarge) as e:
+    except SEARCH_LIMITS as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     if args.json:
         emit_json(r.to_json())

@@ -51,7 +51,7 @@ def _semantics(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from kubelife.liveness import check_liveness, liveness_spec, render_liveness
-    from kubelife.model.engine.explore import MemoryBudgetExceeded, ModelTooLarge, StateLimitExceeded
+    from kubelife.model.engine.explore import SEARCH_LIMITS
     from kubelife.profiles import build
 
     semantics = _semantics(args)  # validates --profile and --mutant first
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         for c in configs:
             results.append(check_liveness(build(c, semantics), fairness, symmetry=not args.no_symmetry,
                                           method=args.method, max_states=args.max_states))
-    except (StateLimitExceeded, MemoryBudgetExceeded, ModelTooLarge) as e:
+    except SEARCH_LIMITS as e:
         usage_error(str(e)[0].upper() + str(e)[1:] + ".")
     ok = all(r.ok for r in results)
     if args.dot:

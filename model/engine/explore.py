@@ -27,7 +27,8 @@ from kubelife.model.engine.compile import (
 )
 from kubelife.model.engine.system import TransitionSystem
 
-__all__ = ["Observer", "Exploration", "explore", "Progress", "StateLimitExceeded", "MemoryBudgetExceeded"]
+__all__ = ["Observer", "Exploration", "explore", "Progress", "StateLimitExceeded", "MemoryBudgetExceeded",
+           "ModelTooLarge", "SEARCH_LIMITS"]
 
 
 class Observer(Protocol):
@@ -234,6 +235,10 @@ class MemoryBudgetExceeded(MemoryError):
         super().__init__(f"the search stopped at its memory budget of {format_bytes(budget)}; raise it with "
                          f"--memory-budget (sizes like 16G or 512M) or shrink the configuration")
         self.budget = budget
+
+
+# Every way a search stops short of an answer by a limit of the run, each with a one-sentence message.
+SEARCH_LIMITS = (StateLimitExceeded, MemoryBudgetExceeded, ModelTooLarge)
 
 
 def format_bytes(n: float) -> str:

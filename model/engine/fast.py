@@ -454,20 +454,21 @@ def _progress_call(progress: Progress | None, start: float, every: int,
     return call
 
 
-_NARROWED: dict[tuple[int, int], tuple[TransitionSystem, SymmetrySpec | None, Narrowing | None]] = {}
+_NARROWED: dict[tuple[int, SymmetrySpec | None], tuple[TransitionSystem, Narrowing | None]] = {}
 
 
 def _narrowing(system: TransitionSystem, symmetry: SymmetrySpec | None) -> Narrowing | None:
-    """The narrowed form of ``system`` (None: nothing to narrow, or ``KUBELIFE_NO_NARROW`` set), kept per system."""
+    """The narrowed form of ``system`` (None: nothing to narrow, or ``KUBELIFE_NO_NARROW`` set), kept per
+    system and symmetry (by value: callers build equal specs afresh)."""
     if os.environ.get("KUBELIFE_NO_NARROW"):
         return None
-    key = (id(system), id(symmetry))
+    key = (id(system), symmetry)
     hit = _NARROWED.get(key)
-    if hit is None or hit[0] is not system or hit[1] is not symmetry:
+    if hit is None or hit[0] is not system:
         if len(_NARROWED) > 32:
             _NARROWED.clear()
-        hit = _NARROWED[key] = (system, symmetry, narrow(system, symmetry))
-    return hit[2]
+        hit = _NARROWED[key] = (system, narrow(system, symmetry))
+    return hit[1]
 
 
 def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None,

@@ -159,7 +159,8 @@ static int store_init(store_t *st, i64 budget) {  /* states, parents, transition
 
 enum { KNOWN = -2, NO_MEMORY = -1 };
 
-/* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY. */
+/* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY.  The caller
+ * grows the arrays first (under the lock the expander copies its sources by). */
 static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
     int g = (int)(hash >> SEG_SHIFT);
     st_t *keys = st->seg[g];
@@ -171,8 +172,7 @@ static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
         if (st_eq(k, key)) return KNOWN;
         h = (h + 1) & mask;
     }
-    if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32 */
-    if (st->n == st->cap && grow_arrays(st)) return NO_MEMORY;  /* the search grows them first (locked) */
+    if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32; the caller has room in the arrays */
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
     keys[h] = key;

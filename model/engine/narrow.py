@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import product
 from typing import Any
 
@@ -135,47 +136,62 @@ class Narrowing:
     """A narrowed system and the maps between its states and the original's."""
 
     original: TransitionSystem
-    system: TransitionSystem
+    layout: Layout  # of the narrowed fields
     keep: tuple[int, ...]  # original index of each narrowed field
     consts: dict[int, int]  # original index -> its only value
-    symmetry: SymmetrySpec | None
+    symmetry: SymmetrySpec | None  # the original's, over the narrowed fields
 
-    @property
-    def _template(self) -> list[Any]:
+    @cached_property
+    def system(self) -> TransitionSystem:
+        """The same transitions over the narrowed fields: each builder sees the constants in place."""
+        pos = {k: j for j, k in enumerate(self.keep)}
+
+        def wrap(t: Transition) -> Transition:
+            def build(view: Sequence[Any], ops: Any) -> tuple[Any, dict[int, Any]]:
+                guard, eff = t.build(self.full_view(view), ops)
+                return guard, {pos[k]: v for k, v in eff.items() if k in pos}
+            return Transition(t.action, build)
+
+        sys = self.original
+        return TransitionSystem(self.layout, tuple(sys.initial[k] for k in self.keep),
+                                tuple(wrap(t) for t in sys.transitions), dict(sys.meta))
+
+    @cached_property
+    def _template(self) -> tuple[Any, ...]:
         t: list[Any] = [0] * len(self.original.layout)
         for k, v in self.consts.items():
             t[k] = v
-        return t
+        return tuple(t)
 
     def full_view(self, view: Sequence[Any]) -> list[Any]:
-        full = self._template
+        full = list(self._template)
         for j, k in enumerate(self.keep):
             full[k] = view[j]
         return full
 
     def expand(self, s: int) -> int:
         """A narrowed packed state as the original's packed state."""
-        src, dst = self.system.layout, self.original.layout
+        src, dst = self.layout, self.original.layout
         out = self._const_bits
         for j, k in enumerate(self.keep):
             out |= ((s >> src.shifts[j]) & src.mask(j)) << dst.shifts[k]
         return out
 
     def compress(self, s: int) -> int:
-        src, dst = self.original.layout, self.system.layout
+        src, dst = self.original.layout, self.layout
         out = 0
         for j, k in enumerate(self.keep):
             out |= ((s >> src.shifts[k]) & dst.mask(j)) << dst.shifts[j]
         return out
 
-    @property
+    @cached_property
     def _const_bits(self) -> int:
         lay = self.original.layout
         return sum(v << lay.shifts[k] for k, v in self.consts.items())
 
     def expand_words(self, rows: np.ndarray) -> np.ndarray:
         """Narrowed states as an ``(n, words)`` uint64 array to the original's ``(n, words)`` array."""
-        src, dst = self.system.layout, self.original.layout
+        src, dst = self.layout, self.original.layout
         out = np.zeros((rows.shape[0], dst.words), dtype=np.uint64)
         for k, v in self.consts.items():
             if v:
@@ -244,15 +260,6 @@ def narrow(system: TransitionSystem, symmetry: SymmetrySpec | None = None) -> Na
         return None
     keep = tuple(k for k in range(n) if k not in consts)
     pos = {k: j for j, k in enumerate(keep)}
-    layout = Layout(narrowed, system.layout.word_bits)
-    nar = Narrowing(system, TransitionSystem(layout, (), ()), keep, consts, None)
-
-    def wrap(t: Transition) -> Transition:
-        def build(view: Sequence[Any], ops: Any) -> tuple[Any, dict[int, Any]]:
-            guard, eff = t.build(nar.full_view(view), ops)
-            return guard, {pos[k]: v for k, v in eff.items() if k in pos}
-        return Transition(t.action, build)
-
     spec = None
     if symmetry is not None:
         spec = SymmetrySpec(
@@ -260,6 +267,4 @@ def narrow(system: TransitionSystem, symmetry: SymmetrySpec | None = None) -> Na
             tuple(BlockClass(tuple(tuple(pos[f] for f in b if f in pos) for b in c.blocks),
                              None if c.ref is None else
                              sum(1 for f in c.blocks[0][:c.ref] if f in pos)) for c in symmetry.members))
-    compact = TransitionSystem(layout, tuple(system.initial[k] for k in keep),
-                               tuple(wrap(t) for t in system.transitions), dict(system.meta))
-    return Narrowing(system, compact, keep, consts, spec)
+    return Narrowing(system, Layout(narrowed, system.layout.word_bits), keep, consts, spec)
