@@ -14,6 +14,7 @@ start-up and model building included, and, in brackets, its search alone.
     python bench/bench_reach.py --configs B1,modern-1211    # a subset
     python bench/bench_reach.py --growth --timeout 600      # modern growth table, kubelife only
     python bench/bench_reach.py --cores B1                  # one thread, two threads, two searches at once
+    python bench/bench_reach.py --billion 22G               # a billion states within 22 GiB
 
 ``--cores`` measures what the second core gives: the same search on one thread and on two (the
 expander on its own thread, ``KUBELIFE_THREADS``), best of three each, then two one-thread copies
@@ -223,6 +224,22 @@ def growth(timeout: float, max_states: int | None, nodes: range, slots: range, e
                     break  # more slots only grow
 
 
+# A configuration with far more than a billion states: the run stops past BILLION stored states.
+BILLION_CONFIG = dict(nodes=3, slots=4, replicas=2, profile="modern")
+BILLION = 1_000_000_000
+
+
+def billion(budget: str) -> None:
+    """A billion states stored in one search within ``budget``: modern nodes 3, slots 4, replicas 2
+    (every property and row), stopped by --max-states once it passes a billion."""
+    print(f"\nA billion states: kubelife check {' '.join(cli_args(BILLION_CONFIG))} --max-states {BILLION:,} "
+          f"--memory-budget {budget}", flush=True)
+    r = kubelife_run(BILLION_CONFIG, max_states=BILLION, extra=("--memory-budget", budget))
+    stored = r.states or (BILLION + 1 if "passed --max-states" in r.note else None)
+    print(f"  {r.seconds:,.0f} s, peak RSS {r.peak_mb / 1024:,.1f} GiB"
+          + (f", {r.peak_mb * 2**20 / stored:.1f} bytes a stored state" if stored else "") + f"; {r.note}")
+
+
 def _range(text: str) -> range:
     lo, _, hi = text.partition("-")
     return range(int(lo), int(hi or lo) + 1)
@@ -239,6 +256,7 @@ def main() -> None:
     ap.add_argument("--slots", default="1-4", help="growth: slot range (default 1-4)")
     ap.add_argument("--extras", default="0:0,1:0,0:1,1:1", help="growth: inits:sidecars pairs (default all of 0-1)")
     ap.add_argument("--cores", metavar="CONFIG", help="one search alone, then two at once")
+    ap.add_argument("--billion", metavar="BUDGET", help="store a billion states within this memory budget (e.g. 22G)")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # a child of --cores: one search, JSON figures
     a = ap.parse_args()
     if a.one:
@@ -248,6 +266,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}", flush=True)
     if a.cores:
         cores(a.cores)
+        return
+    if a.billion:
+        billion(a.billion)
         return
     if a.growth:
         extras = [tuple(int(x) for x in p.split(":")) for p in a.extras.split(",")]

@@ -63,13 +63,16 @@ class Exploration:
     via: array = field(default_factory=lambda: array("q"))
     canon: Callable[[int], int] | None = None  # set when states are stored as canonical representatives
     peak_bytes: int | None = None  # the compiled engine's peak allocation (visited table, states, parents)
+    compact_table: bool = False  # the compiled engine rebuilt its visited table as ids to stay in budget
 
     @property
-    def memory(self) -> dict[str, float] | None:
-        """``{peak_bytes, bytes_per_state}`` where the engine measured it (the compiled engine)."""
+    def memory(self) -> dict[str, float | str] | None:
+        """``{peak_bytes, bytes_per_state, visited_table}`` where the engine measured it (the compiled
+        engine); ``visited_table`` is ``keys``, or ``ids`` once the table was rebuilt to fit the budget."""
         if self.peak_bytes is None:
             return None
-        return {"peak_bytes": self.peak_bytes, "bytes_per_state": round(self.peak_bytes / max(1, self.states), 1)}
+        return {"peak_bytes": self.peak_bytes, "bytes_per_state": round(self.peak_bytes / max(1, self.states), 1),
+                "visited_table": "ids" if self.compact_table else "keys"}
 
     def path(self, sid: int) -> list[tuple[int | None, int]]:
         """``[(None, initial), (transition, state), ...]`` ending in state ``sid``.
@@ -231,10 +234,11 @@ class ModelTooLarge(RuntimeError):
 class MemoryBudgetExceeded(MemoryError):
     """The compiled engine stopped before allocating past its memory budget."""
 
-    def __init__(self, budget: int) -> None:
-        super().__init__(f"the search stopped at its memory budget of {format_bytes(budget)}; raise it with "
+    def __init__(self, budget: int, states: int | None = None) -> None:
+        stored = f" with {states:,} states stored" if states else ""
+        super().__init__(f"the search stopped at its memory budget of {format_bytes(budget)}{stored}; raise it with "
                          f"--memory-budget (sizes like 16G or 512M) or shrink the configuration")
-        self.budget = budget
+        self.budget, self.states = budget, states
 
 
 # Every way a search stops short of an answer by a limit of the run, each with a one-sentence message.

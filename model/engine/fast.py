@@ -113,6 +113,7 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
     lib.kl_graph.restype = ctypes.c_int64
     lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6), _PROGRESS]
     lib.kl_free.argtypes = [_P]
+    lib.kl_unmap.argtypes = [_P]
     return lib
 
 
@@ -245,25 +246,27 @@ def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], 
 
 
 def _adopt(lib: ctypes.CDLL, status: int, max_states: int | None, budget: int,
-           arrays: list[tuple[Any, int, Any]]) -> list[np.ndarray]:
+           arrays: list[tuple[Any, int, Any]], mapped: int = 3, states: int | None = None) -> list[np.ndarray]:
     """The arrays a search returned (pointer, length, dtype) as NumPy arrays over the C memory, freed
     when the last view goes (no copy: the copy was a third of the peak); raises, after freeing them,
-    for a search that stopped (3: past the budget, 2: out of memory, 1: past ``max_states``)."""
+    for a search that stopped (3: past the budget, 2: out of memory, 1: past ``max_states``).  The
+    first ``mapped`` are the store's reserved rows (``kl_unmap``), the others malloc'd (``kl_free``)."""
+    frees = [lib.kl_unmap if k < mapped else lib.kl_free for k in range(len(arrays))]
     if status:
-        for ptr, _, _ in arrays:
-            lib.kl_free(ptr)
+        for (ptr, _, _), free in zip(arrays, frees):
+            free(ptr)
         if status == 4:
             raise KeyboardInterrupt
         if status == 3:
-            raise MemoryBudgetExceeded(budget)
+            raise MemoryBudgetExceeded(budget, states)
         if status == 2:
             raise MemoryError("the fast engine ran out of memory (or past 2**31 states)")
         raise StateLimitExceeded(max_states or 0)
     out = []
-    for ptr, k, dt in arrays:
+    for (ptr, k, dt), free in zip(arrays, frees):
         nbytes = max(1, k * np.dtype(dt).itemsize)
         buf = (ctypes.c_uint8 * nbytes).from_address(ptr.value)
-        weakref.finalize(buf, lib.kl_free, ptr.value)
+        weakref.finalize(buf, free, ptr.value)
         out.append(np.frombuffer(buf, dtype=dt, count=k))
     return out
 
@@ -335,7 +338,7 @@ def fast_explore(
     words, budget = run.layout.words, _budget(memory_budget)
     nt, ni, ns, nw, nws, nob = (len(system.transitions), len(invariants), len(steps), len(sometimes),
                                 len(sometimes_steps), len(observers))
-    out = np.zeros(7 + nt + ni + nw + 2 * ns + 2 * nws + 6 * max(1, nob), dtype=np.int64)
+    out = np.zeros(8 + nt + ni + nw + 2 * ns + 2 * nws + 6 * max(1, nob), dtype=np.int64)
     recs = np.zeros(max(1, (2 * nob + ns + nws) * words), dtype=np.uint64)
     ptrs = [ctypes.c_void_p() for _ in range(3)]
     start = time.perf_counter()
@@ -352,7 +355,8 @@ def fast_explore(
     vals = out.tolist()
     n = vals[0]
     flat, parent, via = _adopt(lib, status, max_states, budget,
-                               [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32), (ptrs[2], n, np.int16)])
+                               [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32), (ptrs[2], n, np.int16)],
+                               states=n)
     packed = _states(flat, words)
     if nar is not None:
         packed = ExpandedStates(packed, nar)
@@ -362,7 +366,8 @@ def fast_explore(
     res.first_deadlock = vals[4] if vals[4] >= 0 else None
     res.seconds = seconds
     res.peak_bytes = vals[6]
-    at = 7
+    res.compact_table = bool(vals[7])
+    at = 8
     res.fired = vals[at:at + nt]
     at += nt
     res.state_violations = {k: x for k, x in enumerate(vals[at:at + ni]) if x >= 0}
@@ -495,7 +500,7 @@ def fast_graph(system: TransitionSystem, *, symmetry: SymmetrySpec | None = None
             _adopt(lib, status, max_states, 0, [(p, 0, np.uint8) for p in ptrs])
     n, m = int(out[0]), int(out[1])
     flat, parent, via, dst, tr, deg = _adopt(lib, status, max_states, budget, list(zip(
-        ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))))
+        ptrs, (n * words, n, n, m, m, n), (np.uint64, np.int32, np.int16, np.int32, np.int16, np.int32))), states=n)
     src = np.repeat(np.arange(n, dtype=np.int32), deg)
     if nar is not None:
         flat, words = nar.expand_words(flat.reshape(-1, words)).reshape(-1), system.layout.words

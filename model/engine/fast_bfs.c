@@ -48,19 +48,25 @@ static void mem_give(mem_t *m, i64 bytes) { m->now -= bytes; }
 
 typedef struct { st_t key; i64 id; } slot_t;  /* key = st_key(state), 0 = empty (the partitions' sets) */
 
-/* The search's visited table holds keys only, WORDS words a slot: it is probed at random, one cache
- * miss per edge, so the smaller the better.  Ids are not needed there: a new state's id is the count
- * so far, and edge records name a known target by its state (resolved afterwards).
+/* The search's visited table is NSEG tables (segments) chosen by a hash's top bits, each grown on its
+ * own: growing one moves 1/NSEG of the entries, so the old and new copies together are never much
+ * more than the table (a single table that doubles holds both copies, three times its size, at the
+ * moment that sets the peak).
  *
- * It is NSEG tables (segments) chosen by a hash's top bits, each grown on its own: growing one
- * moves 1/NSEG of the keys, so the old and new copies together are never much more than the
- * table (a single table that doubles holds both copies, three times its size, at the moment
- * that sets the peak), and the moved keys fit in the cache. */
+ * A segment holds keys (the states themselves, WORDS words a slot) while they fit the memory budget:
+ * it is probed at random, one cache miss an edge, and a key answers the probe alone.  When the next
+ * allocation would pass the budget, the table is rebuilt to hold 4-byte ids of the states in the
+ * rows (ids mode): a third of the memory for one-word states, at the price of reading the stored
+ * state to confirm a match (a second cache miss, prefetched a block ahead; measured a third slower).
+ * An id slot is id + 1 (0: empty) with the hash's bit 40 in its top bit, so that half the foreign
+ * entries a probe meets are told apart without reading their state. */
 #define NSEG 16
 #define SEG_SHIFT 60
+#define TAGBIT 0x80000000u
+#define TAG(hash) ((uint32_t)((hash) >> 9) & TAGBIT)
 typedef struct {
-    st_t *states; int32_t *parent; int16_t *via; i64 n, cap;
-    st_t *seg[NSEG]; u64 smask[NSEG]; i64 scount[NSEG];
+    st_t *states; int32_t *parent; int16_t *via; i64 n, cap, charged;  /* cap: rows reserved; charged: counted */
+    void *seg[NSEG]; u64 smask[NSEG]; i64 scount[NSEG]; int ids;
     mem_t mem;
 } store_t;
 
@@ -70,6 +76,7 @@ typedef struct {
 #define MAXLOAD4 3
 #endif
 #define ROW_BYTES ((i64)sizeof(st_t) + 4 + 2)  /* state, parent, transition */
+#define SLOT_BYTES(st) ((st)->ids ? (i64)sizeof(uint32_t) : (i64)sizeof(st_t))
 
 /* Tables live on huge pages where the kernel allows them (fewer TLB misses); the search also
  * prefetches a block of probes ahead. */
@@ -99,85 +106,161 @@ static int table_grow(slot_t **tab, u64 *tmask) {
     table_free(*tab, *tmask + 1); *tab = t; *tmask = mask;
     return 0;
 }
-static void keys_free(st_t *keys, u64 size) { if (keys) munmap(keys, size * sizeof *keys); }
 
-static inline st_t *seg_slot(store_t *st, u64 hash) {
+static inline void *seg_slot(store_t *st, u64 hash) {
     int g = (int)(hash >> SEG_SHIFT);
-    return &st->seg[g][hash & st->smask[g]];
+    return (char *)st->seg[g] + (hash & st->smask[g]) * SLOT_BYTES(st);
 }
 
-/* Doubles segment g, moving its keys (rehashed from the keys themselves). */
+/* Puts id into an id segment (a rebuild: the state is known to be absent). */
+static inline void put_id(uint32_t *ids, u64 mask, u64 hash, i64 id) {
+    u64 j = hash & mask;
+    while (ids[j]) j = (j + 1) & mask;
+    ids[j] = (uint32_t)(id + 1) | TAG(hash);
+}
+
+/* Doubles segment g, moving its entries (rehashed from the keys, or from the states of the ids). */
 static int grow_seg(store_t *st, int g) {
     u64 old = st->smask[g] + 1, size = old * 2, mask = size - 1;
-    if (mem_take(&st->mem, (i64)(size * sizeof(st_t)))) return -1;
-    st_t *keys = big_alloc(size * sizeof *keys);
-    if (!keys) return -1;
-    st_t *from = st->seg[g];
-    for (u64 h = 0; h < old; h++) {
-        if (!from[h].w[0]) continue;
-        u64 j = st_hash(st_unkey(from[h])) & mask;
-        while (keys[j].w[0]) j = (j + 1) & mask;
-        keys[j] = from[h];
+    i64 sb = SLOT_BYTES(st);
+    if (mem_take(&st->mem, (i64)size * sb)) return -1;
+    void *to = big_alloc(size * sb);
+    if (!to) return -1;
+    if (!st->ids) {
+        st_t *from = st->seg[g], *keys = to;
+        for (u64 h = 0; h < old; h++) {
+            if (!from[h].w[0]) continue;
+            u64 j = st_hash(st_unkey(from[h])) & mask;
+            while (keys[j].w[0]) j = (j + 1) & mask;
+            keys[j] = from[h];
+        }
+    } else {  /* a batch of states read ahead: each is a cache miss */
+        enum { B = 64 };
+        uint32_t *from = st->seg[g], v[B];
+        for (u64 h = 0; h < old;) {
+            int k = 0;
+            for (; h < old && k < B; h++) if (from[h]) __builtin_prefetch(st->states + ((v[k++] = from[h]) & ~TAGBIT) - 1);
+            for (int x = 0; x < k; x++) put_id(to, mask, st_hash(st->states[(v[x] & ~TAGBIT) - 1]), (v[x] & ~TAGBIT) - 1);
+        }
     }
-    keys_free(from, old); mem_give(&st->mem, (i64)(old * sizeof(st_t)));
-    st->seg[g] = keys; st->smask[g] = mask;
+    munmap(st->seg[g], old * sb); mem_give(&st->mem, (i64)old * sb);
+    st->seg[g] = to; st->smask[g] = mask;
     return 0;
 }
 
 static int segs_init(store_t *st) {  /* 2^13 slots a segment to start: 2^17 in all */
     for (int g = 0; g < NSEG; g++) {
         st->smask[g] = (1 << 13) - 1;
-        if (mem_take(&st->mem, (i64)((st->smask[g] + 1) * sizeof(st_t)))) return -1;
-        if (!(st->seg[g] = big_alloc((st->smask[g] + 1) * sizeof(st_t)))) return -1;
+        if (mem_take(&st->mem, (i64)(st->smask[g] + 1) * SLOT_BYTES(st))) return -1;
+        if (!(st->seg[g] = big_alloc((st->smask[g] + 1) * SLOT_BYTES(st)))) return -1;
     }
     return 0;
 }
 
 static void segs_free(store_t *st) {
-    for (int g = 0; g < NSEG; g++) keys_free(st->seg[g], st->smask[g] + 1);
+    for (int g = 0; g < NSEG; g++) if (st->seg[g]) munmap(st->seg[g], (st->smask[g] + 1) * SLOT_BYTES(st));
 }
 
-/* Grows states, parents and transitions by half (less slack at the peak than doubling). */
-static int grow_arrays(store_t *st) {
-    i64 cap = st->cap + st->cap / 2;
-    if (mem_take(&st->mem, (cap - st->cap) * ROW_BYTES)) return -1;
-    st_t *s = realloc(st->states, cap * sizeof *s); if (!s) return -1; st->states = s;
-    int32_t *p = realloc(st->parent, cap * sizeof *p); if (!p) return -1; st->parent = p;
-    int16_t *v = realloc(st->via, cap * sizeof *v); if (!v) return -1; st->via = v;
+/* Rebuilds the table as ids (same slots, half or less the bytes): the keys are freed first, then
+ * every stored state's id is put back from the rows, which hold the same set; the memory in use
+ * never rises.  0, or -1 when even that cannot be allocated. */
+static int to_ids(store_t *st) {
+    i64 ks = (i64)sizeof(st_t);
+    for (int g = 0; g < NSEG; g++) { munmap(st->seg[g], (st->smask[g] + 1) * ks); mem_give(&st->mem, (i64)(st->smask[g] + 1) * ks); st->seg[g] = NULL; }
+    st->ids = 1; st->mem.over = 0;
+    for (int g = 0; g < NSEG; g++) {
+        mem_take(&st->mem, (i64)(st->smask[g] + 1) * 4);
+        if (!(st->seg[g] = big_alloc((st->smask[g] + 1) * 4))) return -1;
+    }
+    enum { B = 256 };
+    u64 hs[B];
+    for (i64 id = 0; id < st->n; id += B) {  /* hashes of a batch, its slots prefetched, then put */
+        int k = st->n - id < B ? (int)(st->n - id) : B;
+        for (int x = 0; x < k; x++) { hs[x] = st_hash(st->states[id + x]); __builtin_prefetch(seg_slot(st, hs[x])); }
+        for (int x = 0; x < k; x++) { int g = (int)(hs[x] >> SEG_SHIFT); put_id(st->seg[g], st->smask[g], hs[x], id + x); }
+    }
+    return 0;
+}
+
+/* The rows (states, parents, transitions) are reserved once, as address space only (MAP_NORESERVE):
+ * pages are taken as rows are written, so the arrays never move (the expander reads them without a
+ * lock) and carry no grown copy's slack.  Each mapping starts with a page that records its length
+ * (kl_unmap).  The budget is charged a chunk of rows at a time. */
+enum { ROW_CHUNK = 1 << 16, HEAD = 4096 };
+
+static void *reserve(size_t bytes) {
+    bytes += HEAD;
+    char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);  /* in ids mode the states are read at random */
+#endif
+    *(size_t *)p = bytes;
+    return p + HEAD;
+}
+
+void kl_unmap(void *p) { if (p) { char *b = (char *)p - HEAD; munmap(b, *(size_t *)b); } }
+
+static int store_init(store_t *st, i64 budget) {
+    st->mem.budget = budget;
+    i64 cap = INT32_MAX;  /* parents are int32 */
+    if (budget > 0 && budget / ROW_BYTES + ROW_CHUNK < cap) cap = budget / ROW_BYTES + ROW_CHUNK;
+    for (;; cap /= 2) {  /* a system that will not reserve that much address space: less */
+        st->states = reserve(cap * sizeof(st_t)); st->parent = reserve(cap * 4); st->via = reserve(cap * 2);
+        if (st->states && st->parent && st->via) break;
+        kl_unmap(st->states); kl_unmap(st->parent); kl_unmap(st->via);
+        if (cap <= ROW_CHUNK) return -1;
+    }
     st->cap = cap;
     return 0;
 }
 
-static int store_init(store_t *st, i64 budget) {  /* states, parents, transitions: room for 2^16 to start */
-    st->mem.budget = budget;
-    st->cap = 1 << 16;
-    if (mem_take(&st->mem, st->cap * ROW_BYTES)) return -1;
-    st->states = malloc(st->cap * sizeof *st->states); st->parent = malloc(st->cap * sizeof *st->parent);
-    st->via = malloc(st->cap * sizeof *st->via);
-    return st->states && st->parent && st->via ? 0 : -1;
+/* Room for one more row: 0, or -1 past the budget or the reservation. */
+static inline int row_room(store_t *st) {
+    if (st->n < st->charged) return 0;
+    if (st->n >= st->cap || mem_take(&st->mem, ROW_CHUNK * ROW_BYTES)) return -1;
+    st->charged += ROW_CHUNK;
+    return 0;
 }
 
 enum { KNOWN = -2, NO_MEMORY = -1 };
 
 /* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY.  The caller
- * grows the arrays first (under the lock the expander copies its sources by). */
-static inline i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
+ * makes room for a row first (row_room). */
+static inline __attribute__((always_inline)) i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
     int g = (int)(hash >> SEG_SHIFT);
-    st_t *keys = st->seg[g];
     u64 mask = st->smask[g], h = hash & mask;
-    st_t key = st_key(c);
-    for (;;) {
-        st_t k = keys[h];
-        if (!k.w[0]) break;
-        if (st_eq(k, key)) return KNOWN;
-        h = (h + 1) & mask;
+    uint32_t tag = TAG(hash);
+    if (!st->ids) {
+        st_t *keys = st->seg[g], key = st_key(c);
+        for (;; h = (h + 1) & mask) {
+            st_t k = keys[h];
+            if (!k.w[0]) break;
+            if (st_eq(k, key)) return KNOWN;
+        }
+        keys[h] = key;
+    } else {
+        uint32_t *ids = st->seg[g];
+        for (;; h = (h + 1) & mask) {
+            uint32_t v = ids[h];
+            if (!v) break;
+            if ((v & TAGBIT) == tag && st_eq(st->states[(v & ~TAGBIT) - 1], c)) return KNOWN;
+        }
+        ids[h] = (uint32_t)(st->n + 1) | tag;
     }
-    if (st->n >= INT32_MAX) return NO_MEMORY;  /* parents are int32; the caller has room in the arrays */
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
-    keys[h] = key;
-    if ((u64)++st->scount[g] * 4 > (mask + 1) * MAXLOAD4 && grow_seg(st, g)) return NO_MEMORY;
+    if ((u64)++st->scount[g] * 4 > (mask + 1) * MAXLOAD4 && grow_seg(st, g)) {
+        if (st->ids || !st->mem.over || to_ids(st) || grow_seg(st, g)) return NO_MEMORY;
+    }
     return id;
+}
+
+/* Room for a row, rebuilding the table as ids if that is what it takes (the search's caller). */
+static int make_room(store_t *st) {
+    if (!row_room(st)) return 0;
+    if (st->ids || !st->mem.over || to_ids(st)) return -1;
+    return row_room(st);
 }
 
 /* Status of a search that stopped: 1 past max_states, 2 out of memory, 3 past the memory budget. */
@@ -211,24 +294,14 @@ typedef struct {
     _Atomic i64 published;  /* states the inserter has stored (the expander may read those) */
     _Atomic i64 produced, consumed;  /* blocks */
     _Atomic int stop, done;
-    pthread_mutex_t grow;   /* held while the states array moves (realloc) and while the expander copies */
     i64 head;               /* the expander's next source */
     /* the expander's findings */
     i64 *fired, *inv, *wit, *sv, *sw, *ob, deadlocks, first_dead;
 } pipe_t;
 
-static int grow_arrays_locked(pipe_t *p) {
-    pthread_mutex_lock(&p->grow);
-    int r = grow_arrays(p->st);
-    pthread_mutex_unlock(&p->grow);
-    return r;
-}
-
 static void expand_block(pipe_t *p, blk_t *blk, i64 head, i64 nb) {
     st_t src[BLOCK];
-    pthread_mutex_lock(&p->grow);
-    memcpy(src, p->st->states + head, nb * sizeof *src);
-    pthread_mutex_unlock(&p->grow);
+    memcpy(src, p->st->states + head, nb * sizeof *src);  /* published rows: they never move */
     i64 m = 0;
     for (i64 b = 0; b < nb; b++) {
         i64 sid = head + b;
@@ -278,7 +351,8 @@ static void *expander(void *arg) {
 typedef int (*progress_fn)(i64 states, i64 edges, i64 queue);
 
 /* out: states, edges, depth, deadlocks, first deadlock, status (0 done, 1 state limit, 2 out of memory,
- * 3 over the budget, 4 stopped by the caller's progress function), peak bytes, then fired[NT], inv[NI],
+ * 3 over the budget, 4 stopped by the caller's progress function), peak bytes, 1 if the table was rebuilt
+ * as ids, then fired[NT], inv[NI],
  * wit[NW], sv[2 NS], sw[2 NWS], ob[6 NOB].  recs: WORDS words each of obt[2 NOB], svt[NS], swt[NWS]
  * (the targets of the first records; the caller turns a stored target into its id).  threads: 2 puts
  * the expander on its own thread once the search passes thread_after states. */
@@ -287,11 +361,10 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     pipe_t p = {0};
     store_t st = {0};
     p.st = &st;
-    p.fired = out + 7; p.inv = p.fired + NT; p.wit = p.inv + NI; p.sv = p.wit + NW; p.sw = p.sv + 2 * NS;
+    p.fired = out + 8; p.inv = p.fired + NT; p.wit = p.inv + NI; p.sv = p.wit + NW; p.sw = p.sv + 2 * NS;
     p.ob = p.sw + 2 * NWS; p.first_dead = -1;
     for (i64 *x = p.inv; x < p.ob + 6 * NOB; x++) *x = -1;
     for (int o = 0; o < NOB; o++) p.ob[6 * o] = 0;
-    pthread_mutex_init(&p.grow, NULL);
     int ok = store_init(&st, budget) == 0 && segs_init(&st) == 0;
     i64 status = 0, edges = 0, depth = 0, level_end = 1, head = 0, next_cb = every;
     int threaded = 0;
@@ -309,6 +382,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     if (!ok) { status = stop_status(&st); goto done; }
     st_t init; memcpy(&init, init_words, sizeof init);
     st_t c0 = canon(init);
+    if (make_room(&st)) { status = stop_status(&st); goto done; }
     insert(&st, c0, st_hash(c0), -1, -1);
     atomic_store(&p.published, st.n);
     for (;;) {
@@ -328,8 +402,13 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
             expand_block(&p, blk, p.head, nb);
             p.head += nb;
         }
-        if (!threaded) {
+        if (!threaded || st.ids) {  /* the block's slots; in ids mode then the states they name */
+            /* (these loops stay here: GCC takes a function of prefetches alone for pure, and drops it) */
             for (i64 e = 0; e < blk->m; e++) __builtin_prefetch(seg_slot(&st, blk->hash[e]));
+            for (i64 e = 0; st.ids && e < blk->m; e++) {
+                uint32_t v = *(uint32_t *)seg_slot(&st, blk->hash[e]);
+                if (v && (v & TAGBIT) == TAG(blk->hash[e])) __builtin_prefetch(st.states + (v & ~TAGBIT) - 1);
+            }
         } else if (pf_block < cons) {  /* the prefetch stream fell behind (it waits for blocks): restart */
             pf_block = cons; pf_edge = 0; pf_done = ins_done;
         }
@@ -340,7 +419,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
             int k = blk->cnt[b];
             for (int e = 0; e < k; e++, m++) {
                 /* threaded: a prefetch stream PF_AHEAD edges ahead, into the blocks already expanded */
-                while (threaded && pf_done < ins_done + PF_AHEAD) {
+                while (threaded && !st.ids && pf_done < ins_done + PF_AHEAD) {
                     if (pf_block >= atomic_load_explicit(&p.produced, memory_order_acquire)) break;
                     blk_t *pb = &p.ring[pf_block % RING];
                     if (pf_edge >= pb->m) { pf_block++; pf_edge = 0; continue; }
@@ -348,7 +427,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
                     pf_done++;
                 }
                 ins_done++;
-                if (st.n == st.cap && grow_arrays_locked(&p)) { status = stop_status(&st); goto stopped; }
+                if (make_room(&st)) { status = stop_status(&st); goto stopped; }
                 if (insert(&st, blk->cf[m], blk->hash[m], sid, blk->tr[m]) == NO_MEMORY) {
                     status = stop_status(&st); goto stopped;
                 }
@@ -380,10 +459,9 @@ done:
     memcpy(recs + 2 * NOB * WORDS, SVT, NS * sizeof(st_t));
     memcpy(recs + (2 * NOB + NS) * WORDS, SWT, NWS * sizeof(st_t));
     out[0] = st.n; out[1] = edges; out[2] = depth; out[3] = p.deadlocks; out[4] = p.first_dead; out[5] = status;
-    out[6] = st.mem.peak;
+    out[6] = st.mem.peak; out[7] = st.ids;
     segs_free(&st);
     for (int r = 0; r < RING; r++) { free(p.ring[r].succ); free(p.ring[r].hash); free(p.ring[r].tr); }
-    pthread_mutex_destroy(&p.grow);
     *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
     return status;
 }
@@ -406,7 +484,7 @@ static i64 graph_id(gstore_t *g, st_t c, i64 parent, int via) {  /* id of c, add
     }
     store_t *st = &g->st;
     if (st->n >= INT32_MAX) return -1;
-    if (st->n == st->cap && grow_arrays(st)) return -1;
+    if (row_room(st)) return -1;
     i64 id = st->n++;
     st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
     g->tab[h].key = key; g->tab[h].id = id;
@@ -420,14 +498,15 @@ static i64 graph_id(gstore_t *g, st_t c, i64 parent, int via) {  /* id of c, add
 
 /* out: states, edges, status (0 done, 1 past max_states, 2 out of memory, 3 over the budget, 4 stopped by
  * cb), peak
- * bytes.  Arrays are malloc'd (kl_free): states, parent, via per state; dst, tr per edge; deg per state. */
+ * bytes.  States, parent, via per state are mapped (kl_unmap); dst, tr per edge and deg per state are
+ * malloc'd (kl_free). */
 i64 kl_graph(const u64 *init_words, i64 max_states, i64 budget, i64 *out, st_t **states_out, int32_t **parent_out,
              int16_t **via_out, int32_t **dst_out, int16_t **tr_out, int32_t **deg_out, progress_fn cb) {
     gstore_t g = {0};
     store_t *st = &g.st;
     int ok = store_init(st, budget) == 0;
     g.tmask = (1 << 17) - 1;
-    i64 ecap = 1 << 18, dcap = st->cap, m = 0, status = 0;
+    i64 ecap = 1 << 18, dcap = 1 << 16, m = 0, status = 0;
     ok = ok && !mem_take(&st->mem, (i64)((g.tmask + 1) * sizeof(slot_t)) + ecap * 6 + dcap * 4);
     if (ok) g.tab = table_alloc(g.tmask + 1);
     int32_t *dst = malloc(ecap * sizeof *dst), *deg = malloc(dcap * sizeof *deg); int16_t *tr = malloc(ecap * sizeof *tr);
