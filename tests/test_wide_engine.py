@@ -191,11 +191,12 @@ def test_a_wrong_word_split_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_memory_budget_stops_the_search() -> None:
-    m = build(Config.uniform(nodes=1, slots=3, policy=Policy.ALWAYS))
-    with pytest.raises(MemoryBudgetExceeded, match=r"memory budget of 2\.0 MiB with [0-9,]+ states stored; raise it"):
-        fast.fast_explore(m.system, memory_budget=2 << 20)
+    big = build(Config.uniform(nodes=1, slots=4, policy=Policy.ALWAYS))  # 1,562,983 states, ~40 MB
+    with pytest.raises(MemoryBudgetExceeded, match=r"memory budget of 16\.0 MiB with [0-9,]+ states stored; raise it"):
+        fast.fast_explore(big.system, memory_budget=16 << 20)
     with pytest.raises(MemoryBudgetExceeded):
-        fast.fast_graph(m.system, memory_budget=2 << 20)
+        fast.fast_graph(big.system, memory_budget=16 << 20)
+    m = build(Config.uniform(nodes=1, slots=3, policy=Policy.ALWAYS))
     ex, _ = fast.fast_explore(m.system, memory_budget=0)  # 0: no budget
     assert ex.states == 73_878 and ex.memory is not None
     assert ex.memory["peak_bytes"] <= 64 << 20 and 8 < ex.memory["bytes_per_state"] < 200

@@ -108,7 +108,7 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
     if not hasattr(lib, "kl_explore"):
         return lib
     lib.kl_explore.restype = ctypes.c_int64
-    lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64,
+    lib.kl_explore.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _PROGRESS, ctypes.c_int64,
                                ctypes.c_int, ctypes.c_int64]
     lib.kl_graph.restype = ctypes.c_int64
     lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6), _PROGRESS]
@@ -322,7 +322,7 @@ def fast_explore(
     """
     check_size(system)
     nar = _narrowing(system, symmetry)
-    run = system
+    run, asked_symmetry = system, symmetry
     if nar is not None:  # the same search over fewer bits; states are expanded on the way out
         run, symmetry = nar.system, nar.symmetry
         invariants, sometimes = [nar.state_pred(p) for p in invariants], [nar.state_pred(p) for p in sometimes]
@@ -340,7 +340,7 @@ def fast_explore(
                                 len(sometimes_steps), len(observers))
     out = np.zeros(8 + nt + ni + nw + 2 * ns + 2 * nws + 6 * max(1, nob), dtype=np.int64)
     recs = np.zeros(max(1, (2 * nob + ns + nws) * words), dtype=np.uint64)
-    ptrs = [ctypes.c_void_p() for _ in range(3)]
+    ptrs = [ctypes.c_void_p() for _ in range(2)]
     start = time.perf_counter()
     init = words_of(run.layout.pack(run.initial), words)
     with _Interrupt() as stop:
@@ -354,9 +354,8 @@ def fast_explore(
     seconds = time.perf_counter() - start
     vals = out.tolist()
     n = vals[0]
-    flat, parent, via = _adopt(lib, status, max_states, budget,
-                               [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32), (ptrs[2], n, np.int16)],
-                               states=n)
+    flat, parent = _adopt(lib, status, max_states, budget, [(ptrs[0], n * words, np.uint64), (ptrs[1], n, np.int32)],
+                          states=n)
     packed = _states(flat, words)
     if nar is not None:
         packed = ExpandedStates(packed, nar)
@@ -393,10 +392,44 @@ def fast_explore(
         h, ws, wi, fs, fi, fk = ob[6 * o:6 * o + 6]
         results.append(ObserverResult(h, (ws, wi, obt[2 * o]) if ws >= 0 else None,
                                       (fs, fi, obt[2 * o + 1], fk) if fs >= 0 else None))
-    res.packed, res.parent, res.via = packed, parent, via  # type: ignore[assignment]
+    res.packed, res.parent = packed, parent  # type: ignore[assignment]
+    res.via = FirstTransitions(system, packed, parent, canon, asked_symmetry)  # type: ignore[assignment]
     if progress is not None:
         progress(res.states, res.transitions, 0, res.seconds)
     return res, results
+
+
+class FirstTransitions(Sequence[int]):
+    """The transition by which each state was first reached (``Exploration.via``), recomputed from its
+    parent when asked: the compiled search does not store it (2 bytes a state, for the few states a
+    trace visits).  It is the first transition, in order, from the parent to the state (under symmetry,
+    to a state of its orbit), which is the one the search found it by."""
+
+    def __init__(self, system: TransitionSystem, packed: Any, parent: np.ndarray,
+                 canon: Callable[[int], int] | None, symmetry: SymmetrySpec | None) -> None:
+        self.system, self.packed, self.parent = system, packed, parent
+        self.canon, self.symmetry = canon, symmetry
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def __getitem__(self, sid: Any) -> Any:
+        if isinstance(sid, slice):
+            return [self[k] for k in range(*sid.indices(len(self)))]
+        sid = int(sid)
+        if sid == 0:
+            return -1
+        if self.canon is None and self.symmetry is not None and not self.symmetry.trivial:
+            self.canon = native_canonicalizer(self.system.layout, self.symmetry)
+        layout, target = self.system.layout, int(self.packed[sid])
+        src = layout.unpack(int(self.packed[int(self.parent[sid])]))
+        for i in range(len(self.system.transitions)):
+            t = self.system.step(src, i)
+            if t is not None:
+                p = layout.pack(t)
+                if (self.canon(p) if self.canon is not None else p) == target:
+                    return i
+        raise AssertionError(f"state {sid} is not a successor of its parent")
 
 
 class _Interrupt:

@@ -56,8 +56,9 @@ typedef struct { st_t key; i64 id; } slot_t;  /* key = st_key(state), 0 = empty 
  * A segment holds keys (the states themselves, WORDS words a slot) while they fit the memory budget:
  * it is probed at random, one cache miss an edge, and a key answers the probe alone.  When the next
  * allocation would pass the budget, the table is rebuilt to hold 4-byte ids of the states in the
- * rows (ids mode): a third of the memory for one-word states, at the price of reading the stored
- * state to confirm a match (a second cache miss, prefetched a block ahead; measured a third slower).
+ * rows (ids mode): half the table for one-word states, a quarter for two-word ones, at the price of
+ * reading the stored state to confirm a match (a second cache miss: the inserter prefetches slots 48
+ * edges ahead and the states they name 16 ahead; measured 8-20 % slower than keys).
  * An id slot is id + 1 (0: empty) with the hash's bit 40 in its top bit, so that half the foreign
  * entries a probe meets are told apart without reading their state. */
 #define NSEG 16
@@ -65,7 +66,7 @@ typedef struct { st_t key; i64 id; } slot_t;  /* key = st_key(state), 0 = empty 
 #define TAGBIT 0x80000000u
 #define TAG(hash) ((uint32_t)((hash) >> 9) & TAGBIT)
 typedef struct {
-    st_t *states; int32_t *parent; int16_t *via; i64 n, cap, charged;  /* cap: rows reserved; charged: counted */
+    st_t *states; int32_t *parent; int16_t *via; i64 n, cap, charged, row_bytes;  /* cap: rows reserved; charged: counted */
     void *seg[NSEG]; u64 smask[NSEG]; i64 scount[NSEG]; int ids;
     mem_t mem;
 } store_t;
@@ -75,7 +76,6 @@ typedef struct {
 #ifndef MAXLOAD4
 #define MAXLOAD4 3
 #endif
-#define ROW_BYTES ((i64)sizeof(st_t) + 4 + 2)  /* state, parent, transition */
 #define SLOT_BYTES(st) ((st)->ids ? (i64)sizeof(uint32_t) : (i64)sizeof(st_t))
 
 /* Tables live on huge pages where the kernel allows them (fewer TLB misses); the search also
@@ -201,13 +201,17 @@ static void *reserve(size_t bytes) {
 
 void kl_unmap(void *p) { if (p) { char *b = (char *)p - HEAD; munmap(b, *(size_t *)b); } }
 
-static int store_init(store_t *st, i64 budget) {
+/* Rows of state and parent; with_via, also the transition (the graph keeps it; the search's caller
+ * recomputes it from the parent for the few states on a trace, 2 bytes a state saved). */
+static int store_init(store_t *st, i64 budget, int with_via) {
     st->mem.budget = budget;
+    st->row_bytes = (i64)sizeof(st_t) + 4 + (with_via ? 2 : 0);
     i64 cap = INT32_MAX;  /* parents are int32 */
-    if (budget > 0 && budget / ROW_BYTES + ROW_CHUNK < cap) cap = budget / ROW_BYTES + ROW_CHUNK;
+    if (budget > 0 && budget / st->row_bytes + ROW_CHUNK < cap) cap = budget / st->row_bytes + ROW_CHUNK;
     for (;; cap /= 2) {  /* a system that will not reserve that much address space: less */
-        st->states = reserve(cap * sizeof(st_t)); st->parent = reserve(cap * 4); st->via = reserve(cap * 2);
-        if (st->states && st->parent && st->via) break;
+        st->states = reserve(cap * sizeof(st_t)); st->parent = reserve(cap * 4);
+        st->via = with_via ? reserve(cap * 2) : NULL;
+        if (st->states && st->parent && (st->via || !with_via)) break;
         kl_unmap(st->states); kl_unmap(st->parent); kl_unmap(st->via);
         if (cap <= ROW_CHUNK) return -1;
     }
@@ -218,16 +222,16 @@ static int store_init(store_t *st, i64 budget) {
 /* Room for one more row: 0, or -1 past the budget or the reservation. */
 static inline int row_room(store_t *st) {
     if (st->n < st->charged) return 0;
-    if (st->n >= st->cap || mem_take(&st->mem, ROW_CHUNK * ROW_BYTES)) return -1;
+    if (st->n >= st->cap || mem_take(&st->mem, ROW_CHUNK * st->row_bytes)) return -1;
     st->charged += ROW_CHUNK;
     return 0;
 }
 
 enum { KNOWN = -2, NO_MEMORY = -1 };
 
-/* Inserts c (with parent/via) if new and returns its id; KNOWN if it was there; NO_MEMORY.  The caller
+/* Inserts c (with its parent) if new and returns its id; KNOWN if it was there; NO_MEMORY.  The caller
  * makes room for a row first (row_room). */
-static inline __attribute__((always_inline)) i64 insert(store_t *st, st_t c, u64 hash, i64 parent, int via) {
+static inline __attribute__((always_inline)) i64 insert(store_t *st, st_t c, u64 hash, i64 parent) {
     int g = (int)(hash >> SEG_SHIFT);
     u64 mask = st->smask[g], h = hash & mask;
     uint32_t tag = TAG(hash);
@@ -249,7 +253,7 @@ static inline __attribute__((always_inline)) i64 insert(store_t *st, st_t c, u64
         ids[h] = (uint32_t)(st->n + 1) | tag;
     }
     i64 id = st->n++;
-    st->states[id] = c; st->parent[id] = (int32_t)parent; st->via[id] = (int16_t)via;
+    st->states[id] = c; st->parent[id] = (int32_t)parent;
     if ((u64)++st->scount[g] * 4 > (mask + 1) * MAXLOAD4 && grow_seg(st, g)) {
         if (st->ids || !st->mem.over || to_ids(st) || grow_seg(st, g)) return NO_MEMORY;
     }
@@ -357,7 +361,7 @@ typedef int (*progress_fn)(i64 states, i64 edges, i64 queue);
  * (the targets of the first records; the caller turns a stored target into its id).  threads: 2 puts
  * the expander on its own thread once the search passes thread_after states. */
 i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 *recs, st_t **states_out,
-               int32_t **parent_out, int16_t **via_out, progress_fn cb, i64 every, int threads, i64 thread_after) {
+               int32_t **parent_out, progress_fn cb, i64 every, int threads, i64 thread_after) {
     pipe_t p = {0};
     store_t st = {0};
     p.st = &st;
@@ -365,11 +369,11 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     p.ob = p.sw + 2 * NWS; p.first_dead = -1;
     for (i64 *x = p.inv; x < p.ob + 6 * NOB; x++) *x = -1;
     for (int o = 0; o < NOB; o++) p.ob[6 * o] = 0;
-    int ok = store_init(&st, budget) == 0 && segs_init(&st) == 0;
+    int ok = store_init(&st, budget, 0) == 0 && segs_init(&st) == 0;
     i64 status = 0, edges = 0, depth = 0, level_end = 1, head = 0, next_cb = every;
     int threaded = 0;
     pthread_t th;
-    enum { PF_AHEAD = 96 };
+    enum { PF_AHEAD = 96, D_SLOT = 48, D_STATE = 16 };
     i64 pf_block = 0, pf_edge = 0, pf_done = 0, ins_done = 0;  /* the threaded prefetch stream */
     for (int r = 0; ok && r < RING; r++) {
         blk_t *blk = &p.ring[r];
@@ -383,7 +387,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     st_t init; memcpy(&init, init_words, sizeof init);
     st_t c0 = canon(init);
     if (make_room(&st)) { status = stop_status(&st); goto done; }
-    insert(&st, c0, st_hash(c0), -1, -1);
+    insert(&st, c0, st_hash(c0), -1);
     atomic_store(&p.published, st.n);
     for (;;) {
         blk_t *blk;
@@ -402,13 +406,12 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
             expand_block(&p, blk, p.head, nb);
             p.head += nb;
         }
-        if (!threaded || st.ids) {  /* the block's slots; in ids mode then the states they name */
-            /* (these loops stay here: GCC takes a function of prefetches alone for pure, and drops it) */
+        /* (the prefetch loops stay in this function: GCC takes a function of prefetches alone for
+         * pure, and drops its calls) */
+        if (st.ids) {  /* the first slots of the block; the per-edge stream below does the rest */
+            for (i64 e = 0; e < blk->m && e < D_SLOT; e++) __builtin_prefetch(seg_slot(&st, blk->hash[e]));
+        } else if (!threaded) {  /* the block's slots at once */
             for (i64 e = 0; e < blk->m; e++) __builtin_prefetch(seg_slot(&st, blk->hash[e]));
-            for (i64 e = 0; st.ids && e < blk->m; e++) {
-                uint32_t v = *(uint32_t *)seg_slot(&st, blk->hash[e]);
-                if (v && (v & TAGBIT) == TAG(blk->hash[e])) __builtin_prefetch(st.states + (v & ~TAGBIT) - 1);
-            }
         } else if (pf_block < cons) {  /* the prefetch stream fell behind (it waits for blocks): restart */
             pf_block = cons; pf_edge = 0; pf_done = ins_done;
         }
@@ -427,8 +430,16 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
                     pf_done++;
                 }
                 ins_done++;
+                if (st.ids) {  /* ids mode: a slot D_SLOT edges ahead, and the state named by the slot D_STATE ahead */
+                    if (m + D_SLOT < blk->m) __builtin_prefetch(seg_slot(&st, blk->hash[m + D_SLOT]));
+                    if (m + D_STATE < blk->m) {
+                        u64 hh = blk->hash[m + D_STATE];
+                        uint32_t v = *(uint32_t *)seg_slot(&st, hh);
+                        if (v && (v & TAGBIT) == TAG(hh)) __builtin_prefetch(st.states + (v & ~TAGBIT) - 1);
+                    }
+                }
                 if (make_room(&st)) { status = stop_status(&st); goto stopped; }
-                if (insert(&st, blk->cf[m], blk->hash[m], sid, blk->tr[m]) == NO_MEMORY) {
+                if (insert(&st, blk->cf[m], blk->hash[m], sid) == NO_MEMORY) {
                     status = stop_status(&st); goto stopped;
                 }
             }
@@ -462,7 +473,7 @@ done:
     out[6] = st.mem.peak; out[7] = st.ids;
     segs_free(&st);
     for (int r = 0; r < RING; r++) { free(p.ring[r].succ); free(p.ring[r].hash); free(p.ring[r].tr); }
-    *states_out = st.states; *parent_out = st.parent; *via_out = st.via;
+    *states_out = st.states; *parent_out = st.parent;
     return status;
 }
 
@@ -504,7 +515,7 @@ i64 kl_graph(const u64 *init_words, i64 max_states, i64 budget, i64 *out, st_t *
              int16_t **via_out, int32_t **dst_out, int16_t **tr_out, int32_t **deg_out, progress_fn cb) {
     gstore_t g = {0};
     store_t *st = &g.st;
-    int ok = store_init(st, budget) == 0;
+    int ok = store_init(st, budget, 1) == 0;
     g.tmask = (1 << 17) - 1;
     i64 ecap = 1 << 18, dcap = 1 << 16, m = 0, status = 0;
     ok = ok && !mem_take(&st->mem, (i64)((g.tmask + 1) * sizeof(slot_t)) + ecap * 6 + dcap * 4);
