@@ -81,3 +81,22 @@ def test_check_json_says_which_table_it_used(capsys: pytest.CaptureFixture[str])
     small = json.loads(capsys.readouterr().out)
     assert small["memory"]["visited_table"] == "ids" and small["memory"]["peak_bytes"] < peak
     assert (small["states"], small["transitions"]) == (full["states"], full["transitions"])
+
+
+def test_the_rebuild_as_ids_asks_whether_to_go_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C during a rebuild (minutes at hundreds of millions of states) stops the search there: the
+    # rebuild calls back with (states, 0, states), and a callback that answers "stop" ends the search.
+    m = build(Config.uniform(nodes=1, slots=4))
+    peak = _peak_with_keys(m.system)
+    asked: list[tuple[int, int, int]] = []
+
+    def call_for(*_: Any) -> Any:
+        def call(n: int, e: int, q: int) -> int:
+            asked.append((n, e, q))
+            return 1 if e == 0 and q == n else 0
+        return call
+
+    monkeypatch.setattr(fast, "_progress_call", call_for)
+    with pytest.raises(KeyboardInterrupt):
+        fast.fast_explore(m.system, memory_budget=peak - 1)
+    assert asked[-1][1] == 0 and asked[-1][0] == asked[-1][2] > 0

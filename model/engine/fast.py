@@ -322,7 +322,7 @@ def fast_explore(
     """
     check_size(system)
     nar = _narrowing(system, symmetry)
-    run, asked_symmetry = system, symmetry
+    run = system
     if nar is not None:  # the same search over fewer bits; states are expanded on the way out
         run, symmetry = nar.system, nar.symmetry
         invariants, sometimes = [nar.state_pred(p) for p in invariants], [nar.state_pred(p) for p in sometimes]
@@ -393,7 +393,7 @@ def fast_explore(
         results.append(ObserverResult(h, (ws, wi, obt[2 * o]) if ws >= 0 else None,
                                       (fs, fi, obt[2 * o + 1], fk) if fs >= 0 else None))
     res.packed, res.parent = packed, parent  # type: ignore[assignment]
-    res.via = FirstTransitions(system, packed, parent, canon, asked_symmetry)  # type: ignore[assignment]
+    res.via = FirstTransitions(packed, parent, _successors_fn(lib, nt, words, nar))  # type: ignore[assignment]
     if progress is not None:
         progress(res.states, res.transitions, 0, res.seconds)
     return res, results
@@ -402,13 +402,11 @@ def fast_explore(
 class FirstTransitions(Sequence[int]):
     """The transition by which each state was first reached (``Exploration.via``), recomputed from its
     parent when asked: the compiled search does not store it (2 bytes a state, for the few states a
-    trace visits).  It is the first transition, in order, from the parent to the state (under symmetry,
-    to a state of its orbit), which is the one the search found it by."""
+    trace visits).  ``successors(state)`` gives ``(transition, target)`` in the order the search
+    inserted them; the first whose target is the state is the edge the search found it by."""
 
-    def __init__(self, system: TransitionSystem, packed: Any, parent: np.ndarray,
-                 canon: Callable[[int], int] | None, symmetry: SymmetrySpec | None) -> None:
-        self.system, self.packed, self.parent = system, packed, parent
-        self.canon, self.symmetry = canon, symmetry
+    def __init__(self, packed: Any, parent: np.ndarray, successors: Callable[[int], list[tuple[int, int]]]) -> None:
+        self.packed, self.parent, self.successors = packed, parent, successors
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -419,17 +417,28 @@ class FirstTransitions(Sequence[int]):
         sid = int(sid)
         if sid == 0:
             return -1
-        if self.canon is None and self.symmetry is not None and not self.symmetry.trivial:
-            self.canon = native_canonicalizer(self.system.layout, self.symmetry)
-        layout, target = self.system.layout, int(self.packed[sid])
-        src = layout.unpack(int(self.packed[int(self.parent[sid])]))
-        for i in range(len(self.system.transitions)):
-            t = self.system.step(src, i)
-            if t is not None:
-                p = layout.pack(t)
-                if (self.canon(p) if self.canon is not None else p) == target:
-                    return i
+        target = int(self.packed[sid])
+        for i, t in self.successors(int(self.packed[int(self.parent[sid])])):
+            if t == target:
+                return i
         raise AssertionError(f"state {sid} is not a successor of its parent")
+
+
+def _successors_fn(lib: ctypes.CDLL, nt: int, words: int,
+                   nar: Narrowing | None) -> Callable[[int], list[tuple[int, int]]]:
+    """The compiled successors of a state in the caller's packing (``nar`` narrows and expands)."""
+    out, tr = np.zeros((nt + 1) * words, dtype=np.uint64), np.zeros(nt + 1, dtype=np.int32)
+    lib.kl_successors.restype = ctypes.c_int
+    lib.kl_successors.argtypes = [_P, _P, _P]
+
+    def successors(state: int) -> list[tuple[int, int]]:
+        s = words_of(nar.compress(state) if nar is not None else state, words)
+        k = lib.kl_successors(s.ctypes.data, out.ctypes.data, tr.ctypes.data)
+        got = [(int(tr[e]), sum(int(w) << (64 * j) for j, w in enumerate(out[e * words:(e + 1) * words])))
+               for e in range(k)]
+        return [(i, nar.expand(t)) for i, t in got] if nar is not None else got
+
+    return successors
 
 
 class _Interrupt:

@@ -63,12 +63,14 @@ typedef struct { st_t key; i64 id; } slot_t;  /* key = st_key(state), 0 = empty 
  * entries a probe meets are told apart without reading their state. */
 #define NSEG 16
 #define SEG_SHIFT 60
+typedef int (*progress_fn)(i64 states, i64 edges, i64 queue);  /* nonzero: stop (Ctrl-C) */
 #define TAGBIT 0x80000000u
 #define TAG(hash) ((uint32_t)((hash) >> 9) & TAGBIT)
 typedef struct {
     st_t *states; int32_t *parent; int16_t *via; i64 n, cap, charged, row_bytes;  /* cap: rows reserved; charged: counted */
     void *seg[NSEG]; u64 smask[NSEG]; i64 scount[NSEG]; int ids;
     mem_t mem;
+    progress_fn cb; int stopped;  /* the rebuild as ids asks cb whether to go on */
 } store_t;
 
 /* A segment grows past 3/4 full: measured on B1 and on modern configurations, a tenth slower per
@@ -175,6 +177,7 @@ static int to_ids(store_t *st) {
     enum { B = 256 };
     u64 hs[B];
     for (i64 id = 0; id < st->n; id += B) {  /* hashes of a batch, its slots prefetched, then put */
+        if (st->cb && (id & ((1 << 22) - 1)) == 0 && st->cb(st->n, 0, st->n)) { st->stopped = 1; return -1; }
         int k = st->n - id < B ? (int)(st->n - id) : B;
         for (int x = 0; x < k; x++) { hs[x] = st_hash(st->states[id + x]); __builtin_prefetch(seg_slot(st, hs[x])); }
         for (int x = 0; x < k; x++) { int g = (int)(hs[x] >> SEG_SHIFT); put_id(st->seg[g], st->smask[g], hs[x], id + x); }
@@ -267,8 +270,9 @@ static int make_room(store_t *st) {
     return row_room(st);
 }
 
-/* Status of a search that stopped: 1 past max_states, 2 out of memory, 3 past the memory budget. */
-static i64 stop_status(store_t *st) { return st->mem.over ? 3 : 2; }
+/* Status of a search that stopped: 1 past max_states, 2 out of memory, 3 past the memory budget, 4 stopped
+ * by the caller during a rebuild (Ctrl-C). */
+static i64 stop_status(store_t *st) { return st->stopped ? 4 : st->mem.over ? 3 : 2; }
 
 /* ---- The search: an expander and an inserter over blocks of frontier states ----
  * The expander takes up to BLOCK frontier states in id order and computes what depends on a state
@@ -352,7 +356,6 @@ static void *expander(void *arg) {
     return NULL;
 }
 
-typedef int (*progress_fn)(i64 states, i64 edges, i64 queue);
 
 /* out: states, edges, depth, deadlocks, first deadlock, status (0 done, 1 state limit, 2 out of memory,
  * 3 over the budget, 4 stopped by the caller's progress function), peak bytes, 1 if the table was rebuilt
@@ -369,6 +372,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
     p.ob = p.sw + 2 * NWS; p.first_dead = -1;
     for (i64 *x = p.inv; x < p.ob + 6 * NOB; x++) *x = -1;
     for (int o = 0; o < NOB; o++) p.ob[6 * o] = 0;
+    st.cb = cb;
     int ok = store_init(&st, budget, 0) == 0 && segs_init(&st) == 0;
     i64 status = 0, edges = 0, depth = 0, level_end = 1, head = 0, next_cb = every;
     int threaded = 0;
@@ -478,6 +482,16 @@ done:
 }
 
 void kl_free(void *p) { free(p); }
+
+/* A state's successors, as the search sees them (canonical forms, in the order the search inserts
+ * them), and their transitions: the caller recomputes a trace's transitions from parents. */
+int kl_successors(const u64 *in, u64 *out, int *tr) {
+    st_t s, buf[NT + 1];
+    memcpy(&s, in, sizeof s);
+    int k = successors(s, buf, tr);
+    for (int e = 0; e < k; e++) { st_t c = canon(buf[e]); memcpy(out + (i64)e * WORDS, &c, sizeof c); }
+    return k;
+}
 
 /* ---- The whole graph, for liveness (model/engine/graph.py's explore_graph, in C) ----
  * Same ids as explore_graph (breadth-first, canonical representatives under symmetry); every edge
