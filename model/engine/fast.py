@@ -38,7 +38,7 @@ from kubelife.model.engine.system import Layout, TransitionSystem
 
 __all__ = ["available", "fast_explore", "fast_graph", "ObserverResult", "compiler", "cache_dir", "FastEngineError",
            "build", "check_size", "native_canonicalizer", "default_memory_budget", "set_memory_budget",
-           "WideStates", "words_of"]
+           "WideStates", "words_of", "int_of"]
 
 CFLAGS = ("-O1", "-shared", "-fPIC", "-w")  # -O2 compiles large models 4x slower and runs no faster
 
@@ -114,6 +114,8 @@ def build(src: str, *, only_if_cached: bool = False) -> ctypes.CDLL | None:
     lib.kl_graph.argtypes = [_P, ctypes.c_int64, ctypes.c_int64, _P, *([_P] * 6), _PROGRESS]
     lib.kl_free.argtypes = [_P]
     lib.kl_unmap.argtypes = [_P]
+    lib.kl_successors.restype = ctypes.c_int
+    lib.kl_successors.argtypes = [_P, _P, _P]
     return lib
 
 
@@ -159,6 +161,11 @@ def words_of(state: int, words: int) -> np.ndarray:
 _M64 = (1 << 64) - 1
 
 
+def int_of(words: Any) -> int:
+    """The packed state whose uint64 words (low first) these are: the inverse of :func:`words_of`."""
+    return sum(int(w) << (64 * k) for k, w in enumerate(words))
+
+
 class WideStates(Sequence[int]):
     """States of several words as Python ints, over an ``(n, words)`` uint64 array (no copy)."""
 
@@ -171,7 +178,7 @@ class WideStates(Sequence[int]):
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        return sum(int(w) << (64 * k) for k, w in enumerate(self.rows[i]))
+        return int_of(self.rows[i])
 
     def index_of(self, state: int) -> int:
         """The id of ``state``: one pass over the first words, then the few candidates' other words."""
@@ -240,7 +247,7 @@ def native_canonicalizer(layout: Layout, spec: SymmetrySpec) -> Callable[[int], 
         for k in range(words):
             buf_in[k] = (s >> (64 * k)) & _M64
         f(buf_in, buf_out)
-        return sum(int(w) << (64 * k) for k, w in enumerate(buf_out))
+        return int_of(buf_out)
 
     return canon
 
@@ -373,8 +380,7 @@ def fast_explore(
     at += ni
     res.state_witnesses = {k: x for k, x in enumerate(vals[at:at + nw]) if x >= 0}
     at += nw
-    rec = [sum(int(w) << (64 * j) for j, w in enumerate(recs[r * words:(r + 1) * words]))
-           for r in range(2 * nob + ns + nws)]
+    rec = [int_of(recs[r * words:(r + 1) * words]) for r in range(2 * nob + ns + nws)]
     if nar is not None:
         rec = [nar.expand(r) for r in rec]
     obt, svt, swt = rec[:2 * nob], rec[2 * nob:2 * nob + ns], rec[2 * nob + ns:]
@@ -428,14 +434,11 @@ def _successors_fn(lib: ctypes.CDLL, nt: int, words: int,
                    nar: Narrowing | None) -> Callable[[int], list[tuple[int, int]]]:
     """The compiled successors of a state in the caller's packing (``nar`` narrows and expands)."""
     out, tr = np.zeros((nt + 1) * words, dtype=np.uint64), np.zeros(nt + 1, dtype=np.int32)
-    lib.kl_successors.restype = ctypes.c_int
-    lib.kl_successors.argtypes = [_P, _P, _P]
 
     def successors(state: int) -> list[tuple[int, int]]:
         s = words_of(nar.compress(state) if nar is not None else state, words)
         k = lib.kl_successors(s.ctypes.data, out.ctypes.data, tr.ctypes.data)
-        got = [(int(tr[e]), sum(int(w) << (64 * j) for j, w in enumerate(out[e * words:(e + 1) * words])))
-               for e in range(k)]
+        got = [(int(tr[e]), int_of(out[e * words:(e + 1) * words])) for e in range(k)]
         return [(i, nar.expand(t)) for i, t in got] if nar is not None else got
 
     return successors

@@ -263,7 +263,8 @@ static inline __attribute__((always_inline)) i64 insert(store_t *st, st_t c, u64
     return id;
 }
 
-/* Room for a row, rebuilding the table as ids if that is what it takes (the search's caller). */
+/* Room for a row, rebuilding the table as ids if that is what it takes (the search's caller, which
+ * checks n < charged itself: this is off the per-edge path). */
 static int make_room(store_t *st) {
     if (!row_room(st)) return 0;
     if (st->ids || !st->mem.over || to_ids(st)) return -1;
@@ -442,7 +443,7 @@ i64 kl_explore(const u64 *init_words, i64 max_states, i64 budget, i64 *out, u64 
                         if (v && (v & TAGBIT) == TAG(hh)) __builtin_prefetch(st.states + (v & ~TAGBIT) - 1);
                     }
                 }
-                if (make_room(&st)) { status = stop_status(&st); goto stopped; }
+                if (st.n >= st.charged && make_room(&st)) { status = stop_status(&st); goto stopped; }
                 if (insert(&st, blk->cf[m], blk->hash[m], sid) == NO_MEMORY) {
                     status = stop_status(&st); goto stopped;
                 }
